@@ -1,0 +1,39 @@
+# One command each: `make run` (set up and start the app), `make test` (set up and run every test tier).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: run test init chromium datasets bench clean
+
+$(VENV)/.run-deps: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: $(VENV)/.run-deps requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+init: $(VENV)/.run-deps
+	$(PY) -m si_metrics init
+
+run: init
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
+
+test: $(VENV)/.dev-deps chromium
+	$(PY) -m pytest
+
+# Regenerate the reference-derived and synthetic datasets (needs ../shared/reference).
+datasets: $(VENV)/.run-deps
+	$(PY) scripts/build_datasets.py
+	$(PY) -m si_metrics.demo --out datasets/projects.csv
+
+clean:
+	rm -rf $(VENV) var artifacts .pytest_cache

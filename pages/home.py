@@ -1,0 +1,76 @@
+"""Overview: headline figures for the chosen area and period, each with its source."""
+import streamlit as st
+
+from ui import data
+from ui.components import demo_badge, md_escape, source_footer
+from ui.i18n import date, lang, money, num, pct, signed, t
+from ui.state import filters, region_label
+
+f = filters()
+release = data.release()
+regions = data.regions(release)
+names = data.indicators(release).set_index("code")
+k = data.home_kpis(release, f.region, f.year_from, f.year_to)
+area = region_label(regions, f.region, f.lang)
+
+
+def indicator_name(code: str) -> str:
+    return str(names.loc[code, "name_bg" if lang() == "bg" else "name_en"])
+
+
+st.title(t("home_title", area=area))
+st.caption(t("home_intro", area=area, year_from=f.year_from, year_to=f.year_to))
+
+c1, c2, c4 = st.columns([1.5, 1, 1], border=True)
+c3, c5 = st.columns(2, border=True)
+with c1:
+    p = k.poverty
+    if p:
+        eu = k.poverty_eu
+        st.metric(t("kpi_poverty", indicator=indicator_name(p.indicator), year=p.year), pct(p.value),
+                  delta=t("kpi_vs_eu", delta=signed(p.value - eu.value, 1)) if eu else None,
+                  delta_color="inverse", help=p.source)
+        national = k.poverty_national
+        if p.region != k.country:
+            st.caption(t("kpi_benchmarks", eu=pct(eu.value) if eu else t("no_data"),
+                         country=region_label(regions, k.country, f.lang),
+                         national=pct(national.value) if national else t("no_data")))
+        if p.region != f.region:
+            st.caption(t("kpi_poverty_area", area=region_label(regions, p.region, f.lang)))
+        if p.flag:
+            st.caption(t("kpi_flag", flag=p.flag, meaning=" ".join(t(f"flag_{c}") for c in p.flag)))
+    else:
+        st.metric(t("kpi_poverty_none"), t("no_data"))
+        st.caption(t("no_data_for_area"))
+with c2:
+    pop = k.population
+    if pop:
+        st.metric(t("kpi_population", year=pop.year), num(pop.value), help=pop.source)
+    else:
+        st.metric(t("kpi_population", year=f.year_to), t("no_data"))
+with c3:
+    st.metric(t("kpi_esf_absorption"), pct(k.esf_absorption_pct))
+    st.caption(t("kpi_esf_caption", paid=money(k.esf_paid_eur), contracted=money(k.esf_contracted_eur),
+                 snapshot=date(k.esf_snapshot)))
+with c4:
+    per_person = k.eu_funds_per_person_eur
+    st.metric(t("kpi_eu_funds"), money(per_person, compact=False) if per_person is not None else t("no_data"))
+    if k.eu_funds_contracted_eur is not None:
+        st.caption(t("kpi_eu_funds_caption", contracted=money(k.eu_funds_contracted_eur),
+                     paid=money(k.eu_funds_paid_eur), snapshot=date(k.eu_funds_snapshot)))
+with c5:
+    st.metric(t("kpi_projects"), num(k.projects))
+    demo_badge()
+    st.caption(t("kpi_projects_caption", beneficiaries=num(k.project_beneficiaries), cross=num(k.cross_sector_projects)))
+
+for target in k.targets:
+    line = t("target_line", area=region_label(regions, target.region, f.lang), change=num(target.target_change),
+             baseline_year=target.baseline_year, source=md_escape(target.title_bg if f.lang == "bg" else target.title_en))
+    if target.share_achieved_pct is None:
+        line += " " + t("target_progress_unavailable", baseline_year=target.baseline_year)
+    else:
+        line += " " + t("target_progress", change=num(target.change_so_far), year=target.latest_year,
+                        share=pct(target.share_achieved_pct, 0))
+    st.info(line, icon=":material/flag:")
+
+source_footer(["observations", "funding_programmes", "funding_municipalities", "projects", "targets"])

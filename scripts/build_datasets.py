@@ -1,0 +1,153 @@
+"""Rebuild the reference-derived CSVs in datasets/ from the public source files.
+
+    python scripts/build_datasets.py --reference ../shared/reference [--out datasets]
+
+The bundled CSVs are committed; this script is their provenance: it reads the untouched public files
+(Eurostat, ISUN 2020 transcriptions; see ../shared/reference/README.md) and writes our tidy formats.
+tests/test_bundled_data.py reruns it and requires byte-identical output. Hand-authored datasets
+(indicators, indicator_eurostat, targets) and the synthetic projects (si_metrics/demo.py) are not
+written here.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from si_metrics.ingest.eurostat import read_sdmx_csv, read_tsv  # noqa: E402
+
+# Tile-grid positions (row, column), north at the top, so that neighbours stay neighbours.
+NUTS2_TILES = {"BG31": (0, 0), "BG32": (0, 1), "BG33": (0, 2), "BG41": (1, 0), "BG42": (1, 1), "BG34": (1, 2)}
+NUTS3_TILES = {
+    "BG311": (0, 0), "BG312": (0, 1), "BG313": (0, 2), "BG314": (0, 3),
+    "BG323": (0, 4), "BG324": (0, 5), "BG325": (0, 6), "BG332": (0, 7),
+    "BG414": (1, 0), "BG411": (1, 1), "BG412": (1, 2), "BG315": (1, 3),
+    "BG321": (1, 4), "BG334": (1, 5), "BG333": (1, 6), "BG331": (1, 7),
+    "BG415": (2, 0), "BG423": (2, 1), "BG421": (2, 2), "BG322": (2, 3),
+    "BG344": (2, 4), "BG342": (2, 5), "BG343": (2, 6), "BG341": (2, 7),
+    "BG413": (3, 0), "BG424": (3, 1), "BG425": (3, 2), "BG422": (3, 3),
+}
+EU = {"code": "EU27_2020", "name_en": "European Union (27 countries, from 2020)",
+      "name_bg": "Европейски съюз (27 държави, от 2020 г.)"}
+# ISUN's district code for Sofia city is S22 (not in its own mapping); SOF00 is Sofia (stolitsa) by prefix.
+SOFIA_CITY_MUNI, SOFIA_CITY_NUTS3 = "SOF00", "BG411"
+ISUN_SNAPSHOT = "2026-08-24"
+ESF_FUND = {"2021-27": "ESF+", "2014-20": "ESF"}
+PROGRAMME_NAMES_EN = {  # our translation of the Bulgarian programme names
+    "2021BG05SFPR001": "Education 2021-2027",
+    "2021BG05SFPR002": "Human Resources Development 2021-2027",
+    "2021BG05SFPR003": "Food and Basic Material Assistance 2021-2027",
+    "2014BG05M9OP001": "Human Resources Development 2014-2020",
+}
+
+
+def fmt(value: float) -> str:
+    """Shortest exact text for a number: 52.5, 1295931."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def build_regions(ref: Path) -> list[list]:
+    geo = json.loads((ref / "NUTS_RG_20M_2021_4326_BG_levels0-3.geojson").read_text(encoding="utf-8"))
+    props = {f["properties"]["NUTS_ID"]: f["properties"] for f in geo["features"]}
+    with (ref / "bg_nuts2021_names_iso3166-2.csv").open(encoding="utf-8") as fh:
+        districts = {r["nuts3_code"]: r for r in csv.DictReader(fh)}
+    area = read_tsv(ref / "estat_reg_area3_BG.tsv")
+    area_year = int(area["year"].max())
+    latest_area = area[area["year"] == area_year].set_index("geo")["value"]
+    rows = []
+    for code, p in sorted(props.items(), key=lambda kv: (kv[1]["LEVL_CODE"], kv[0])):
+        level = int(p["LEVL_CODE"])
+        parent = "" if level == 0 else code[:-1]
+        d = districts.get(code)
+        name_en = d["nuts3_name_latn"] if d else p["NAME_LATN"].strip()
+        name_bg = d["nuts3_name_bg"] if d else p["NUTS_NAME"].strip()
+        tile = NUTS2_TILES.get(code) or NUTS3_TILES.get(code) or ("", "")
+        rows.append([code, level, parent, "BG", name_en, name_bg, d["iso_3166_2"] if d else "",
+                     fmt(latest_area[code]), area_year, *tile, "false"])
+    rows.append([EU["code"], 0, "", "EU", EU["name_en"], EU["name_bg"], "", "", "", "", "", "true"])
+    return rows
+
+
+def build_observations(ref: Path) -> list[list]:
+    out: list[list] = []
+
+    def add(code, frame, source, vintage, sex="T", age="TOTAL"):
+        for r in frame.itertuples(index=False):
+            if r.value == r.value:  # skip NaN (":" missing in the source)
+                out.append([code, r.geo, r.year, fmt(r.value), r.flag,
+                            getattr(r, "sex", sex), getattr(r, "age", age), source, vintage])
+
+    tgs = read_tsv(ref / "estat_tgs00107_vintage2018_BG.tsv").rename(columns={"geo\\time": "geo"})
+    add("AROPE_EU2020", tgs, "Eurostat tgs00107", "2018")
+    peps = read_tsv(ref / "estat_ilc_peps11_vintage2017.tsv")
+    peps = peps[peps["geo"].str.startswith("BG") & (peps["unit"] == "PC_POP")]
+    # tgs00107 covers 2007-2017 and equals ilc_peps11 where both exist; ilc_peps11 adds 2006.
+    add("AROPE_EU2020", peps[peps["year"] < tgs["year"].min()], "Eurostat ilc_peps11", "2017")
+    smd = read_tsv(ref / "estat_ilc_mddd21_vintage2017.tsv")
+    add("SMD", smd[smd["geo"].str.startswith("BG") & (smd["unit"] == "PC_POP")], "Eurostat ilc_mddd21", "2017")
+    unemp = read_sdmx_csv(ref / "estat_tgs00010_unemployment_rate_nuts2_BG.csv")
+    add("UNEMP", unemp.drop(columns=["sex", "age"]), "Eurostat tgs00010 (SDMX-CSV 2.0)", "2026-02")
+    pop = read_tsv(ref / "estat_demo_r_pjanaggr3_BG.tsv").rename(columns={"geo\\TIME_PERIOD": "geo"})
+    add("POP", pop[pop["unit"] == "NR"], "Eurostat demo_r_pjanaggr3", "2026-04")
+    with (ref / "eurostat_2024_nuts2_press_reported.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            out.append([r["indicator"], r["geo"], int(r["year"]), r["value"], "", "T", "TOTAL",
+                        f"Eurostat {r['eurostat_dataset']} as reported: {r['source']}", "2025"])
+    out.sort(key=lambda r: (r[0], r[1], r[5], r[6], r[2]))
+    return out
+
+
+def build_funding(ref: Path) -> tuple[list[list], list[list]]:
+    with (ref / "isun_programme_totals.csv").open(encoding="utf-8") as fh:
+        programmes = [
+            [r["code"], r["name"], PROGRAMME_NAMES_EN[r["code"]], r["period"], ESF_FUND[r["period"]],
+             r["contracted_eur"], r["paid_eur"], r["contract_count"], r["grant_eur"], r["beneficiary_count"],
+             ISUN_SNAPSHOT]
+            for r in csv.DictReader(fh)
+        ]
+    with (ref / "isun_eu_funds_by_municipality.csv").open(encoding="utf-8") as fh:
+        munis = [
+            [r["muni"], r["oblast"], r["nuts3_code"] or (SOFIA_CITY_NUTS3 if r["muni"] == SOFIA_CITY_MUNI else ""),
+             r["contract_count"], r["contracted_eur"], r["paid_eur"], r["population"], ISUN_SNAPSHOT]
+            for r in csv.DictReader(fh)
+        ]
+    return programmes, sorted(munis)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reference", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "reference")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "datasets")
+    args = ap.parse_args(argv)
+    ref, out = args.reference, args.out
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(out / "regions.csv",
+              ["code", "level", "parent_code", "country_code", "name_en", "name_bg", "iso_3166_2",
+               "area_km2", "area_year", "tile_row", "tile_col", "is_benchmark"], build_regions(ref))
+    write_csv(out / "observations.csv",
+              ["indicator_code", "region_code", "year", "value", "flag", "sex", "age", "source", "vintage"],
+              build_observations(ref))
+    programmes, munis = build_funding(ref)
+    write_csv(out / "funding_programmes.csv",
+              ["programme_code", "name_bg", "name_en", "period", "fund", "contracted_eur", "paid_eur",
+               "contract_count", "grant_eur", "beneficiary_count", "snapshot"], programmes)
+    write_csv(out / "funding_municipalities.csv",
+              ["municipality_code", "source_district_code", "region_code", "contract_count", "contracted_eur",
+               "paid_eur", "population", "snapshot"], munis)
+    print(f"wrote regions, observations, funding_programmes, funding_municipalities to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""Message catalogue (English, Bulgarian) and locale formats for numbers, money and dates."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES = ("en", "bg")
+DEFAULT_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+# Bulgarian groups thousands with a (no-break) space and uses a decimal comma (БДС / CLDR bg).
+_SEPARATORS = {"en": (",", "."), "bg": ("\u00a0", ",")}
+
+
+@lru_cache(maxsize=None)
+def messages(lang: str) -> dict[str, str]:
+    """All messages of one language."""
+    return json.loads((LOCALES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def normalise_language(value: str | None) -> str | None:
+    """'bg', 'bg-BG', 'BG_bg' → 'bg'; None for anything not supported."""
+    if not value:
+        return None
+    code = str(value).strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES else None
+
+
+def translate(lang: str, key: str, **values: object) -> str:
+    """The message for ``key`` in ``lang`` with ``{placeholders}`` filled; English if missing."""
+    text = messages(lang).get(key) or messages(DEFAULT_LANGUAGE)[key]
+    return text.format(**values) if values else text
+
+
+def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
+    """1234.5 → '1,234.5' (en) or '1 234,5' (bg, no-break space); None/NaN → '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    group, point = _SEPARATORS.get(lang, _SEPARATORS["en"])
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", point).replace("\0", group)
+
+
+def format_percent(value: float | None, lang: str, decimals: int = 1) -> str:
+    """20.1 → '20.1%' (en) or '20,1 %' (bg)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format_number(value, lang, decimals) + ("\u00a0%" if lang == "bg" else "%")
+
+
+def format_money(value: float | None, lang: str, compact: bool = True) -> str:
+    """Euros: 2407693246.7 → 'EUR 2.41 bn' (en) or '2,41 млрд. евро' (bg); 4006.1 → 'EUR 4,006' not compact."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    for size, key in ((1e9, "money_bn"), (1e6, "money_m"), (1e3, "money_k")):
+        if compact and abs(value) >= size:
+            return translate(lang, key, amount=format_number(value / size, lang, 2))
+    return translate(lang, "money_unit", amount=format_number(value, lang, 0))
+
+
+def format_date(value: dt.date | None, lang: str) -> str:
+    """2026-08-24 → '24 Aug 2026' (en) or '24.08.2026 г.' (bg)."""
+    if value is None:
+        return "–"
+    if lang == "bg":
+        return f"{value:%d.%m.%Y} г."
+    return f"{value.day} {value:%b %Y}"

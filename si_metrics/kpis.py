@@ -1,0 +1,163 @@
+"""Headline figures for an area and period, each with the data it came from."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from .queries import run
+
+BENCHMARK = "EU27_2020"
+# The EU-2030 AROPE first; the discontinued Europe-2020 series only where no EU-2030 figure exists.
+# They are different indicators: the card names which one it shows, and never mixes them.
+POVERTY_INDICATORS = ("AROPE", "AROPE_EU2020")
+POPULATION = "POP"
+ESF_PLUS = "ESF+"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One value with what it is and where it comes from."""
+
+    indicator: str
+    region: str
+    year: int
+    value: float
+    flag: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """A change-in-people target and, where the store allows, how far the area has come."""
+
+    indicator: str
+    region: str
+    baseline_year: int
+    target_year: int
+    target_change: float
+    title_en: str
+    title_bg: str
+    latest_year: int | None = None
+    change_so_far: float | None = None  # people at risk, latest minus baseline (negative = fewer)
+
+    @property
+    def share_achieved_pct(self) -> float | None:
+        if self.change_so_far is None or not self.target_change:
+            return None
+        return self.change_so_far / self.target_change * 100
+
+
+def people_at_risk(con, indicator: str, region: str, year_from: int, year_to: int) -> tuple[int, float] | None:
+    """(year, people) = rate × population for the latest year in the period that has both."""
+    rate = latest(con, indicator, region, year_from, year_to)
+    while rate:
+        pop = latest(con, POPULATION, region, rate.year, rate.year)
+        if pop:
+            return rate.year, rate.value / 100 * pop.value
+        rate = latest(con, indicator, region, year_from, rate.year - 1)
+    return None
+
+
+def target_progress(con, region: str, target: dict) -> TargetProgress:
+    """Progress towards a change-in-people target: people at risk now minus in the baseline year."""
+    base_year = int(target["baseline_year"])
+    progress = TargetProgress(target["indicator_code"], region, base_year, int(target["target_year"]),
+                              float(target["target_value"]), str(target["title_en"]), str(target["title_bg"]))
+    if target["target_kind"] != "change_in_people":
+        return progress
+    base = people_at_risk(con, progress.indicator, region, base_year, base_year)
+    now = people_at_risk(con, progress.indicator, region, base_year + 1, progress.target_year)
+    if not base or not now:
+        return progress
+    return TargetProgress(**{**progress.__dict__, "latest_year": now[0], "change_so_far": now[1] - base[1]})
+
+
+@dataclass(frozen=True)
+class HomeKpis:
+    region: str
+    country: str
+    poverty: Figure | None
+    poverty_national: Figure | None
+    poverty_eu: Figure | None
+    population: Figure | None
+    esf_contracted_eur: float | None
+    esf_paid_eur: float | None
+    esf_absorption_pct: float | None
+    esf_snapshot: dt.date | None
+    eu_funds_contracted_eur: float | None
+    eu_funds_paid_eur: float | None
+    eu_funds_per_person_eur: float | None
+    eu_funds_snapshot: dt.date | None
+    projects: int
+    project_beneficiaries: int
+    cross_sector_projects: int
+    targets: list[TargetProgress] = field(default_factory=list)
+
+
+def latest(con: duckdb.DuckDBPyConnection, indicator: str, region: str, year_from: int, year_to: int) -> Figure | None:
+    """The latest total value of an indicator for an area within the period, or None."""
+    rows = run(con, "latest_observation", indicator=indicator, region=region, year_from=year_from, year_to=year_to)
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    return Figure(indicator, region, int(r["year"]), float(r["value"]), r["flag"] if pd.notna(r["flag"]) else None,
+                  str(r["source"]))
+
+
+def ancestors(regions: pd.DataFrame, code: str) -> list[str]:
+    """The area itself, then its parent, grandparent … (codes)."""
+    parent = dict(zip(regions["code"], regions["parent_code"]))
+    chain = [code]
+    while isinstance(parent.get(chain[-1]), str) and parent[chain[-1]]:
+        chain.append(parent[chain[-1]])
+    return chain
+
+
+def poverty_figure(con, regions: pd.DataFrame, region: str, year_from: int, year_to: int) -> Figure | None:
+    """AROPE for the area, or for the nearest area above it that has a figure (districts have none)."""
+    for indicator in POVERTY_INDICATORS:
+        for area in ancestors(regions, region):
+            fig = latest(con, indicator, area, year_from, year_to)
+            if fig:
+                return fig
+    return None
+
+
+def home_kpis(con: duckdb.DuckDBPyConnection, region: str, year_from: int, year_to: int) -> HomeKpis:
+    """Every headline figure of the home page for one area and period."""
+    regions = run(con, "regions")
+    country = ancestors(regions, region)[-1]
+    poverty = poverty_figure(con, regions, region, year_from, year_to)
+    national = eu = None
+    if poverty:
+        national = latest(con, poverty.indicator, country, poverty.year, poverty.year)
+        eu = latest(con, poverty.indicator, BENCHMARK, poverty.year, poverty.year)
+    population = latest(con, POPULATION, region, year_from, year_to)
+    esf = run(con, "esf_programme_summary")
+    esf = esf[esf["fund"] == ESF_PLUS]
+    funds = run(con, "eu_funds_in_region", region=region).iloc[0]
+    contracted = float(funds["contracted_eur"]) if pd.notna(funds["contracted_eur"]) else None
+    projects = run(con, "projects_in_region", region=region, year_from=year_from, year_to=year_to).iloc[0]
+    return HomeKpis(
+        region=region,
+        country=country,
+        poverty=poverty,
+        poverty_national=national if national and national.region != poverty.region else None,
+        poverty_eu=eu,
+        population=population,
+        esf_contracted_eur=float(esf["contracted_eur"].sum()) if len(esf) else None,
+        esf_paid_eur=float(esf["paid_eur"].sum()) if len(esf) else None,
+        esf_absorption_pct=float(esf["paid_eur"].sum() / esf["contracted_eur"].sum() * 100) if len(esf) else None,
+        esf_snapshot=esf["snapshot"].max().date() if len(esf) else None,
+        eu_funds_contracted_eur=contracted,
+        eu_funds_paid_eur=float(funds["paid_eur"]) if contracted is not None else None,
+        eu_funds_per_person_eur=contracted / population.value if contracted is not None and population else None,
+        eu_funds_snapshot=pd.Timestamp(funds["snapshot"]).date() if contracted is not None else None,
+        projects=int(projects["projects"]),
+        project_beneficiaries=int(projects["beneficiaries_reached"]),
+        cross_sector_projects=int(projects["cross_sector_projects"]),
+        targets=[target_progress(con, country, t) for t in run(con, "region_targets", region=country).to_dict("records")],
+    )

@@ -1,0 +1,153 @@
+"""Row models of every dataset: each bundled or published row must validate against its model."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Code = Field(pattern=r"^[A-Z]{2}[A-Z0-9_]*$")
+Semis = Field(default="", pattern=r"^([a-z0-9_]+(;[a-z0-9_]+)*)?$")
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class RegionRow(_Row):
+    code: str = Code
+    level: int = Field(ge=0, le=3)
+    parent_code: str | None = None
+    country_code: str = Field(pattern=r"^[A-Z]{2}$")
+    name_en: str = Field(min_length=1)
+    name_bg: str = Field(min_length=1)
+    iso_3166_2: str | None = Field(default=None, pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+    area_km2: float | None = Field(default=None, gt=0)
+    area_year: int | None = Field(default=None, ge=1990, le=2100)
+    tile_row: int | None = Field(default=None, ge=0)
+    tile_col: int | None = Field(default=None, ge=0)
+    is_benchmark: bool
+
+
+class IndicatorRow(_Row):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    name_en: str
+    name_bg: str
+    definition_en: str
+    definition_bg: str
+    unit: Literal["PC_POP", "PC", "NR", "EUR", "EUR_HAB"]
+    decimals: int = Field(ge=0, le=4)
+    higher_is_better: bool
+    theme: str
+    notes_en: str | None = None
+    notes_bg: str | None = None
+
+
+class IndicatorEurostatRow(_Row):
+    indicator_code: str
+    eurostat_dataset: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    dimension_filters: str = Field(pattern=r"^[a-z0-9_]+=[A-Za-z0-9_\-]+(;[a-z0-9_]+=[A-Za-z0-9_\-]+)*$")
+    note: str | None = None
+
+
+# Eurostat flags (one or more letters); see si_metrics.ingest.eurostat.FLAGS.
+FLAG_PATTERN = r"^[bcdefnprsuz]*$"
+
+
+class ObservationRow(_Row):
+    indicator_code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    region_code: str = Code
+    year: int = Field(ge=1990, le=2100)
+    value: float
+    flag: str | None = Field(default=None, pattern=FLAG_PATTERN)
+    sex: Literal["T", "M", "F"] = "T"
+    age: str = Field(default="TOTAL", pattern=r"^(TOTAL|UNK|Y[A-Z0-9_\-]+)$")
+    source: str = Field(min_length=1)
+    vintage: str = Field(min_length=1)
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError("value must be a finite number")
+        return v
+
+
+class TargetRow(_Row):
+    indicator_code: str
+    region_code: str = Code
+    title_en: str
+    title_bg: str
+    baseline_year: int = Field(ge=1990, le=2100)
+    target_year: int = Field(ge=1990, le=2100)
+    target_kind: Literal["change_in_people", "rate"]
+    target_value: float
+    unit: str
+    source: str
+    url: str = Field(pattern=r"^https?://")
+
+
+class FundingProgrammeRow(_Row):
+    programme_code: str = Field(pattern=r"^\d{4}BG[0-9A-Z]+$")
+    name_bg: str
+    name_en: str
+    period: Literal["2014-20", "2021-27"]
+    fund: str
+    contracted_eur: float = Field(ge=0)
+    paid_eur: float = Field(ge=0)
+    contract_count: int = Field(ge=0)
+    grant_eur: float = Field(ge=0)
+    beneficiary_count: int = Field(ge=0)
+    snapshot: dt.date
+
+
+class FundingMunicipalityRow(_Row):
+    municipality_code: str = Field(pattern=r"^[A-Z]{3}\d{2}$")
+    source_district_code: str
+    region_code: str = Code
+    contract_count: int = Field(ge=0)
+    contracted_eur: float = Field(ge=0)
+    paid_eur: float = Field(ge=0)
+    population: int = Field(gt=0)
+    snapshot: dt.date
+
+
+class ProjectRow(_Row):
+    project_id: str = Field(pattern=r"^DEMO-\d{6,}$")
+    title_en: str = Field(min_length=3)
+    title_bg: str = Field(min_length=3)
+    lead_org: str = Field(min_length=2)
+    lead_org_type: Literal["municipality", "state_agency", "ngo", "social_enterprise", "sme", "large_company",
+                           "university", "school", "community_centre"]
+    lead_sector: Literal["public", "private", "social"]
+    partner_sectors: str | None = Field(default=None, pattern=r"^((public|private|social)(;(public|private|social))*)?$")
+    partner_count: int = Field(ge=0)
+    region_code: str = Code
+    theme: Literal["esf_admin", "si_sustainable", "poverty_inclusion", "employment", "education", "health_care",
+                   "community", "digital_inclusion"]
+    target_groups: str = Semis
+    programme_code: str | None = None
+    fund: str
+    start_date: dt.date
+    end_date: dt.date
+    status: Literal["planned", "ongoing", "completed", "cancelled"]
+    budget_eur: float = Field(gt=0)
+    eu_contribution_eur: float = Field(ge=0)
+    paid_eur: float = Field(ge=0)
+    beneficiaries_target: int = Field(gt=0)
+    beneficiaries_reached: int = Field(ge=0)
+    sdgs: str = Field(pattern=r"^\d{1,2}(;\d{1,2})*$")
+    is_synthetic: bool
+
+
+ROW_MODELS: dict[str, type[_Row]] = {
+    "regions": RegionRow,
+    "indicators": IndicatorRow,
+    "indicator_eurostat": IndicatorEurostatRow,
+    "observations": ObservationRow,
+    "targets": TargetRow,
+    "funding_programmes": FundingProgrammeRow,
+    "funding_municipalities": FundingMunicipalityRow,
+    "projects": ProjectRow,
+}

@@ -1,0 +1,268 @@
+"""The DuckDB store: built from datasets/, every load a release, current data beside its full history.
+
+For each dataset ``d`` the store keeps
+- ``d__versions``: append-only history, every published row with ``_release_id`` and ``_op``
+  ('upsert' or 'delete'); nothing is ever updated or deleted there;
+- ``d``: the current rows, maintained in the same transaction as each release (a cache of the history,
+  so queries never replay it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import config
+from .catalog import DatasetMeta, catalog, dataset
+
+SCHEMA_VERSION = 1
+SYSTEM_USER = "system"
+_publish_lock = threading.Lock()  # serialises publishes within a process; DuckDB's file lock does across processes
+
+
+class StoreError(RuntimeError):
+    """A problem with the store a user can act on (locked, missing, wrong version)."""
+
+
+def ident(name: str) -> str:
+    """Quote an identifier that comes from the catalogue allow-list (DuckDB cannot bind identifiers)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise ValueError(f"not an allowed identifier: {name!r}")
+    return f'"{name}"'
+
+
+def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store file (creating its folder); one connection per process, a cursor per query."""
+    path = Path(path or config.db_path())
+    if read_only and not path.exists():
+        raise StoreError(f"no store at {path}; run `python -m si_metrics init` first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False,
+                                                                       "autoload_known_extensions": False})
+    except duckdb.IOException as exc:
+        raise StoreError(f"cannot open the store {path}: {exc}") from exc
+
+
+def is_built(con: duckdb.DuckDBPyConnection) -> bool:
+    cur = con.cursor()
+    found = cur.execute(
+        "select count(*) from information_schema.tables where table_name = 'store_info'"
+    ).fetchone()[0]
+    if not found:
+        return False
+    try:
+        version, fingerprint = cur.execute("select schema_version, catalog_fingerprint from store_info").fetchone()
+    except duckdb.Error:
+        version = fingerprint = None
+    if version != SCHEMA_VERSION or fingerprint != catalog_fingerprint():
+        raise StoreError(
+            "the store was built for another version of the dataset catalogue; "
+            "run `python -m si_metrics init --rebuild` (the old store is kept as a .bak file)"
+        )
+    return True
+
+
+def catalog_fingerprint() -> str:
+    """A hash of every dataset's name, columns, types and key: the tables the store was built with."""
+    shape = [(m.name, [(c.name, c.type) for c in m.columns], m.primary_key) for m in catalog().values()]
+    return hashlib.sha256(repr(shape).encode()).hexdigest()[:16]
+
+
+def _columns_sql(meta: DatasetMeta) -> str:
+    return ", ".join(f"{ident(c.name)} {c.type}" for c in meta.columns)
+
+
+def _create_dataset_tables(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta) -> None:
+    name = meta.name
+    keys = ", ".join(ident(k) for k in meta.primary_key)
+    cur.execute(f"create table {ident(name)} ({_columns_sql(meta)}, primary key ({keys}))")
+    cur.execute(
+        f"create table {ident(name + '__versions')} ({_columns_sql(meta)}, "
+        "_release_id integer not null references releases(id), _op varchar not null)"
+    )
+
+
+def build(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Create the schema and load every bundled dataset as its own release; returns the release ids."""
+    cur = con.cursor()
+    cur.execute("begin transaction")
+    try:
+        cur.execute("create table store_info (schema_version integer, catalog_fingerprint varchar, built_at timestamp)")
+        cur.execute("insert into store_info values (?, ?, ?)", [SCHEMA_VERSION, catalog_fingerprint(), _now()])
+        cur.execute(
+            """create table releases (
+                id integer primary key, dataset varchar not null, kind varchar not null,
+                published_at timestamp not null, user_name varchar not null, note varchar,
+                file_name varchar, sha256 varchar, rows_in_file bigint, rows_added bigint,
+                rows_changed bigint, rows_removed bigint, rows_unchanged bigint, rolls_back integer)"""
+        )
+        cur.execute("create table region_closure (region_code varchar, ancestor_code varchar, depth integer)")
+        for meta in catalog().values():
+            _create_dataset_tables(cur, meta)
+        cur.execute("commit")
+    except Exception:
+        cur.execute("rollback")
+        raise
+    ids = []
+    for meta in catalog().values():
+        staged = stage_csv(con, meta, meta.csv_path)
+        ids.append(
+            publish(con, meta, staged, user=SYSTEM_USER, note=f"Initial load of bundled datasets/{meta.csv_path.name}",
+                    file_name=f"datasets/{meta.csv_path.name}", sha256=file_sha256(meta.csv_path), kind="initial").id
+        )
+    return ids
+
+
+def open_store(path: Path | None = None, rebuild: bool = False, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store, building it from datasets/ if absent (idempotent); rebuild keeps a backup of the old file."""
+    path = Path(path or config.db_path())
+    if rebuild and path.exists():
+        backup = path.with_name(f"{path.name}.bak-{_now():%Y%m%dT%H%M%S}")
+        shutil.move(path, backup)
+    if read_only:
+        con = connect(path, read_only=True)
+        if not is_built(con):
+            raise StoreError(f"the store {path} is not built; run `python -m si_metrics init`")
+        return con
+    con = connect(path)
+    if not is_built(con):
+        build(con)
+    return con
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def stage_csv(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, path: Path) -> str:
+    """Load a CSV in the dataset's own format into a staging table typed by the sidecar; returns its name.
+
+    Staging tables are real tables (cursors do not share temp tables); publish drops them.
+    """
+    staged = f"staging.{ident(meta.name + '_' + secrets.token_hex(4))}"
+    types = ", ".join(f"'{c.name}': '{c.type}'" for c in meta.columns)  # allow-listed names and types
+    cur = con.cursor()
+    cur.execute("create schema if not exists staging")
+    cur.execute(
+        f"create table {staged} as select * from read_csv(?, header = true, delim = ',', "
+        f"quote = '\"', escape = '\"', auto_detect = false, columns = {{{types}}})",
+        [str(path)],
+    )
+    return staged
+
+
+@dataclass(frozen=True)
+class Release:
+    id: int
+    dataset: str
+    rows_added: int
+    rows_changed: int
+    rows_removed: int
+    rows_unchanged: int
+
+
+def publish(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, staged: str, *, user: str, note: str,
+            file_name: str | None, sha256: str | None, kind: str = "publish", replace: bool = False,
+            rolls_back: int | None = None) -> Release:
+    """Publish the staged rows as one release in one transaction: new and changed rows are versioned,
+    unchanged ones skipped; with ``replace`` current rows missing from the file are marked deleted."""
+    if not re.fullmatch(r'staging\."[a-z][a-z0-9_]*"', staged):
+        raise ValueError(f"not a staging table: {staged!r}")
+    t, v, s = ident(meta.name), ident(meta.name + "__versions"), staged
+    cols = ", ".join(ident(c) for c in meta.column_names)
+    on = " and ".join(f"i.{ident(k)} = c.{ident(k)}" for k in meta.primary_key)
+    same = " and ".join(f"i.{ident(c)} is not distinct from c.{ident(c)}" for c in meta.column_names) or "true"
+    key0 = ident(meta.primary_key[0])
+    with _publish_lock:
+        cur = con.cursor()
+        cur.execute("begin transaction")
+        try:
+            cur.execute(
+                f"""create or replace temp table _diff as
+                    select i.*, case when c.{key0} is null then 'new' when {same} then 'same' else 'changed' end as _kind
+                    from {s} i left join {t} c on {on}"""
+            )
+            removed_sql = f"select c.* from {t} c anti join {s} i on {on}" if replace else f"select * from {t} where false"
+            cur.execute(f"create or replace temp table _removed as {removed_sql}")
+            added, changed, unchanged = cur.execute(
+                "select count(*) filter (_kind = 'new'), count(*) filter (_kind = 'changed'), "
+                "count(*) filter (_kind = 'same') from _diff"
+            ).fetchone()
+            removed = cur.execute("select count(*) from _removed").fetchone()[0]
+            rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
+            cur.execute(
+                "insert into releases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [rid, meta.name, kind, _now(), user, note, file_name, sha256, added + changed + unchanged,
+                 added, changed, removed, unchanged, rolls_back],
+            )
+            cur.execute(f"insert into {v} select {cols}, ?, 'upsert' from _diff where _kind <> 'same'", [rid])
+            cur.execute(f"insert into {v} select {cols}, ?, 'delete' from _removed", [rid])
+            dk = " and ".join(f"{t}.{ident(k)} = d.{ident(k)}" for k in meta.primary_key)
+            cur.execute(f"delete from {t} using (select * from _diff where _kind = 'changed') d where {dk}")
+            cur.execute(f"delete from {t} using _removed d where {dk}")
+            cur.execute(f"insert into {t} select {cols} from _diff where _kind <> 'same'")
+            if meta.name == "regions":
+                _refresh_region_closure(cur)
+            cur.execute("drop table _diff")
+            cur.execute("drop table _removed")
+            cur.execute(f"drop table {s}")
+            cur.execute("commit")
+        except Exception:
+            cur.execute("rollback")
+            cur.execute(f"drop table if exists {s}")
+            raise
+    return Release(rid, meta.name, added, changed, removed, unchanged)
+
+
+def _refresh_region_closure(cur: duckdb.DuckDBPyConnection) -> None:
+    """Every (area, ancestor-or-self) pair, so roll-ups work for any depth of hierarchy in any country."""
+    cur.execute("delete from region_closure")
+    cur.execute(
+        """insert into region_closure
+           with recursive up(region_code, ancestor_code, depth) as (
+               select code, code, 0 from regions
+               union all
+               select up.region_code, r.parent_code, up.depth + 1
+               from up join regions r on r.code = up.ancestor_code
+               where r.parent_code is not null and up.depth < 10
+           )
+           select * from up"""
+    )
+
+
+def latest_release(con: duckdb.DuckDBPyConnection) -> int:
+    """The newest release id: cached UI results are keyed by it, so a publish shows at once."""
+    return con.cursor().execute("select coalesce(max(id), 0) from releases").fetchone()[0]
+
+
+def release_history(con: duckdb.DuckDBPyConnection, dataset_name: str | None = None) -> pd.DataFrame:
+    cur = con.cursor()
+    sql = ("select id, dataset, kind, published_at, user_name, note, file_name, sha256, rows_in_file, "
+           "rows_added, rows_changed, rows_removed, rows_unchanged, rolls_back from releases")
+    if dataset_name:
+        return cur.execute(sql + " where dataset = ? order by id", [dataset_name]).df()
+    return cur.execute(sql + " order by id").df()
+
+
+def current(con: duckdb.DuckDBPyConnection, dataset_name: str) -> pd.DataFrame:
+    """The current rows of a dataset, in key order."""
+    meta = dataset(dataset_name)
+    order = ", ".join(ident(k) for k in meta.primary_key)
+    return con.cursor().execute(f"select * from {ident(meta.name)} order by {order}").df()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)

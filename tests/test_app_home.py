@@ -1,0 +1,101 @@
+"""The home page through AppTest: concrete figures for known areas, both languages, filters in the URL."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+
+def open_app(con, **params: str) -> AppTest:
+    """Run app.py with the given URL parameters (the store fixture is built first)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def test_yugozapaden_in_english(con):
+    at = open_app(con, region="BG41")
+    m = metrics(at)
+    assert m["At risk of poverty or social exclusion (EU-2030), 2024"] == ("20.1%", "-0.9 pp vs EU-27")
+    assert m["Population, 1 January 2025"] == ("2,022,982", "")
+    assert m["ESF+ 2021–27: paid ÷ contracted"] == ("52.0%", "")
+    assert m["All EU funds contracted, per person"] == ("EUR 4,006", "")
+    captions = [c.value for c in at.caption]
+    assert "EU-27: 21.0% · Bulgaria: No data" in captions
+    assert any("EUR 8.10 bn contracted, EUR 3.60 bn paid" in c for c in captions)
+    assert at.title[0].value == "Social inclusion and social innovation in Yugozapaden"
+    assert ":orange-badge[:material/science: Demo data]" in [md.value for md in at.markdown]
+
+
+def test_yugozapaden_in_bulgarian(con):
+    at = open_app(con, region="BG41", lang="bg")
+    m = metrics(at)
+    assert m["Риск от бедност или социално изключване (ЕС-2030), 2024 г."] == ("20,1\u00a0%", "-0,9 пр. п. спрямо ЕС-27")
+    assert m["Население към 1 януари 2025 г."] == ("2\u00a0022\u00a0982", "")
+    assert at.title[0].value == "Социално включване и социални иновации – Югозападен"
+    assert at.sidebar.radio[0].value == "bg"
+
+
+def test_a_district_shows_its_own_population_and_its_nuts2_poverty_figure(con):
+    at = open_app(con, region="BG311")
+    m = metrics(at)
+    assert m["Population, 1 January 2025"] == ("70,542", "")
+    assert m["At risk of poverty or social exclusion (EU-2030), 2024"] == ("35.8%", "+14.8 pp vs EU-27")
+    assert "Figure for Severozapaden: no value for smaller areas." in [c.value for c in at.caption]
+    assert m["All EU funds contracted, per person"] == ("EUR 3,885", "")
+
+
+def test_the_country_falls_back_to_the_europe_2020_series_and_says_so(con):
+    at = open_app(con)
+    m = metrics(at)
+    assert m["At risk of poverty or social exclusion (Europe 2020), 2017"] == ("38.9%", "")
+    assert m["Population, 1 January 2025"] == ("6,437,360", "")
+    assert m["All EU funds contracted, per person"] == ("EUR 3,416", "")
+    target = at.info[0].value
+    assert "-787,000 people" in target and "cannot be measured yet" in target
+
+
+def test_the_period_filter_moves_the_latest_year(con):
+    at = open_app(con, region="BG31", **{"from": "2008", "to": "2012"})
+    m = metrics(at)
+    assert m["At risk of poverty or social exclusion (Europe 2020), 2012"] == ("52.6%", "")
+    assert "Population, 1 January 2012" in m and m["Population, 1 January 2012"][0] == "No data"
+
+
+def test_filters_round_trip_through_the_url(con):
+    at = open_app(con, region="BG311", lang="bg", **{"from": "2010", "to": "2020"})
+    assert dict(at.query_params) == {"region": "BG311", "lang": "bg", "from": "2010", "to": "2020"}
+    assert at.sidebar.selectbox[0].value == "BG311" and at.sidebar.slider[0].value == (2010, 2020)
+    at.sidebar.selectbox[0].set_value("BG41").run()
+    assert at.query_params["region"] == "BG41"
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.query_params["lang"] == "en" and at.title[0].value.endswith("Yugozapaden")
+
+
+@pytest.mark.parametrize("params, ignored", [
+    ({"region": "XX99"}, "region=XX99"),
+    ({"from": "abc"}, "from=abc"),
+    ({"to": "1850"}, "to=1850"),
+    ({"lang": "klingon"}, "lang=klingon"),
+    ({"region": "'; drop table releases; --"}, "region='; drop table releases; --"),
+])
+def test_malformed_parameters_give_a_notice_and_the_defaults(con, params, ignored):
+    at = open_app(con, **params)
+    assert [w.value for w in at.warning] == [f"Some link settings were not understood and were ignored: {ignored}."]
+    assert at.sidebar.selectbox[0].value == ("BG" if "region" in params else "BG")
+    assert metrics(at)["Population, 1 January 2025"] == ("6,437,360", "")
+
+
+def test_sources_footer_comes_from_metadata(con):
+    at = open_app(con, region="BG41")
+    captions = " ".join(c.value for c in at.caption)
+    assert "tgs00107" in captions and "CC BY 4\\.0" in captions and "snapshot 2026\\-08\\-24" in captions
+    assert "Demo data**: Social\\-innovation projects" in captions or "Demo data**:" in captions

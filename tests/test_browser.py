@@ -1,0 +1,127 @@
+"""Browser tier: the real server on a free port, driven by Debian's Chromium through Playwright."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "SI_DATA_DIR": str(tmp_path_factory.mktemp("browser_data"))}
+    log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"streamlit did not become healthy; see {log.name}")
+        time.sleep(0.25)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(executable).exists(), "Debian's chromium is needed: `make test` installs it"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    pg = context.new_page()
+    requests: list[str] = []
+    pg.on("request", lambda r: requests.append(r.url))
+    pg.external_requests = requests
+    yield pg
+    context.close()
+
+
+def load(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_selector("[data-testid=stMetric]", timeout=60_000)
+
+
+def assert_healthy(page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "encountered an error" not in body
+    outside = [u for u in page.external_requests if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
+                                                                         "blob:"))]
+    assert outside == [], f"the page asked the internet for {outside}"
+
+
+def test_home_page_in_english(server, page):
+    load(page, f"{server}/?region=BG41")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home_en.png"), full_page=True)
+    assert page.get_by_role("heading", name="Social inclusion and social innovation in Yugozapaden").is_visible()
+    kpi = page.locator("[data-testid=stMetric]").filter(has_text="At risk of poverty or social exclusion (EU-2030)")
+    assert kpi.locator("[data-testid=stMetricValue]").inner_text() == "20.1%"
+    assert "-0.9 pp vs EU-27" in kpi.inner_text()
+    assert page.get_by_text("Demo data").first.is_visible()
+    assert_healthy(page)
+    assert "region=BG41" in page.url and "lang=en" in page.url
+
+
+def test_home_page_in_bulgarian_and_the_language_switch(server, page):
+    load(page, f"{server}/?region=BG311&lang=bg")
+    page.screenshot(path=str(ARTIFACTS / "home_bg.png"), full_page=True)
+    assert page.get_by_role("heading", name="Социално включване и социални иновации – Видин").is_visible()
+    population = page.locator("[data-testid=stMetric]").filter(has_text="Население към 1 януари 2025 г.")
+    assert population.locator("[data-testid=stMetricValue]").inner_text() == "70\u00a0542"
+    assert_healthy(page)
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_function("() => location.search.includes('lang=en')", timeout=30_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    assert page.get_by_role("heading", name="Social inclusion and social innovation in Vidin").is_visible()
+    assert "region=BG311" in page.url
+
+
+def test_a_copied_link_reproduces_the_view(server, page):
+    load(page, f"{server}/?region=BG31&from=2008&to=2012&lang=en")
+    kpi = page.locator("[data-testid=stMetric]").filter(has_text="(Europe 2020), 2012")
+    assert kpi.locator("[data-testid=stMetricValue]").inner_text() == "52.6%"
+    assert all(p in page.url for p in ("region=BG31", "from=2008", "to=2012"))
+    assert_healthy(page)

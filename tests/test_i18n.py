@@ -1,0 +1,68 @@
+"""Translations: both languages have every key, every key used in code exists, locale formats."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from conftest import ROOT
+from si_metrics import i18n
+from si_metrics.ingest.eurostat import FLAGS
+
+KEY_USE = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']""")
+PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def code_files():
+    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+
+
+def test_both_languages_have_the_same_keys_and_placeholders():
+    en, bg = i18n.messages("en"), i18n.messages("bg")
+    assert set(en) == set(bg), f"only en: {set(en) - set(bg)}; only bg: {set(bg) - set(en)}"
+    for key in en:
+        assert set(PLACEHOLDER.findall(en[key])) == set(PLACEHOLDER.findall(bg[key])), key
+        assert bg[key].strip() and en[key].strip(), key
+
+
+def test_every_key_used_in_code_exists():
+    used = {key for path in code_files() for key in KEY_USE.findall(path.read_text(encoding="utf-8"))}
+    assert len(used) > 20
+    assert used - set(i18n.messages("en")) == set()
+
+
+def test_every_eurostat_flag_has_a_translation():
+    for flag in FLAGS:
+        assert f"flag_{flag}" in i18n.messages("en")
+
+
+@pytest.mark.parametrize("lang, value, decimals, expected", [
+    ("en", 1234.5, 1, "1,234.5"),
+    ("bg", 1234.5, 1, "1\u00a0234,5"),
+    ("en", 1295931, 0, "1,295,931"),
+    ("bg", 1295931, 0, "1\u00a0295\u00a0931"),
+    ("bg", -0.9, 1, "-0,9"),
+    ("en", None, 1, "–"),
+    ("en", float("nan"), 1, "–"),
+])
+def test_number_formats(lang, value, decimals, expected):
+    assert i18n.format_number(value, lang, decimals) == expected
+
+
+def test_percent_money_and_dates():
+    assert i18n.format_percent(20.1, "en") == "20.1%"
+    assert i18n.format_percent(20.1, "bg") == "20,1\u00a0%"
+    assert i18n.format_money(2407693246.7, "en") == "EUR 2.41 bn"
+    assert i18n.format_money(2407693246.7, "bg") == "2,41 млрд. евро"
+    assert i18n.format_money(274083475.69, "en") == "EUR 274.08 m"
+    assert i18n.format_money(3885.39, "bg", compact=False) == "3\u00a0885 евро"
+    assert i18n.format_date(dt.date(2026, 8, 24), "en") == "24 Aug 2026"
+    assert i18n.format_date(dt.date(2026, 8, 24), "bg") == "24.08.2026 г."
+
+
+def test_translate_fills_placeholders_and_language_codes_normalise():
+    assert i18n.translate("bg", "kpi_population", year=2025) == "Население към 1 януари 2025 г."
+    assert i18n.translate("en", "kpi_population", year=2025) == "Population, 1 January 2025"
+    assert [i18n.normalise_language(v) for v in ("bg-BG", "BG", "en_GB", "de", "", None)] == [
+        "bg", "bg", "en", None, None, None]

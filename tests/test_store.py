@@ -1,0 +1,136 @@
+"""The DuckDB store: built from datasets/, every load a release, history kept, current data maintained."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from si_metrics import store
+from si_metrics.catalog import DATASETS_DIR, catalog, dataset
+from si_metrics.queries import QUERIES_DIR, names, run
+
+
+def csv_rows(name: str) -> int:
+    with (DATASETS_DIR / f"{name}.csv").open(encoding="utf-8") as fh:
+        return sum(1 for _ in csv.DictReader(fh))
+
+
+def test_build_records_one_release_per_dataset(fresh_store):
+    history = store.release_history(fresh_store)
+    assert list(history["id"]) == list(range(1, len(catalog()) + 1))
+    assert list(history["dataset"]) == list(catalog())
+    assert set(history["user_name"]) == {"system"} and set(history["kind"]) == {"initial"}
+    for r in history.itertuples():
+        assert r.rows_added == r.rows_in_file == csv_rows(r.dataset)
+        assert r.sha256 == store.file_sha256(DATASETS_DIR / f"{r.dataset}.csv")
+        assert r.file_name == f"datasets/{r.dataset}.csv"
+
+
+def test_open_is_idempotent_and_rebuild_keeps_a_backup(tmp_path: Path):
+    path = tmp_path / "s.duckdb"
+    store.open_store(path).close()
+    con = store.open_store(path)
+    assert store.latest_release(con) == len(catalog())
+    con.close()
+    con = store.open_store(path, rebuild=True)
+    assert store.latest_release(con) == len(catalog())
+    con.close()
+    assert len(list(tmp_path.glob("s.duckdb.bak-*"))) == 1
+
+
+def test_read_only_open(tmp_path: Path):
+    with pytest.raises(store.StoreError, match="init"):
+        store.open_store(tmp_path / "missing.duckdb", read_only=True)
+    store.open_store(tmp_path / "s.duckdb").close()
+    con = store.open_store(tmp_path / "s.duckdb", read_only=True)
+    assert store.latest_release(con) == len(catalog())
+    con.close()
+
+
+def _stage(con, meta, rows: list[dict], tmp_path: Path) -> str:
+    path = tmp_path / f"{meta.name}.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=meta.column_names)
+        w.writeheader()
+        w.writerows(rows)
+    return store.stage_csv(con, meta, path)
+
+
+def test_publish_versions_changes_and_never_overwrites_history(fresh_store, tmp_path: Path):
+    meta = dataset("observations")
+    base = {"flag": "", "sex": "T", "age": "TOTAL", "source": "test", "vintage": "2026"}
+    rows = [
+        {**base, "indicator_code": "AROPE_EU2020", "region_code": "BG31", "year": 2008, "value": 52.5},  # same
+        {**base, "indicator_code": "AROPE_EU2020", "region_code": "BG41", "year": 2015, "value": 31.5},  # changed
+        {**base, "indicator_code": "UNEMP", "region_code": "BG31", "year": 2025, "value": 8.8},  # new
+    ]
+    rows[0].update(source="Eurostat tgs00107", vintage="2018")
+    before = store.latest_release(fresh_store)
+    rel = store.publish(fresh_store, meta, _stage(fresh_store, meta, rows, tmp_path), user="tester", note="fix",
+                        file_name="x.csv", sha256="0" * 64)
+    assert (rel.id, rel.rows_added, rel.rows_changed, rel.rows_unchanged, rel.rows_removed) == (before + 1, 1, 1, 1, 0)
+    cur = fresh_store.cursor()
+    assert cur.execute("select value from observations where region_code = 'BG41' and year = 2015 "
+                       "and indicator_code = 'AROPE_EU2020'").fetchone() == (31.5,)
+    history = cur.execute(
+        "select value, _release_id, _op from observations__versions where region_code = 'BG41' and year = 2015 "
+        "and indicator_code = 'AROPE_EU2020' order by _release_id").fetchall()
+    assert [h[0] for h in history] == [30.0, 31.5] and history[1][1:] == (rel.id, "upsert")
+    assert cur.execute("select count(*) from information_schema.tables where table_schema = 'staging'"
+                       ).fetchone() == (0,)
+
+
+def test_publish_with_replace_marks_missing_rows_deleted(fresh_store, tmp_path: Path):
+    meta = dataset("targets")
+    current = store.current(fresh_store, "targets")
+    keep = current[current["region_code"] == "BG"].to_dict("records")
+    rel = store.publish(fresh_store, meta, _stage(fresh_store, meta, keep, tmp_path), user="tester",
+                        note="drop EU", file_name="t.csv", sha256=None, replace=True)
+    assert (rel.rows_removed, rel.rows_unchanged) == (1, 1)
+    assert list(store.current(fresh_store, "targets")["region_code"]) == ["BG"]
+    ops = fresh_store.cursor().execute("select region_code, _op from targets__versions where _release_id = ?",
+                                       [rel.id]).fetchall()
+    assert ops == [("EU27_2020", "delete")]
+
+
+def test_a_failed_publish_changes_nothing(fresh_store, tmp_path: Path):
+    meta = dataset("observations")
+    before = store.current(fresh_store, "observations")
+    releases = store.latest_release(fresh_store)
+    row = {"indicator_code": "POP", "region_code": "BG", "year": 2016, "value": 1, "flag": "", "sex": "T",
+           "age": "TOTAL", "source": "s", "vintage": "v"}
+    staged = _stage(fresh_store, meta, [row, row], tmp_path)  # duplicate key: violates the primary key
+    with pytest.raises(Exception):
+        store.publish(fresh_store, meta, staged, user="t", note="dup", file_name=None, sha256=None)
+    assert store.latest_release(fresh_store) == releases
+    assert store.current(fresh_store, "observations").equals(before)
+    assert fresh_store.cursor().execute("select count(*) from information_schema.tables "
+                                        "where table_schema = 'staging'").fetchone() == (0,)
+
+
+def test_region_closure_rolls_up_any_depth(con):
+    rows = con.cursor().execute("select ancestor_code from region_closure where region_code = 'BG311' "
+                                "order by depth").fetchall()
+    assert [r[0] for r in rows] == ["BG311", "BG31", "BG3", "BG"]
+
+
+def test_identifiers_only_from_the_allow_list():
+    assert store.ident("observations") == '"observations"'
+    for bad in ('x"; drop table releases; --', "Observations", "1abc", ""):
+        with pytest.raises(ValueError):
+            store.ident(bad)
+
+
+def test_named_queries_state_their_grain_and_bind_values():
+    assert {"regions", "latest_observation", "eu_funds_in_region"} <= set(names())
+    for path in QUERIES_DIR.glob("*.sql"):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("-- grain: "), path.name
+        assert "{" not in text and "%s" not in text, f"{path.name}: values must be bound, not formatted"
+
+
+def test_latest_observation_respects_the_period(con):
+    assert run(con, "latest_observation", indicator="AROPE_EU2020", region="BG31", year_from=2008,
+               year_to=2012).iloc[0][["year", "value"]].tolist() == [2012, 52.6]
+    assert run(con, "latest_observation", indicator="AROPE", region="BG311", year_from=2000, year_to=2030).empty

@@ -1,0 +1,41 @@
+"""Cached access to the store. Results are keyed by the latest release, so a publish shows at once."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from si_metrics import kpis, queries, store
+
+TTL = 600  # seconds; bounds memory only, freshness comes from the release key
+
+
+@st.cache_resource(show_spinner=False)
+def connection() -> duckdb.DuckDBPyConnection:
+    """One connection per process; every query takes its own cursor."""
+    return store.open_store()
+
+
+def release() -> int:
+    return store.latest_release(connection())
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def regions(release: int) -> pd.DataFrame:
+    return queries.run(connection(), "regions")
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def year_bounds(release: int) -> tuple[int, int]:
+    row = queries.run(connection(), "year_bounds").iloc[0]
+    return int(row["first_year"]), int(row["last_year"])
+
+
+@st.cache_data(ttl=TTL, max_entries=256, show_spinner=False)
+def home_kpis(release: int, region: str, year_from: int, year_to: int) -> kpis.HomeKpis:
+    return kpis.home_kpis(connection(), region, year_from, year_to)
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def indicators(release: int) -> pd.DataFrame:
+    return queries.run(connection(), "indicators")
