@@ -4,19 +4,34 @@ import streamlit as st
 from si_metrics.store import StoreError
 from ui.components import md_escape
 from ui.i18n import t
-from ui.state import sidebar_filters
+from ui.state import finish_url, sidebar_filters
 
 st.set_page_config(page_title="SI Observatory", page_icon="assets/favicon.png", layout="wide")
 
+notices = st.empty()  # filled after the page ran, with any link settings that were ignored
 try:
     sidebar_filters()
 except StoreError as exc:  # locked by another process, not built, or built for another catalogue
     st.error(t("store_unavailable", detail=md_escape(exc)), icon=":material/database:")
     st.stop()
 
-pages = {
-    t("nav_section_explore"): [
-        st.Page("pages/home.py", title=t("nav_home"), icon=":material/dashboard:", url_path="overview", default=True),
+PAGES = {
+    "nav_section_explore": [
+        ("pages/home.py", "nav_home", ":material/dashboard:", "overview"),
+        ("pages/poverty.py", "nav_poverty", ":material/trending_down:", "poverty"),
+        ("pages/funding.py", "nav_funding", ":material/euro:", "funding"),
+        ("pages/projects.py", "nav_projects", ":material/diversity_3:", "projects"),
+        ("pages/regions.py", "nav_regions", ":material/location_on:", "regions"),
+        ("pages/need_vs_funding.py", "nav_need", ":material/balance:", "need-vs-funding"),
+    ],
+    "nav_section_about": [
+        ("pages/data_methods.py", "nav_data", ":material/menu_book:", "data"),
     ],
 }
-st.navigation(pages, position="sidebar").run()
+page = st.navigation({
+    t(section): [st.Page(path, title=t(title), icon=icon, url_path=url, default=(url == "overview"))
+                 for path, title, icon, url in entries]
+    for section, entries in PAGES.items()
+}, position="sidebar")
+page.run()
+finish_url(notices)

@@ -16,8 +16,15 @@ _SEPARATORS = {"en": (",", "."), "bg": ("\u00a0", ",")}
 
 @lru_cache(maxsize=None)
 def messages(lang: str) -> dict[str, str]:
-    """All messages of one language."""
-    return json.loads((LOCALES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    """All messages of one language: locales/<lang>/*.json merged (one file per page or part)."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / lang).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        clash = set(part) & set(merged)
+        if clash:
+            raise ValueError(f"{path.name} repeats message keys defined elsewhere: {sorted(clash)}")
+        merged.update(part)
+    return merged
 
 
 def normalise_language(value: str | None) -> str | None:

@@ -23,7 +23,7 @@ import pandas as pd
 from . import config
 from .catalog import DatasetMeta, catalog, dataset
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SYSTEM_USER = "system"
 _publish_lock = threading.Lock()  # serialises publishes within a process; DuckDB's file lock does across processes
 
@@ -106,6 +106,9 @@ def build(con: duckdb.DuckDBPyConnection) -> list[int]:
                 rows_changed bigint, rows_removed bigint, rows_unchanged bigint, rolls_back integer)"""
         )
         cur.execute("create table region_closure (region_code varchar, ancestor_code varchar, depth integer)")
+        cur.execute("create table boundaries (region_code varchar primary key, geometry varchar not null)")
+        cur.execute("create table boundaries__versions (region_code varchar, geometry varchar, "
+                    "_release_id integer not null references releases(id), _op varchar not null)")
         for meta in catalog().values():
             _create_dataset_tables(cur, meta)
         cur.execute("commit")
@@ -225,6 +228,31 @@ def publish(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, staged: str, *, u
             cur.execute(f"drop table if exists {s}")
             raise
     return Release(rid, meta.name, added, changed, removed, unchanged)
+
+
+def replace_boundaries(con: duckdb.DuckDBPyConnection, geometries: dict[str, str], *, user: str, note: str,
+                       file_name: str, sha256: str) -> int:
+    """Replace the boundaries of the given regions (GeoJSON geometry text) as one release; returns its id."""
+    with _publish_lock:
+        cur = con.cursor()
+        cur.execute("begin transaction")
+        try:
+            existing = dict(cur.execute("select region_code, geometry from boundaries").fetchall())
+            added = sum(code not in existing for code in geometries)
+            changed = sum(code in existing and existing[code] != g for code, g in geometries.items())
+            rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
+            cur.execute("insert into releases values (?, 'boundaries', 'boundaries', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, null)",
+                        [rid, _now(), user, note, file_name, sha256, len(geometries), added, changed,
+                         len(geometries) - added - changed])
+            for code, geometry in geometries.items():
+                if existing.get(code) != geometry:
+                    cur.execute("insert into boundaries__versions values (?, ?, ?, 'upsert')", [code, geometry, rid])
+                    cur.execute("insert or replace into boundaries values (?, ?)", [code, geometry])
+            cur.execute("commit")
+        except Exception:
+            cur.execute("rollback")
+            raise
+    return rid
 
 
 def _refresh_region_closure(cur: duckdb.DuckDBPyConnection) -> None:

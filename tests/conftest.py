@@ -37,3 +37,34 @@ def fresh_store(tmp_path: Path):
     connection = store.open_store(tmp_path / "store.duckdb")
     yield connection
     connection.close()
+
+
+GLOBAL_PARAMS = ("lang", "region", "from", "to", "theme")
+
+
+def open_page(page: str | None = None, **params: str):
+    """Run the app as a visitor with a link would: shared filters from the URL on the first run, then the
+    page (``pages/x.py``) with its own URL settings. Fails on any exception the app raised."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key in GLOBAL_PARAMS:
+        if key in params:
+            at.query_params[key] = params[key]
+    if page is None:
+        for key, value in params.items():
+            at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        for key, value in params.items():
+            if key not in GLOBAL_PARAMS:
+                at.query_params[key] = value
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at) -> dict[str, tuple[str, str]]:
+    """Every st.metric on the page: label -> (value, delta)."""
+    return {m.label: (m.value, m.delta) for m in at.metric}

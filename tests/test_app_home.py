@@ -2,23 +2,13 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
-
-
-def open_app(con, **params: str) -> AppTest:
-    """Run app.py with the given URL parameters (the store fixture is built first)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from conftest import metrics, open_page
 
 
-def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
-    return {m.label: (m.value, m.delta) for m in at.metric}
+def open_app(con, **params: str):
+    """The Overview (the default page) with the given URL parameters; the store fixture is built first."""
+    return open_page(None, **params)
 
 
 def test_yugozapaden_in_english(con):
@@ -72,7 +62,8 @@ def test_the_period_filter_moves_the_latest_year(con):
 
 def test_filters_round_trip_through_the_url(con):
     at = open_app(con, region="BG311", lang="bg", **{"from": "2010", "to": "2020"})
-    assert dict(at.query_params) == {"region": "BG311", "lang": "bg", "from": "2010", "to": "2020"}
+    assert {k: at.query_params[k] for k in ("region", "lang", "from", "to", "theme")} == {
+        "region": "BG311", "lang": "bg", "from": "2010", "to": "2020", "theme": "all"}
     assert at.sidebar.selectbox[0].value == "BG311" and at.sidebar.slider[0].value == (2010, 2020)
     at.sidebar.selectbox[0].set_value("BG41").run()
     assert at.query_params["region"] == "BG41"

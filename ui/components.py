@@ -6,6 +6,7 @@ import re
 import streamlit as st
 
 from si_metrics.catalog import dataset
+from si_metrics.exporting import to_csv_bytes
 
 from .i18n import lang, t
 
@@ -36,3 +37,32 @@ def source_footer(dataset_names: list[str]) -> None:
         if meta.synthetic:
             st.caption(f"**{t('demo_data')}**: {md_escape(meta.title.get(lang()))} — {t('demo_data_explained')}")
     st.caption(t("footer_about"))
+
+
+MAX_TABLE_ROWS = 2000  # no page sends more rows than this at once; the rest is paged
+
+
+def download(frame, file_name: str, key: str) -> None:
+    """A CSV download of exactly ``frame`` (formulas neutralised, BOM so Excel reads Cyrillic)."""
+    st.download_button(t("download_csv"), to_csv_bytes(frame, bom=True), file_name=file_name, mime="text/csv",
+                       key=f"dl_{key}", icon=":material/download:")
+
+
+def chart_with_table(fig, table, *, key: str, file_name: str, on_select=None) -> None:
+    """A chart with a Table tab of exactly the plotted data and a CSV download of it."""
+    chart_tab, table_tab = st.tabs([t("tab_chart"), t("tab_table")])
+    with chart_tab:
+        kwargs = dict(on_select=on_select, selection_mode="points") if on_select else {}
+        st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)
+    with table_tab:
+        st.dataframe(table.head(MAX_TABLE_ROWS), hide_index=True)
+    download(table, file_name, key)
+
+
+def paged_table(frame, *, key: str, page_size: int = 50, **kwargs):
+    """A table shown one page at a time (never more than MAX_TABLE_ROWS rows sent); returns the event."""
+    pages = max(1, -(-len(frame) // page_size))
+    page = st.number_input(t("table_page", pages=pages), min_value=1, max_value=pages, value=1, step=1,
+                           key=f"page_{key}") if pages > 1 else 1
+    shown = frame.iloc[(page - 1) * page_size: page * page_size]
+    return st.dataframe(shown, hide_index=True, key=key, **kwargs), shown

@@ -5,7 +5,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from si_metrics import kpis, queries, store
+from si_metrics import geo, kpis, queries, store
 
 TTL = 600  # seconds; bounds memory only, freshness comes from the release key
 
@@ -39,3 +39,15 @@ def home_kpis(release: int, region: str, year_from: int, year_to: int) -> kpis.H
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
 def indicators(release: int) -> pd.DataFrame:
     return queries.run(connection(), "indicators")
+
+
+@st.cache_data(ttl=TTL, max_entries=512, show_spinner=False)
+def query(release: int, name: str, **params) -> pd.DataFrame:
+    """Any named query (si_metrics/queries/<name>.sql) with bound parameters; results are aggregates."""
+    return queries.run(connection(), name, **params)
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def boundaries(release: int) -> dict | None:
+    """Imported region boundaries as a GeoJSON FeatureCollection, or None when there are none."""
+    return geo.feature_collection(connection())

@@ -1,6 +1,12 @@
-"""Shared filters: declared once in app.py with keys, mirrored in the URL (lang, region, from, to)."""
+"""Shared filters and page settings, kept in the URL.
+
+Shared filters (lang, region, from, to, theme) are declared once in app.py with keys; page settings
+(indicator, level, year, …) are declared by the page through ``url_select`` and friends. Every value is
+validated; anything unknown or malformed is dropped with one short notice at the top of the page.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,8 +17,14 @@ from si_metrics import i18n
 from . import data
 from .i18n import LANG_KEY, t
 
-REGION_KEY, PERIOD_KEY, NOTICES_KEY = "f_region", "f_period", "f_notices"
+REGION_KEY, PERIOD_KEY, THEME_KEY = "f_region", "f_period", "f_theme"
 DEFAULT_REGION = "BG"
+ALL = "all"
+# Project themes: the three SI PLUS networks first, then the wider fields of social innovation.
+THEMES = ("esf_admin", "si_sustainable", "poverty_inclusion", "employment", "education", "health_care", "community",
+          "digital_inclusion")
+GLOBAL_PARAMS = ("lang", "region", "from", "to", "theme")
+_BOUND, _NOTICES = "_url_bound", "_url_notices"
 
 
 @dataclass(frozen=True)
@@ -21,35 +33,60 @@ class Filters:
     region: str
     year_from: int
     year_to: int
+    theme: str  # ALL or one of THEMES
+
+    @property
+    def themes(self) -> list[str]:
+        return list(THEMES) if self.theme == ALL else [self.theme]
 
 
 def _year(text: str | None) -> int | None:
     return int(text) if text and text.strip().isdigit() and len(text.strip()) == 4 else None
 
 
+def notice(param: str, raw: object) -> None:
+    """Record a URL setting that was not understood (shown once, at the top of the page)."""
+    st.session_state.setdefault(_NOTICES, []).append(f"{param}={raw}")
+
+
+def _bind(param: str) -> None:
+    st.session_state.setdefault(_BOUND, set()).add(param)
+
+
+def _set_param(param: str, value: str) -> None:
+    if value == "":
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
 def _init_from_url(codes: list[str], first: int, last: int) -> None:
-    """On a session's first run, take the filters from the URL; note what was ignored."""
+    """On a session's first run, take the shared filters from the URL."""
     qp = st.query_params
-    notices: list[tuple[str, str]] = []
     if LANG_KEY not in st.session_state:
         lang = i18n.normalise_language(qp.get("lang"))
         if qp.get("lang") and not lang:
-            notices.append(("lang", qp.get("lang")))
+            notice("lang", qp.get("lang"))
         st.session_state[LANG_KEY] = lang or i18n.normalise_language(st.context.locale) or i18n.DEFAULT_LANGUAGE
     if REGION_KEY not in st.session_state:
         region = (qp.get("region") or "").strip().upper()
-        if region and region not in codes:
-            notices.append(("region", qp.get("region")))
+        if qp.get("region") is not None and region not in codes:
+            notice("region", qp.get("region"))
         st.session_state[REGION_KEY] = region if region in codes else DEFAULT_REGION
     if PERIOD_KEY not in st.session_state:
         y0, y1 = _year(qp.get("from")), _year(qp.get("to"))
         for key, raw, parsed in (("from", qp.get("from"), y0), ("to", qp.get("to"), y1)):
             if raw is not None and (parsed is None or not first <= parsed <= last):
-                notices.append((key, raw))
+                notice(key, raw)
         y0 = y0 if y0 is not None and first <= y0 <= last else first
         y1 = y1 if y1 is not None and first <= y1 <= last else last
         st.session_state[PERIOD_KEY] = (min(y0, y1), max(y0, y1))
-    st.session_state.setdefault(NOTICES_KEY, notices)
+    if THEME_KEY not in st.session_state:
+        theme = qp.get("theme")
+        if theme is not None and theme not in (ALL, *THEMES):
+            notice("theme", theme)
+        st.session_state[THEME_KEY] = theme if theme in THEMES else ALL
 
 
 def region_label(regions: pd.DataFrame, code: str, lang: str) -> str:
@@ -57,7 +94,7 @@ def region_label(regions: pd.DataFrame, code: str, lang: str) -> str:
     return str(row["name_bg"] if lang == "bg" else row["name_en"])
 
 
-def _hierarchy(regions: pd.DataFrame) -> list[str]:
+def hierarchy(regions: pd.DataFrame) -> list[str]:
     """Area codes depth-first (country, its NUTS 1, NUTS 2, districts …), benchmarks left out."""
     tree = regions[~regions["is_benchmark"]]
     children: dict[str, list[str]] = {}
@@ -77,10 +114,11 @@ def _hierarchy(regions: pd.DataFrame) -> list[str]:
 
 def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar and mirror them in the URL."""
+    st.session_state[_BOUND] = set(GLOBAL_PARAMS)
     release = data.release()
     regions = data.regions(release)
     first, last = data.year_bounds(release)
-    codes = _hierarchy(regions)
+    codes = hierarchy(regions)
     _init_from_url(codes, first, last)
     levels = dict(zip(regions["code"], regions["level"]))
     with st.sidebar:
@@ -90,20 +128,83 @@ def sidebar_filters() -> Filters:
         st.selectbox(t("filter_region"), codes, key=REGION_KEY, help=t("filter_region_help"),
                      format_func=lambda c: "\u2003" * int(levels[c]) + f"{region_label(regions, c, lang)} · {c}")
         st.slider(t("filter_period"), min_value=first, max_value=last, key=PERIOD_KEY, step=1)
-    notices = st.session_state.get(NOTICES_KEY)
-    if notices:
-        st.warning(t("notice_bad_params", params=", ".join(f"{k}={v}" for k, v in notices)), icon=":material/link_off:")
-        st.session_state[NOTICES_KEY] = []
-    y0, y1 = st.session_state[PERIOD_KEY]
-    filters = Filters(st.session_state[LANG_KEY], st.session_state[REGION_KEY], int(y0), int(y1))
-    wanted = {"lang": filters.lang, "region": filters.region, "from": str(filters.year_from), "to": str(filters.year_to)}
-    for key, value in wanted.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
-    return filters
+        st.selectbox(t("filter_theme"), (ALL, *THEMES), key=THEME_KEY, help=t("filter_theme_help"),
+                     format_func=lambda c: i18n.translate(lang, f"theme_{c}"))  # bound to this run's language
+    f = filters()
+    for key, value in (("lang", f.lang), ("region", f.region), ("from", str(f.year_from)), ("to", str(f.year_to)),
+                       ("theme", f.theme)):
+        _set_param(key, value)
+    return f
 
 
 def filters() -> Filters:
-    """The current filters, for page scripts (app.py has drawn them already)."""
+    """The current shared filters, for page scripts (app.py has drawn them already)."""
     y0, y1 = st.session_state[PERIOD_KEY]
-    return Filters(st.session_state[LANG_KEY], st.session_state[REGION_KEY], int(y0), int(y1))
+    return Filters(st.session_state[LANG_KEY], st.session_state[REGION_KEY], int(y0), int(y1),
+                   st.session_state[THEME_KEY])
+
+
+def select_region(code: str) -> None:
+    """Set the shared area filter (from a map click); call from a widget callback only."""
+    st.session_state[REGION_KEY] = code
+
+
+def url_select(param: str, label: str, options: Sequence, default, *, widget: str = "selectbox",
+               format_func: Callable = str, container=None, **kwargs):
+    """A page setting whose value is kept in the URL as ?param=value (validated against ``options``)."""
+    key, opts = f"p_{param}", list(options)
+    _bind(param)
+    if key not in st.session_state or st.session_state[key] not in opts:
+        raw = st.query_params.get(param)
+        match = next((o for o in opts if str(o) == raw), None)
+        if raw is not None and match is None:
+            notice(param, raw)
+        st.session_state[key] = match if match is not None else default
+    draw = getattr(container or st, widget)
+    value = draw(label, opts, key=key, format_func=format_func, **kwargs)
+    _set_param(param, str(value))
+    return value
+
+
+def url_multi(param: str, label: str, options: Sequence, default: Iterable = (), *, max_selections: int | None = None,
+              format_func: Callable = str, container=None, **kwargs) -> list:
+    """A multiselect kept in the URL as ?param=a,b,c (unknown items dropped with a notice)."""
+    key, opts = f"p_{param}", list(options)
+    _bind(param)
+    if key not in st.session_state:
+        raw = st.query_params.get(param)
+        chosen = list(default)
+        if raw is not None:
+            items = [i for i in raw.split(",") if i]
+            chosen = [o for o in opts if str(o) in items][: max_selections or None]
+            bad = [i for i in items if i not in {str(o) for o in opts}]
+            if bad:
+                notice(param, ",".join(bad))
+        st.session_state[key] = chosen
+    st.session_state[key] = [v for v in st.session_state[key] if v in opts]
+    value = (container or st).multiselect(label, opts, key=key, max_selections=max_selections,
+                                          format_func=format_func, **kwargs)
+    _set_param(param, ",".join(str(v) for v in value))
+    return value
+
+
+def url_text(param: str, label: str, *, max_chars: int = 100, container=None, **kwargs) -> str:
+    """A text input kept in the URL (?q=…); only its length is limited, it is never interpreted."""
+    key = f"p_{param}"
+    _bind(param)
+    if key not in st.session_state:
+        st.session_state[key] = (st.query_params.get(param) or "")[:max_chars]
+    value = (container or st).text_input(label, key=key, max_chars=max_chars, **kwargs)
+    _set_param(param, value)
+    return value
+
+
+def finish_url(slot) -> None:
+    """After the page ran: drop URL keys nobody declared and show what was ignored in ``slot``."""
+    bound = st.session_state.get(_BOUND, set())
+    for key in [k for k in st.query_params.keys() if k not in bound]:
+        notice(key, st.query_params.get(key))
+        del st.query_params[key]
+    notices = st.session_state.pop(_NOTICES, [])
+    if notices:
+        slot.warning(t("notice_bad_params", params=", ".join(notices)), icon=":material/link_off:")

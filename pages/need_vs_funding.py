@@ -1,0 +1,4 @@
+"""Being built."""
+import streamlit as st
+
+st.info("…")

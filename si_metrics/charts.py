@@ -1,0 +1,174 @@
+"""Plotly figures as pure functions of a DataFrame: colour-blind-safe, locale-aware, titled by the caller."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+# Cividis (Nuñez et al. 2018) is perceptually uniform and readable with colour-vision deficiencies.
+SEQUENTIAL = "Cividis"
+NO_DATA = "#d9d9d9"
+BENCHMARK_COLOURS = {"country": "#000000", "benchmark": "#7f7f7f"}
+FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+SEPARATORS = {"en": ".,", "bg": ",\u00a0"}  # plotly: decimal mark, then thousands separator
+
+
+def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=15)), separators=SEPARATORS[lang],
+                      font=FONT, margin=dict(l=10, r=10, t=60, b=10), paper_bgcolor="white", plot_bgcolor="white",
+                      colorway=OKABE_ITO, height=height)
+    return fig
+
+
+def _reversed(higher_is_better: bool) -> bool:
+    # dark = worse: for "lower is better" indicators high values are dark; cividis runs dark → light
+    return not higher_is_better
+
+
+def tile_map(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, decimals: int = 1,
+             higher_is_better: bool = False, selected: str | None = None, height: int | None = None) -> go.Figure:
+    """A tile-grid map: one equal square per area at (tile_row, tile_col); colour = value; click = select.
+
+    ``frame`` columns: code, name, tile_row, tile_col, value (NaN = no data), short (label on the tile).
+    """
+    frame = frame.dropna(subset=["tile_row", "tile_col"])
+    has = frame[frame["value"].notna()]
+    missing = frame[frame["value"].isna()]
+    fmt = f",.{decimals}f"
+    rows = int(frame["tile_row"].max()) + 1 if len(frame) else 1
+    cols = int(frame["tile_col"].max()) + 1 if len(frame) else 1
+    size = 62 if cols <= 4 else 48
+    fig = go.Figure()
+    for part, coloured in ((has, True), (missing, False)):
+        if part.empty:
+            continue
+        values = [f"{v:{fmt}}" if coloured else "–" for v in part["value"]]
+        if coloured:
+            values = [v.replace(",", "\0").replace(".", SEPARATORS[lang][0]).replace("\0", SEPARATORS[lang][1])
+                      for v in values]
+        marker = dict(symbol="square", size=size, line=dict(width=[3 if c == selected else 0.5 for c in part["code"]],
+                                                             color=["#D55E00" if c == selected else "white"
+                                                                    for c in part["code"]]))
+        if coloured:
+            marker.update(color=part["value"], colorscale=SEQUENTIAL, reversescale=_reversed(higher_is_better),
+                          showscale=True, colorbar=dict(title=dict(text=value_label, side="right"), thickness=12))
+        else:
+            marker.update(color=NO_DATA)
+        fig.add_trace(go.Scatter(
+            x=part["tile_col"], y=part["tile_row"], mode="markers+text", marker=marker,
+            text=[f"{s}<br>{v}" for s, v in zip(part["short"], values)], textposition="middle center",
+            textfont=dict(size=10, color=["white" if coloured else "#333"] * len(part)),
+            customdata=part[["code", "name"]].to_numpy(), showlegend=False,
+            hovertemplate="%{customdata[1]} (%{customdata[0]})<br>" + value_label + ": %{text}<extra></extra>",
+        ))
+    fig.update_xaxes(visible=False, range=[-0.6, cols - 0.4], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[rows - 0.4, -0.6], fixedrange=True, scaleanchor="x")
+    fig.update_layout(dragmode=False, clickmode="event+select")
+    return _layout(fig, title, lang, height or 110 + rows * (size + 14))
+
+
+def choropleth(frame: pd.DataFrame, geojson: dict, *, title: str, lang: str, value_label: str,
+               higher_is_better: bool = False, height: int = 460) -> go.Figure:
+    """A real-boundary choropleth drawn offline (map_style white-bg: no tiles, no CDN)."""
+    codes = set(frame["code"])
+    features = [f for f in geojson["features"] if f["properties"]["NUTS_ID"] in codes]
+    lons, lats = [], []
+    for f in features:
+        polygons = f["geometry"]["coordinates"]
+        polygons = [polygons] if f["geometry"]["type"] == "Polygon" else polygons
+        for polygon in polygons:
+            for lon, lat, *_ in polygon[0]:
+                lons.append(lon)
+                lats.append(lat)
+    center = dict(lon=(min(lons) + max(lons)) / 2, lat=(min(lats) + max(lats)) / 2) if lons else dict(lon=25, lat=42.7)
+    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.6) if lons else 8
+    fig = go.Figure(go.Choroplethmap(
+        geojson={"type": "FeatureCollection", "features": features}, locations=frame["code"], z=frame["value"],
+        featureidkey="properties.NUTS_ID", colorscale=SEQUENTIAL, reversescale=_reversed(higher_is_better),
+        marker_line_width=0.8, marker_line_color="white", customdata=frame[["code", "name"]].to_numpy(),
+        colorbar=dict(title=dict(text=value_label, side="right"), thickness=12),
+        hovertemplate="%{customdata[1]} (%{customdata[0]}): %{z}<extra></extra>",
+    ))
+    fig.update_layout(map=dict(style="white-bg", center=center, zoom=max(0.5, math.log2(360 / span) - 0.3)))
+    return _layout(fig, title, lang, height)
+
+
+def trend_lines(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, flag_label: str = "flag") -> go.Figure:
+    """Lines over years, one per series; benchmark series dashed; flagged points drawn as open markers.
+
+    ``frame`` columns: series, kind ('area' | 'country' | 'benchmark'), year, value, flag.
+    """
+    fig = go.Figure()
+    colours = iter(OKABE_ITO)
+    for series, part in frame.sort_values("year").groupby("series", sort=False):
+        kind = part["kind"].iloc[0]
+        colour = BENCHMARK_COLOURS.get(kind) or next(colours)
+        flags = part["flag"].fillna("")
+        fig.add_trace(go.Scatter(
+            x=part["year"], y=part["value"], name=series, mode="lines+markers",
+            line=dict(color=colour, dash="dash" if kind != "area" else "solid", width=2 if kind == "area" else 1.5),
+            marker=dict(color=colour, size=8, symbol=["circle-open" if f else "circle" for f in flags]),
+            customdata=flags, hovertemplate=f"{series} %{{x}}: %{{y}} {flag_label} %{{customdata}}<extra></extra>",
+        ))
+    fig.update_xaxes(dtick=1, tickformat="d", showgrid=False)
+    fig.update_yaxes(title=value_label, gridcolor="#eeeeee", rangemode="tozero")
+    fig.update_layout(legend=dict(orientation="h", y=-0.15), hovermode="closest")
+    return _layout(fig, title, lang, 420)
+
+
+def ranking_bar(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, selected: str | None = None,
+                height: int | None = None) -> go.Figure:
+    """Horizontal bars, highest at the top; the selected area highlighted. Columns: code, name, value."""
+    frame = frame.sort_values("value", ascending=True)
+    colours = ["#D55E00" if c == selected else "#0072B2" for c in frame["code"]]
+    fig = go.Figure(go.Bar(x=frame["value"], y=frame["name"], orientation="h", marker_color=colours,
+                           customdata=frame[["code"]].to_numpy(), hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig.update_xaxes(title=value_label, gridcolor="#eeeeee")
+    return _layout(fig, title, lang, height or 80 + 24 * len(frame))
+
+
+def bars(frame: pd.DataFrame, *, x: str, y: str, title: str, lang: str, value_label: str,
+         colour: str | None = None, horizontal: bool = True) -> go.Figure:
+    """Bars of a small aggregated frame, optionally stacked by a category column."""
+    fig = go.Figure()
+    groups = frame.groupby(colour, sort=False) if colour else [(None, frame)]
+    for i, (name, part) in enumerate(groups):
+        fig.add_trace(go.Bar(x=part[y] if horizontal else part[x], y=part[x] if horizontal else part[y], name=name,
+                             orientation="h" if horizontal else "v", marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+                             showlegend=colour is not None))
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.2))
+    (fig.update_xaxes if horizontal else fig.update_yaxes)(title=value_label, gridcolor="#eeeeee")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, lang, 120 + 26 * frame[x].nunique() if horizontal else 400)
+
+
+def sankey(links: pd.DataFrame, *, title: str, lang: str) -> go.Figure:
+    """A Sankey of flows. Columns: source, target, value (labels; a node may be a source and a target)."""
+    nodes = list(dict.fromkeys([*links["source"], *links["target"]]))
+    index = {n: i for i, n in enumerate(nodes)}
+    fig = go.Figure(go.Sankey(
+        node=dict(label=nodes, pad=12, thickness=14, color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(nodes))]),
+        link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
+                  value=links["value"], color="rgba(0,114,178,0.25)"),
+    ))
+    return _layout(fig, title, lang, 560)
+
+
+def quadrants(frame: pd.DataFrame, *, x_line: float, y_line: float, title: str, lang: str, x_label: str,
+              y_label: str) -> go.Figure:
+    """Scatter of areas with reference lines; columns: code, name, x, y, flagged (bool: in the watched quadrant)."""
+    fig = go.Figure(go.Scatter(
+        x=frame["x"], y=frame["y"], mode="markers+text", text=frame["name"], textposition="top center",
+        marker=dict(size=14, color=["#D55E00" if f else "#0072B2" for f in frame["flagged"]],
+                    symbol=["diamond" if f else "circle" for f in frame["flagged"]]),
+        customdata=frame[["code"]].to_numpy(), hovertemplate="%{text}: %{x}, %{y}<extra></extra>", showlegend=False,
+    ))
+    fig.add_vline(x=x_line, line_dash="dot", line_color="#555555")
+    fig.add_hline(y=y_line, line_dash="dot", line_color="#555555")
+    fig.update_xaxes(title=x_label, gridcolor="#eeeeee")
+    fig.update_yaxes(title=y_label, gridcolor="#eeeeee")
+    return _layout(fig, title, lang, 480)
