@@ -20,7 +20,7 @@ init: $(VENV)/.run-deps
 	$(PY) -m si_metrics init
 
 run: init
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m ui.serve --server.port $(PORT)
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
 chromium:

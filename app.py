@@ -4,7 +4,7 @@ import streamlit as st
 from si_metrics.store import StoreError
 from ui.components import md_escape
 from ui.i18n import t
-from ui.state import finish_url, sidebar_filters
+from ui.state import finish_url, set_page, sidebar_filters
 
 st.set_page_config(page_title="SI Observatory", page_icon="assets/favicon.png", layout="wide")
 
@@ -17,15 +17,15 @@ except StoreError as exc:  # locked by another process, not built, or built for 
 
 PAGES = {
     "nav_section_explore": [
-        ("pages/home.py", "nav_home", ":material/dashboard:", "overview"),
-        ("pages/poverty.py", "nav_poverty", ":material/trending_down:", "poverty"),
-        ("pages/funding.py", "nav_funding", ":material/euro:", "funding"),
-        ("pages/projects.py", "nav_projects", ":material/diversity_3:", "projects"),
-        ("pages/regions.py", "nav_regions", ":material/location_on:", "regions"),
-        ("pages/need_vs_funding.py", "nav_need", ":material/balance:", "need-vs-funding"),
+        ("pages/explore/overview.py", "nav_home", ":material/dashboard:", "overview"),
+        ("pages/explore/poverty.py", "nav_poverty", ":material/trending_down:", "poverty"),
+        ("pages/explore/funding.py", "nav_funding", ":material/euro:", "funding"),
+        ("pages/explore/projects.py", "nav_projects", ":material/diversity_3:", "projects"),
+        ("pages/explore/regions.py", "nav_regions", ":material/location_on:", "regions"),
+        ("pages/explore/need_vs_funding.py", "nav_need", ":material/balance:", "need-vs-funding"),
     ],
     "nav_section_about": [
-        ("pages/data_methods.py", "nav_data", ":material/menu_book:", "data"),
+        ("pages/about/data_methods.py", "nav_data", ":material/menu_book:", "data"),
     ],
 }
 page = st.navigation({
@@ -33,5 +33,6 @@ page = st.navigation({
                  for path, title, icon, url in entries]
     for section, entries in PAGES.items()
 }, position="sidebar")
+set_page(page.url_path)
 page.run()
 finish_url(notices)

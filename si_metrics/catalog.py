@@ -38,7 +38,7 @@ class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
     producer: str
     title: str
-    url: str = Field(pattern=r"^https?://")
+    url: str | None = Field(default=None, pattern=r"^https?://")  # none for data made by this project
     licence: str
     vintage: str = Field(description="when the figures were extracted or published, as precise as known")
     notes: str = ""

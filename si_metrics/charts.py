@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,9 +17,13 @@ FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 SEPARATORS = {"en": ".,", "bg": ",\u00a0"}  # plotly: decimal mark, then thousands separator
 
 
+TITLE_WIDTH = 62  # characters per title line before wrapping
+
+
 def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None) -> go.Figure:
+    title = "<br>".join(textwrap.wrap(title, TITLE_WIDTH)) if "<br>" not in title else title
     fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=15)), separators=SEPARATORS[lang],
-                      font=FONT, margin=dict(l=10, r=10, t=60, b=10), paper_bgcolor="white", plot_bgcolor="white",
+                      font=FONT, margin=dict(l=10, r=10, t=40 + 20 * (title.count("<br>") + 1), b=10), paper_bgcolor="white", plot_bgcolor="white",
                       colorway=OKABE_ITO, height=height)
     return fig
 
@@ -26,6 +31,15 @@ def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None) ->
 def _reversed(higher_is_better: bool) -> bool:
     # dark = worse: for "lower is better" indicators high values are dark; cividis runs dark → light
     return not higher_is_better
+
+
+def _text_colours(values: pd.Series, higher_is_better: bool) -> list[str]:
+    """Dark text on the light (yellow) end of cividis, white on the dark (blue) end."""
+    low, high = values.min(), values.max()
+    span = (high - low) or 1.0
+    shares = [(v - low) / span for v in values]
+    dark_end = [s if not higher_is_better else 1 - s for s in shares]  # share towards the dark colour
+    return ["white" if d > 0.45 else "#1b2631" for d in dark_end]
 
 
 def tile_map(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, decimals: int = 1,
@@ -40,7 +54,7 @@ def tile_map(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, de
     fmt = f",.{decimals}f"
     rows = int(frame["tile_row"].max()) + 1 if len(frame) else 1
     cols = int(frame["tile_col"].max()) + 1 if len(frame) else 1
-    size = 62 if cols <= 4 else 48
+    size = 92 if cols <= 4 else 58
     fig = go.Figure()
     for part, coloured in ((has, True), (missing, False)):
         if part.empty:
@@ -60,7 +74,8 @@ def tile_map(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, de
         fig.add_trace(go.Scatter(
             x=part["tile_col"], y=part["tile_row"], mode="markers+text", marker=marker,
             text=[f"{s}<br>{v}" for s, v in zip(part["short"], values)], textposition="middle center",
-            textfont=dict(size=10, color=["white" if coloured else "#333"] * len(part)),
+            textfont=dict(size=10, color=_text_colours(part["value"], higher_is_better) if coloured
+                          else ["#333333"] * len(part)),
             customdata=part[["code", "name"]].to_numpy(), showlegend=False,
             hovertemplate="%{customdata[1]} (%{customdata[0]})<br>" + value_label + ": %{text}<extra></extra>",
         ))
@@ -125,9 +140,11 @@ def ranking_bar(frame: pd.DataFrame, *, title: str, lang: str, value_label: str,
     frame = frame.sort_values("value", ascending=True)
     colours = ["#D55E00" if c == selected else "#0072B2" for c in frame["code"]]
     fig = go.Figure(go.Bar(x=frame["value"], y=frame["name"], orientation="h", marker_color=colours,
+                           text=frame["value"], texttemplate="%{x}", textposition="outside", cliponaxis=False,
                            customdata=frame[["code"]].to_numpy(), hovertemplate="%{y}: %{x}<extra></extra>"))
     fig.update_xaxes(title=value_label, gridcolor="#eeeeee")
-    return _layout(fig, title, lang, height or 80 + 24 * len(frame))
+    fig.update_yaxes(tickmode="array", tickvals=list(frame["name"]), automargin=True)
+    return _layout(fig, title, lang, height or 110 + 28 * len(frame))
 
 
 def bars(frame: pd.DataFrame, *, x: str, y: str, title: str, lang: str, value_label: str,

@@ -294,3 +294,9 @@ def current(con: duckdb.DuckDBPyConnection, dataset_name: str) -> pd.DataFrame:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Current rows per catalogued dataset."""
+    cur = con.cursor()
+    return {name: cur.execute(f"select count(*) from {ident(name)}").fetchone()[0] for name in catalog()}

@@ -56,6 +56,9 @@ def open_page(page: str | None = None, **params: str):
             at.query_params[key] = value
     at.run()
     if page is not None:
+        # a link opens its page directly: drop the Overview's own settings from the URL, as navigation does
+        for key in [k for k in at.query_params.keys() if k not in GLOBAL_PARAMS]:
+            del at.query_params[key]
         at.switch_page(page)
         for key, value in params.items():
             if key not in GLOBAL_PARAMS:

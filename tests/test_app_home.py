@@ -90,3 +90,23 @@ def test_sources_footer_comes_from_metadata(con):
     captions = " ".join(c.value for c in at.caption)
     assert "tgs00107" in captions and "CC BY 4\\.0" in captions and "snapshot 2026\\-08\\-24" in captions
     assert "Demo data**: Social\\-innovation projects" in captions or "Demo data**:" in captions
+
+
+def test_overview_map_and_trend(con):
+    at = open_app(con, region="BG41")
+    nuts2 = at.dataframe[0].value.set_index("Code")
+    assert nuts2["Value"].to_dict() == {"BG31": 35.8, "BG32": 36.6, "BG33": 26.3, "BG34": 35.8, "BG41": 20.1,
+                                        "BG42": 38.3}
+    # AROPE (EU-2030) has one year only, so the trend shows the Europe-2020 series and says so
+    assert any(c.value.startswith("At risk of poverty or social exclusion (EU-2030) has fewer than two years")
+               for c in at.caption)
+    trend = at.dataframe[1].value
+    bg41 = trend[trend["Area code"] == "BG41"].set_index("Year")["Value"]
+    assert (bg41[2008], bg41[2015], bg41[2017]) == (33.8, 30.0, 29.3)
+    assert trend[trend["Area code"] == "BG"].set_index("Year").loc[2006, "Value"] == 61.3
+
+
+def test_overview_indicator_setting_in_the_link(con):
+    at = open_page(None, region="BG", indicator="UNEMP")
+    assert at.dataframe[0].value.set_index("Code").loc["BG31", "Value"] == 9.7
+    assert at.query_params["indicator"] == "UNEMP"

@@ -33,7 +33,7 @@ def server(tmp_path_factory):
     env = {**os.environ, "SI_DATA_DIR": str(tmp_path_factory.mktemp("browser_data"))}
     log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "ui.serve", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -68,7 +68,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    context = browser.new_context(viewport={"width": 1400, "height": 2400}, locale="en-GB")
     pg = context.new_page()
     requests: list[str] = []
     pg.on("request", lambda r: requests.append(r.url))
@@ -77,16 +77,16 @@ def page(browser):
     context.close()
 
 
-def load(page, url: str) -> None:
+def load(page, url: str, ready: str = "[data-testid=stMetric]") -> None:
     page.goto(url)
     page.wait_for_selector(IDLE, timeout=60_000)
-    page.wait_for_selector("[data-testid=stMetric]", timeout=60_000)
+    page.wait_for_selector(ready, timeout=60_000)
 
 
 def assert_healthy(page) -> None:
     assert page.locator("[data-testid=stException]").count() == 0
     body = page.inner_text("body")
-    assert "Traceback" not in body and "encountered an error" not in body
+    assert "Traceback" not in body and "encountered an error" not in body and "Page not found" not in body
     outside = [u for u in page.external_requests if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
                                                                          "blob:"))]
     assert outside == [], f"the page asked the internet for {outside}"
@@ -124,4 +124,56 @@ def test_a_copied_link_reproduces_the_view(server, page):
     kpi = page.locator("[data-testid=stMetric]").filter(has_text="(Europe 2020), 2012")
     assert kpi.locator("[data-testid=stMetricValue]").inner_text() == "52.6%"
     assert all(p in page.url for p in ("region=BG31", "from=2008", "to=2012"))
+    assert_healthy(page)
+
+
+PAGES = [("overview", "Social inclusion and social innovation in"), ("poverty", "Poverty and inclusion"),
+         ("funding", "Funding"), ("projects", "Projects"), ("regions", "Regions"),
+         ("need-vs-funding", "Need vs funding"), ("data", "Data and methods")]
+
+
+@pytest.mark.parametrize("path, heading", PAGES)
+def test_every_page_loads_without_error(server, page, path, heading):
+    page.goto(f"{server}/{path}?region=BG31&lang=en")
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_selector("h1", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / f"page_{path}_en.png"), full_page=True)
+    assert heading in page.locator("h1").first.inner_text()
+    assert_healthy(page)
+    assert "region=BG31" in page.url
+
+
+def test_clicking_a_map_tile_sets_the_region_and_the_url(server, page):
+    load(page, f"{server}/poverty?region=BG&indicator=AROPE&lang=en", ready="[data-testid=stPlotlyChart]")
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    chart.wait_for(timeout=30_000)
+    point = chart.locator(".scatterlayer .trace .points path").first  # the first tile drawn: BG31 Severozapaden
+    point.wait_for(timeout=30_000)
+    point.click(force=True)
+    page.wait_for_function("() => location.search.includes('region=BG31')", timeout=30_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    assert page.get_by_role("combobox", name="Area", exact=True).input_value().strip() == "Severozapaden · BG31"
+    assert_healthy(page)
+
+
+def test_the_language_switch_shows_cyrillic_navigation(server, page):
+    load(page, f"{server}/?lang=en")
+    page.get_by_text("Български", exact=True).click()
+    page.wait_for_function("() => location.search.includes('lang=bg')", timeout=30_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+    for label in ("Обобщение", "Бедност и включване", "Проекти", "Данни и методи"):
+        assert label in nav
+    page.screenshot(path=str(ARTIFACTS / "home_bg_nav.png"), full_page=True)
+    assert_healthy(page)
+
+
+def test_navigation_keeps_the_filters(server, page):
+    load(page, f"{server}/?region=BG311&lang=bg&from=2010&to=2020")
+    page.locator("[data-testid=stSidebarNav]").get_by_text("Бедност и включване").click()
+    page.wait_for_function("() => location.pathname.endsWith('/poverty')", timeout=30_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_function("() => location.search.includes('region=BG311')", timeout=30_000)
+    for part in ("region=BG311", "lang=bg", "from=2010", "to=2020"):
+        assert part in page.url
     assert_healthy(page)

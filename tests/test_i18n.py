@@ -10,7 +10,7 @@ from conftest import ROOT
 from si_metrics import i18n
 from si_metrics.ingest.eurostat import FLAGS
 
-KEY_USE = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']""")
+KEY_USE = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""")
 PLACEHOLDER = re.compile(r"{(\w+)}")
 
 

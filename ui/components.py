@@ -29,21 +29,31 @@ def source_footer(dataset_names: list[str]) -> None:
     for name in dataset_names:
         meta = dataset(name)
         for src in meta.sources:
+            title = f"[{md_escape(src.title)}]({src.url})" if src.url else md_escape(src.title)
             st.caption(
-                f"{md_escape(meta.title.get(lang()))} — {md_escape(src.producer)}: "
-                f"[{md_escape(src.title)}]({src.url}) · {t('footer_licence')}: {md_escape(src.licence)} · "
-                f"{t('footer_vintage')}: {md_escape(src.vintage)}"
+                f"{md_escape(meta.title.get(lang()))} — {md_escape(src.producer)}: {title} · "
+                f"{t('footer_licence')}: {md_escape(src.licence)} · {t('footer_vintage')}: {md_escape(src.vintage)}"
             )
         if meta.synthetic:
             st.caption(f"**{t('demo_data')}**: {md_escape(meta.title.get(lang()))} — {t('demo_data_explained')}")
     st.caption(t("footer_about"))
 
 
+def labelled(frame):
+    """The frame with column headers in the user's language (``col_<name>`` messages; others unchanged)."""
+    from si_metrics import i18n
+
+    known = i18n.messages(lang())
+    return frame.rename(columns={c: known[f"col_{c}"] for c in frame.columns if f"col_{c}" in known})
+
+
 MAX_TABLE_ROWS = 2000  # no page sends more rows than this at once; the rest is paged
 
 
 def download(frame, file_name: str, key: str) -> None:
-    """A CSV download of exactly ``frame`` (formulas neutralised, BOM so Excel reads Cyrillic)."""
+    """A CSV download of exactly ``frame`` (formulas neutralised, BOM so Excel reads Cyrillic).
+
+    Headers stay the stable machine names (indicator_code, value, …) so downloads can be re-used by scripts."""
     st.download_button(t("download_csv"), to_csv_bytes(frame, bom=True), file_name=file_name, mime="text/csv",
                        key=f"dl_{key}", icon=":material/download:")
 
@@ -55,7 +65,7 @@ def chart_with_table(fig, table, *, key: str, file_name: str, on_select=None) ->
         kwargs = dict(on_select=on_select, selection_mode="points") if on_select else {}
         st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)
     with table_tab:
-        st.dataframe(table.head(MAX_TABLE_ROWS), hide_index=True)
+        st.dataframe(labelled(table.head(MAX_TABLE_ROWS)), hide_index=True)
     download(table, file_name, key)
 
 
@@ -65,4 +75,4 @@ def paged_table(frame, *, key: str, page_size: int = 50, **kwargs):
     page = st.number_input(t("table_page", pages=pages), min_value=1, max_value=pages, value=1, step=1,
                            key=f"page_{key}") if pages > 1 else 1
     shown = frame.iloc[(page - 1) * page_size: page * page_size]
-    return st.dataframe(shown, hide_index=True, key=key, **kwargs), shown
+    return st.dataframe(labelled(shown), hide_index=True, key=key, **kwargs), shown

@@ -51,3 +51,17 @@ def query(release: int, name: str, **params) -> pd.DataFrame:
 def boundaries(release: int) -> dict | None:
     """Imported region boundaries as a GeoJSON FeatureCollection, or None when there are none."""
     return geo.feature_collection(connection())
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def targets(release: int, country: str) -> list[kpis.TargetProgress]:
+    """The targets of a country and of the EU benchmark, with progress where the store allows."""
+    con = connection()
+    return [kpis.target_progress(con, area, row)
+            for area in (country, kpis.BENCHMARK)
+            for row in queries.run(con, "region_targets", region=area).to_dict("records")]
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def row_counts(release: int) -> dict[str, int]:
+    return store.row_counts(connection())

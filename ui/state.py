@@ -24,7 +24,7 @@ ALL = "all"
 THEMES = ("esf_admin", "si_sustainable", "poverty_inclusion", "employment", "education", "health_care", "community",
           "digital_inclusion")
 GLOBAL_PARAMS = ("lang", "region", "from", "to", "theme")
-_BOUND, _NOTICES = "_url_bound", "_url_notices"
+_BOUND, _NOTICES, _PAGE = "_url_bound", "_url_notices", "_url_page"
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,15 @@ def notice(param: str, raw: object) -> None:
     st.session_state.setdefault(_NOTICES, []).append(f"{param}={raw}")
 
 
-def _bind(param: str) -> None:
+def _bind(param: str) -> str:
+    """Declare a page setting for this run; returns its session key (namespaced by page)."""
     st.session_state.setdefault(_BOUND, set()).add(param)
+    return f"p_{st.session_state.get(_PAGE, '')}_{param}"
+
+
+def set_page(url_path: str) -> None:
+    """Called by app.py before the page runs: page settings are kept per page."""
+    st.session_state[_PAGE] = url_path or "overview"
 
 
 def _set_param(param: str, value: str) -> None:
@@ -152,8 +159,7 @@ def select_region(code: str) -> None:
 def url_select(param: str, label: str, options: Sequence, default, *, widget: str = "selectbox",
                format_func: Callable = str, container=None, **kwargs):
     """A page setting whose value is kept in the URL as ?param=value (validated against ``options``)."""
-    key, opts = f"p_{param}", list(options)
-    _bind(param)
+    key, opts = _bind(param), list(options)
     if key not in st.session_state or st.session_state[key] not in opts:
         raw = st.query_params.get(param)
         match = next((o for o in opts if str(o) == raw), None)
@@ -169,8 +175,7 @@ def url_select(param: str, label: str, options: Sequence, default, *, widget: st
 def url_multi(param: str, label: str, options: Sequence, default: Iterable = (), *, max_selections: int | None = None,
               format_func: Callable = str, container=None, **kwargs) -> list:
     """A multiselect kept in the URL as ?param=a,b,c (unknown items dropped with a notice)."""
-    key, opts = f"p_{param}", list(options)
-    _bind(param)
+    key, opts = _bind(param), list(options)
     if key not in st.session_state:
         raw = st.query_params.get(param)
         chosen = list(default)
@@ -190,8 +195,7 @@ def url_multi(param: str, label: str, options: Sequence, default: Iterable = (),
 
 def url_text(param: str, label: str, *, max_chars: int = 100, container=None, **kwargs) -> str:
     """A text input kept in the URL (?q=…); only its length is limited, it is never interpreted."""
-    key = f"p_{param}"
-    _bind(param)
+    key = _bind(param)
     if key not in st.session_state:
         st.session_state[key] = (st.query_params.get(param) or "")[:max_chars]
     value = (container or st).text_input(label, key=key, max_chars=max_chars, **kwargs)

@@ -1,10 +1,15 @@
 """Overview: headline figures for the chosen area and period, each with its source."""
 import streamlit as st
 
+from si_metrics import charts
 from ui import data
-from ui.components import demo_badge, md_escape, source_footer
+from ui.components import chart_with_table, demo_badge, md_escape, source_footer
+from ui.indicators import map_frame, pick_indicator, trend_frame, unit
+from ui.maps import area_map
 from ui.i18n import date, lang, money, num, pct, signed, t
 from ui.state import filters, region_label
+
+LONG_SERIES = "AROPE_EU2020"  # the longest poverty series in the store (2006-2017), for the trend when needed
 
 f = filters()
 release = data.release()
@@ -72,5 +77,37 @@ for target in k.targets:
         line += " " + t("target_progress", change=num(target.change_so_far), year=target.latest_year,
                         share=pct(target.share_achieved_pct, 0))
     st.info(line, icon=":material/flag:")
+
+st.subheader(t("home_charts_heading"))
+inds = data.query(release, "indicators_with_data")
+indicator = pick_indicator(inds, f, t("pov_indicator"), "AROPE", level=2)
+ind_name, ind_unit = indicator_name(indicator), unit(inds, indicator, f.lang)
+higher_is_better = bool(inds.set_index("code").loc[indicator, "higher_is_better"])
+years = [y for y in data.query(release, "indicator_years", indicator=indicator, level=2, country=k.country)["year"]
+         if f.year_from <= y <= f.year_to]
+left, right = st.columns(2)
+with left:
+    if years:
+        frame = map_frame(release, indicator, k.country, 2, years[-1], f.lang)
+        area_map(frame, key="home_map", title=t("pov_map_title", indicator=ind_name, unit=ind_unit, year=years[-1],
+                                                 area=region_label(regions, k.country, f.lang)),
+                 value_label=ind_unit, lang=f.lang, selected=f.region, file_name=f"{indicator}_{years[-1]}_nuts2.csv",
+                 table=frame[["code", "name", "value", "flag"]], higher_is_better=higher_is_better)
+    else:
+        st.info(t("pov_no_years", indicator=ind_name, year_from=f.year_from, year_to=f.year_to))
+with right:
+    trend_indicator = indicator
+    trend = trend_frame(release, regions, indicator, [f.region], k.country, f)
+    if trend[trend["kind"] == "country"]["year"].nunique() < 2:  # too short for a trend: say which series is shown
+        trend_indicator = LONG_SERIES
+        trend = trend_frame(release, regions, LONG_SERIES, [f.region], k.country, f)
+        st.caption(t("home_trend_fallback", indicator=ind_name, fallback=indicator_name(LONG_SERIES)))
+    chart_with_table(charts.trend_lines(trend, title=t("pov_trend_title", indicator=indicator_name(trend_indicator),
+                                                       unit=unit(inds, trend_indicator, f.lang),
+                                                       year_from=f.year_from, year_to=f.year_to),
+                                        lang=f.lang, value_label=unit(inds, trend_indicator, f.lang),
+                                        flag_label=t("pov_flag_word")),
+                     trend[["series", "region_code", "year", "value", "flag"]], key="home_trend",
+                     file_name=f"{trend_indicator}_trend.csv")
 
 source_footer(["observations", "funding_programmes", "funding_municipalities", "projects", "targets"])

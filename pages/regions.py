@@ -1,4 +1,0 @@
-"""Being built."""
-import streamlit as st
-
-st.info("…")

@@ -1,0 +1,49 @@
+"""Shared parts of the indicator pages (Overview, Poverty and inclusion): picking, maps, trends."""
+from __future__ import annotations
+
+import pandas as pd
+
+from si_metrics import i18n
+from si_metrics.kpis import BENCHMARK, ancestors
+
+from . import data
+from .state import Filters, region_label, url_select
+
+
+def name(inds: pd.DataFrame, code: str, lang: str) -> str:
+    return str(inds.loc[inds["code"] == code, "name_bg" if lang == "bg" else "name_en"].iloc[0])
+
+
+def unit(inds: pd.DataFrame, code: str, lang: str) -> str:
+    return i18n.translate(lang, f"unit_{inds.loc[inds['code'] == code, 'unit'].iloc[0]}")
+
+
+def pick_indicator(inds: pd.DataFrame, f: Filters, label: str, default: str, *, level: int | None = None) -> str:
+    """The indicator page setting (?indicator=), among indicators with data (at ``level`` if given)."""
+    usable = inds if level is None else inds[inds["levels"].map(lambda ls: level in list(ls))]
+    codes = list(usable["code"])
+    return url_select("indicator", label, codes, default if default in codes else codes[0],
+                      format_func=lambda c, lang=f.lang: name(inds, c, lang))
+
+
+def country_of(regions: pd.DataFrame, code: str) -> str:
+    return ancestors(regions, code)[-1]
+
+
+def map_frame(release: int, indicator: str, country: str, level: int, year: int, lang: str) -> pd.DataFrame:
+    """Areas of a level with the indicator's value in a year, named in the current language."""
+    frame = data.query(release, "indicator_map", indicator=indicator, country=country, level=level, year=year)
+    return frame.assign(name=frame["name_bg" if lang == "bg" else "name_en"])
+
+
+def trend_frame(release: int, regions: pd.DataFrame, indicator: str, areas: list[str], country: str,
+                f: Filters) -> pd.DataFrame:
+    """Series for trend_lines: the chosen areas, the country and the EU benchmark, within the period."""
+    codes = list(dict.fromkeys([*areas, country, BENCHMARK]))
+    frame = data.query(release, "indicator_series", indicator=indicator, codes=codes, year_from=f.year_from,
+                       year_to=f.year_to)
+    kind = {country: "country", BENCHMARK: "benchmark"}
+    return frame.assign(
+        series=frame["region_code"].map(lambda c: region_label(regions, c, f.lang)),
+        kind=frame["region_code"].map(lambda c: kind.get(c, "area")),
+    )
