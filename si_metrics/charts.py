@@ -49,6 +49,7 @@ def tile_map(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, de
     ``frame`` columns: code, name, tile_row, tile_col, value (NaN = no data), short (label on the tile).
     """
     frame = frame.dropna(subset=["tile_row", "tile_col"])
+    frame = frame.assign(_last=frame["code"] == selected).sort_values("_last", kind="stable")  # outline on top
     has = frame[frame["value"].notna()]
     missing = frame[frame["value"].isna()]
     fmt = f",.{decimals}f"
@@ -82,7 +83,9 @@ def tile_map(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, de
     fig.update_xaxes(visible=False, range=[-0.6, cols - 0.4], fixedrange=True)
     fig.update_yaxes(visible=False, range=[rows - 0.4, -0.6], fixedrange=True, scaleanchor="x")
     fig.update_layout(dragmode=False, clickmode="event+select")
-    return _layout(fig, title, lang, height or 110 + rows * (size + 14))
+    fig = _layout(fig, title, lang, height or 110 + rows * (size + 14))
+    fig.update_layout(margin_r=40)  # room for the colour bar's title
+    return fig
 
 
 def choropleth(frame: pd.DataFrame, geojson: dict, *, title: str, lang: str, value_label: str,
@@ -135,14 +138,15 @@ def trend_lines(frame: pd.DataFrame, *, title: str, lang: str, value_label: str,
 
 
 def ranking_bar(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, selected: str | None = None,
-                height: int | None = None) -> go.Figure:
+                height: int | None = None, decimals: int = 1) -> go.Figure:
     """Horizontal bars, highest at the top; the selected area highlighted. Columns: code, name, value."""
     frame = frame.sort_values("value", ascending=True)
     colours = ["#D55E00" if c == selected else "#0072B2" for c in frame["code"]]
     fig = go.Figure(go.Bar(x=frame["value"], y=frame["name"], orientation="h", marker_color=colours,
-                           text=frame["value"], texttemplate="%{x}", textposition="outside", cliponaxis=False,
+                           text=frame["value"], texttemplate=f"%{{x:,.{decimals}f}}", textposition="outside", cliponaxis=False,
                            customdata=frame[["code"]].to_numpy(), hovertemplate="%{y}: %{x}<extra></extra>"))
-    fig.update_xaxes(title=value_label, gridcolor="#eeeeee")
+    top = float(frame["value"].max()) if len(frame) else 0.0
+    fig.update_xaxes(title=value_label, gridcolor="#eeeeee", range=[0, top * 1.2 if top > 0 else 1])  # room for labels
     fig.update_yaxes(tickmode="array", tickvals=list(frame["name"]), automargin=True)
     return _layout(fig, title, lang, height or 110 + 28 * len(frame))
 
@@ -176,16 +180,33 @@ def sankey(links: pd.DataFrame, *, title: str, lang: str) -> go.Figure:
 
 
 def quadrants(frame: pd.DataFrame, *, x_line: float, y_line: float, title: str, lang: str, x_label: str,
-              y_label: str) -> go.Figure:
-    """Scatter of areas with reference lines; columns: code, name, x, y, flagged (bool: in the watched quadrant)."""
+              y_label: str, x_note: str = "", y_note: str = "", selected: str | None = None) -> go.Figure:
+    """Scatter of areas with reference lines (named by the notes); columns: code, name, x, y, flagged (bool: in
+    the watched quadrant). Labels of near neighbours are kept apart; the selected area is ringed."""
+    xs, ys = frame["x"].to_numpy(dtype=float), frame["y"].to_numpy(dtype=float)
+    dx = (max(xs.max(), x_line) - min(xs.min(), x_line)) or 1.0 if len(frame) else 1.0
+    dy = (max(ys.max(), y_line) - min(ys.min(), y_line)) or 1.0 if len(frame) else 1.0
+    positions = ["top center"] * len(frame)
+    for i in range(len(frame)):  # a label right above a point it would overlap goes below instead
+        if any(positions[j] == "top center" and abs(xs[i] - xs[j]) < 0.15 * dx and abs(ys[i] - ys[j]) < 0.06 * dy
+               for j in range(i)):
+            positions[i] = "bottom center"
     fig = go.Figure(go.Scatter(
-        x=frame["x"], y=frame["y"], mode="markers+text", text=frame["name"], textposition="top center",
+        x=frame["x"], y=frame["y"], mode="markers+text", text=frame["name"], textposition=positions,
         marker=dict(size=14, color=["#D55E00" if f else "#0072B2" for f in frame["flagged"]],
-                    symbol=["diamond" if f else "circle" for f in frame["flagged"]]),
+                    symbol=["diamond" if f else "circle" for f in frame["flagged"]],
+                    line=dict(width=[3 if c == selected else 0 for c in frame["code"]], color="#000000")),
         customdata=frame[["code"]].to_numpy(), hovertemplate="%{text}: %{x}, %{y}<extra></extra>", showlegend=False,
     ))
     fig.add_vline(x=x_line, line_dash="dot", line_color="#555555")
     fig.add_hline(y=y_line, line_dash="dot", line_color="#555555")
+    if len(frame):
+        low, high = min(xs.min(), x_line), max(xs.max(), x_line)
+        fig.update_xaxes(range=[low - 0.08 * dx, high + 0.08 * dx])  # room for the names of the outermost points
+    for note, kwargs in ((x_note, dict(x=x_line, y=1, yref="paper", xanchor="left", yanchor="bottom")),
+                         (y_note, dict(x=1, xref="paper", y=y_line, xanchor="right", yanchor="bottom"))):
+        if note:
+            fig.add_annotation(text=note, showarrow=False, font=dict(size=11, color="#555555"), **kwargs)
     fig.update_xaxes(title=x_label, gridcolor="#eeeeee")
     fig.update_yaxes(title=y_label, gridcolor="#eeeeee")
     return _layout(fig, title, lang, 480)

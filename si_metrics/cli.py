@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 import duckdb
 
-from . import config, store
+from . import config, geo, store
 from .catalog import catalog
 from .exporting import to_csv_bytes
 from .queries import run
@@ -71,6 +72,19 @@ def _cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_boundaries(args: argparse.Namespace) -> int:
+    con = store.open_store()
+    result = geo.import_geojson(con, Path(args.file), user=args.user, note=args.note)
+    for number, code, problem in result.problems[:200]:
+        print(f"feature {number} {code or '(no code)'}: {problem}", file=sys.stderr)
+    if result.problems:
+        print(f"error: {len(result.problems)} feature(s) cannot be used; nothing was imported", file=sys.stderr)
+        return 1
+    print(f"release {result.release}: boundaries of {len(result.kept)} areas imported "
+          f"({result.unknown} features of other areas skipped)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m si_metrics",
@@ -90,6 +104,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["csv", "parquet"], default="csv")
     s.add_argument("--out", help="file to write (default: standard output, CSV only)")
     s.set_defaults(func=_cmd_export)
+    s = sub.add_parser("boundaries", help="import area boundaries from a GeoJSON file (features keyed by NUTS_ID)")
+    s.add_argument("file", metavar="FILE")
+    s.add_argument("--user", default=os.environ.get("USER") or "operator", help="who imports (recorded)")
+    s.add_argument("--note", default="", help="why (recorded)")
+    s.set_defaults(func=_cmd_boundaries)
     s = sub.add_parser("history", help="list releases, one per line, starting with the release number")
     s.add_argument("dataset", nargs="?", choices=list(catalog()), metavar="DATASET")
     s.set_defaults(func=_cmd_history)

@@ -71,3 +71,17 @@ def open_page(page: str | None = None, **params: str):
 def metrics(at) -> dict[str, tuple[str, str]]:
     """Every st.metric on the page: label -> (value, delta)."""
     return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def _last_year() -> int:
+    """The period filter's last year: the latest observation or project year in the bundled CSVs."""
+    import csv
+
+    with (ROOT / "datasets" / "observations.csv").open(encoding="utf-8") as fh:
+        years = [int(r["year"]) for r in csv.DictReader(fh)]
+    with (ROOT / "datasets" / "projects.csv").open(encoding="utf-8") as fh:
+        years += [int(r[c][:4]) for r in csv.DictReader(fh) for c in ("start_date", "end_date")]
+    return max(years)
+
+
+LAST_YEAR = _last_year()

@@ -26,14 +26,14 @@ def test_the_domain_package_never_imports_streamlit():
 
 
 def test_pages_never_touch_the_database_or_build_sql():
-    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "pages").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         assert "duckdb" not in imports(path), path.name
         assert not re.search(r"read_csv|\.execute\(|\bselect\b.+\bfrom\b", text, re.I), path.name
 
 
 def test_no_data_is_rendered_as_html_and_nothing_phones_home():
-    code = [*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"), ROOT / "app.py"]
+    code = [*(ROOT / "pages").rglob("*.py"), *(ROOT / "ui").glob("*.py"), ROOT / "app.py"]
     for path in code:
         text = path.read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in text and "st.html" not in text, path.name
@@ -59,3 +59,9 @@ def test_requirements_are_pinned_exactly():
             if line:
                 assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", line), line
     assert "duckdb==1.5.5" in (ROOT / "requirements.txt").read_text(encoding="utf-8")
+
+
+def test_page_scripts_live_in_section_folders():
+    """A .py file directly in pages/ would make Streamlit run it as a legacy page outside app.py's frame."""
+    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == []
+    assert len(list((ROOT / "pages").rglob("*.py"))) >= 7

@@ -15,7 +15,7 @@ PLACEHOLDER = re.compile(r"{(\w+)}")
 
 
 def code_files():
-    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+    return [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
 
 
 def test_both_languages_have_the_same_keys_and_placeholders():

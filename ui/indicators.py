@@ -36,10 +36,14 @@ def map_frame(release: int, indicator: str, country: str, level: int, year: int,
     return frame.assign(name=frame["name_bg" if lang == "bg" else "name_en"])
 
 
+COUNT_UNITS = {"NR"}  # counts (people) are not comparable with a country total: no benchmark lines
+
+
 def trend_frame(release: int, regions: pd.DataFrame, indicator: str, areas: list[str], country: str,
-                f: Filters) -> pd.DataFrame:
-    """Series for trend_lines: the chosen areas, the country and the EU benchmark, within the period."""
-    codes = list(dict.fromkeys([*areas, country, BENCHMARK]))
+                f: Filters, unit_code: str = "PC") -> pd.DataFrame:
+    """Series for trend_lines: the chosen areas, the country and the EU benchmark (rates only), in the period."""
+    benchmarks = [] if unit_code in COUNT_UNITS else [country, BENCHMARK]
+    codes = list(dict.fromkeys([*areas, *benchmarks]))
     frame = data.query(release, "indicator_series", indicator=indicator, codes=codes, year_from=f.year_from,
                        year_to=f.year_to)
     kind = {country: "country", BENCHMARK: "benchmark"}

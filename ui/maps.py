@@ -1,6 +1,8 @@
 """The area map: a tile grid always, real boundaries when imported; a click chooses the area."""
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import streamlit as st
 
@@ -11,11 +13,12 @@ from .components import chart_with_table
 from .i18n import t
 from .state import select_region, url_select
 
-SHORT_NAME = 11  # characters that fit on a tile at 10 px
-
-
-def short_name(name: str) -> str:
-    return name if len(name) <= SHORT_NAME else name[: SHORT_NAME - 1] + "…"
+def tile_label(name: str, width: int) -> str:
+    """A name in at most two lines of ``width`` characters (plotly line break), cut with … beyond that."""
+    lines = textwrap.wrap(name, width, break_on_hyphens=True)
+    if len(lines) > 2:
+        lines = [lines[0], (lines[1][: width - 1] + "…")]
+    return "<br>".join(line if len(line) <= width else line[: width - 1] + "…" for line in lines)
 
 
 def _on_click(key: str) -> None:
@@ -30,7 +33,8 @@ def _on_click(key: str) -> None:
 def area_map(frame: pd.DataFrame, *, key: str, title: str, value_label: str, lang: str, selected: str,
              table: pd.DataFrame, file_name: str, decimals: int = 1, higher_is_better: bool = False) -> None:
     """Map of ``frame`` (code, name, tile_row, tile_col, value) with its table and download; click selects."""
-    frame = frame.assign(short=frame["name"].map(short_name))
+    width = 14 if frame["tile_col"].max() < 4 else 10  # characters that fit on a NUTS 2 / district tile
+    frame = frame.assign(short=frame["name"].map(lambda n: tile_label(str(n), width)))
     kind = "tiles"
     boundaries = data.boundaries(data.release())
     if boundaries:

@@ -156,6 +156,16 @@ def select_region(code: str) -> None:
     st.session_state[REGION_KEY] = code
 
 
+def set_setting(param: str, value) -> None:
+    """Set a page setting before its widget is drawn in this run (e.g. from a table click)."""
+    st.session_state[_bind(param)] = value
+
+
+def setting(param: str, default=None):
+    """The current value of a page setting (None before its widget first ran)."""
+    return st.session_state.get(_bind(param), default)
+
+
 def url_select(param: str, label: str, options: Sequence, default, *, widget: str = "selectbox",
                format_func: Callable = str, container=None, **kwargs):
     """A page setting whose value is kept in the URL as ?param=value (validated against ``options``)."""

@@ -48,7 +48,7 @@ with right:
     ranked = frame.dropna(subset=["value"])
     chart_with_table(charts.ranking_bar(ranked, title=t("pov_rank_title", indicator=ind_name, unit=ind_unit, year=year,
                                                          area=where), lang=f.lang, value_label=ind_unit,
-                                        selected=f.region), table.dropna(subset=[table.columns[2]]),
+                                        selected=f.region, decimals=decimals), table.dropna(subset=[table.columns[2]]),
                      key="pov_rank", file_name=f"{indicator}_{year}_ranking.csv")
 flags = sorted({c for flag in frame["flag"].dropna() for c in flag})
 if flags:
@@ -59,7 +59,7 @@ default = [f.region] if f.region in peers else [c for c in peers if c.startswith
     c for c in peers if f.region.startswith(c)]
 areas = url_multi("compare", t("pov_compare"), peers, default, max_selections=6,
                   format_func=lambda c, lang=f.lang: region_label(regions, c, lang))
-trend = trend_frame(release, regions, indicator, areas, country, f)
+trend = trend_frame(release, regions, indicator, areas, country, f, meta["unit"])
 chart_with_table(charts.trend_lines(trend, title=t("pov_trend_title", indicator=ind_name, unit=ind_unit,
                                                    year_from=f.year_from, year_to=f.year_to),
                                     lang=f.lang, value_label=ind_unit, flag_label=t("pov_flag_word")),
@@ -71,7 +71,7 @@ if meta["has_breakdown"]:
     bd = data.query(release, "indicator_breakdown", indicator=indicator, region=f.region, year=year)
     if len(bd):
         bd = bd.assign(sex_label=bd["sex"].map(lambda s: t(f"sex_{s}")), age_label=bd["age"].map(lambda a: t(f"age_{a}")))
-        chart_with_table(charts.bars(bd[bd["sex"] != "T"], x="age_label", y="value", colour="sex_label",
+        chart_with_table(charts.bars(bd[(bd["sex"] != "T") & (bd["age"] != "TOTAL")], x="age_label", y="value", colour="sex_label",
                                      title=t("pov_breakdown_title", indicator=ind_name, unit=ind_unit, year=year,
                                              area=region_label(regions, f.region, f.lang)),
                                      lang=f.lang, value_label=ind_unit), bd[["sex", "age", "value", "flag"]],

@@ -1,0 +1,25 @@
+-- grain: one row per start year and EU fund: EU contribution of the demo (synthetic) projects located in an area
+-- or within it, started within the period, of the chosen themes; cancelled projects left out
+with chosen as (
+    select p.*
+    from projects as p
+    join region_closure as rc on rc.region_code = p.region_code
+    where rc.ancestor_code = $region
+      and p.theme in (select unnest($themes))
+      and p.status <> 'cancelled'
+      and p.eu_contribution_eur > 0
+      and year(p.start_date) between $year_from and $year_to
+),
+
+final as (
+    select
+        year(start_date) as start_year,
+        fund,
+        count(*) as projects,
+        sum(eu_contribution_eur) as eu_contribution_eur
+    from chosen
+    group by start_year, fund
+)
+
+select * from final
+order by start_year, fund

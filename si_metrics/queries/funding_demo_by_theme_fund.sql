@@ -1,0 +1,26 @@
+-- grain: one row per theme and fund: demo (synthetic) projects located in an area or within it, running during
+-- the period, of the chosen themes; cancelled projects left out
+with chosen as (
+    select p.*
+    from projects as p
+    join region_closure as rc on rc.region_code = p.region_code
+    where rc.ancestor_code = $region
+      and p.theme in (select unnest($themes))
+      and p.status <> 'cancelled'
+      and year(p.start_date) <= $year_to
+      and year(p.end_date) >= $year_from
+),
+
+final as (
+    select
+        theme,
+        fund,
+        count(*) as projects,
+        sum(budget_eur) as budget_eur,
+        sum(eu_contribution_eur) as eu_contribution_eur
+    from chosen
+    group by theme, fund
+)
+
+select * from final
+order by theme, fund

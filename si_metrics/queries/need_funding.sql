@@ -1,0 +1,63 @@
+-- grain: one row per NUTS 2 region of a country and one for the country: all EU funds contracted in its
+-- municipalities (latest register snapshot), the EU contribution of the demo (synthetic) projects placed in it
+-- or within it (running during the period, chosen themes, not cancelled), and the Eurostat population of the
+-- latest year up to the period end
+with areas as (
+    select r.code, r.level
+    from regions as r
+    join region_closure as rc on rc.region_code = r.code
+    where rc.ancestor_code = $country
+      and r.level in (0, 2)
+),
+
+latest as (
+    select max(snapshot) as snapshot from funding_municipalities
+),
+
+eu_funds as (
+    select rc.ancestor_code as code, sum(f.contracted_eur) as eu_funds_contracted_eur, max(f.snapshot) as snapshot
+    from funding_municipalities as f
+    join latest using (snapshot)
+    join region_closure as rc on rc.region_code = f.region_code
+    group by rc.ancestor_code
+),
+
+demo as (
+    select rc.ancestor_code as code, sum(p.eu_contribution_eur) as demo_eu_contribution_eur, count(*) as demo_projects
+    from projects as p
+    join region_closure as rc on rc.region_code = p.region_code
+    where p.theme in (select unnest($themes))
+      and p.status <> 'cancelled'
+      and year(p.start_date) <= $year_to
+      and year(p.end_date) >= $year_from
+    group by rc.ancestor_code
+),
+
+population as (
+    select region_code as code, arg_max(value, year) as population, max(year) as pop_year
+    from observations
+    where indicator_code = 'POP'
+      and sex = 'T'
+      and age = 'TOTAL'
+      and year <= $year_to
+    group by region_code
+),
+
+final as (
+    select
+        a.code,
+        a.level,
+        e.eu_funds_contracted_eur,
+        e.snapshot,
+        coalesce(d.demo_eu_contribution_eur, 0) as demo_eu_contribution_eur,
+        coalesce(d.demo_projects, 0) as demo_projects,
+        p.population,
+        p.pop_year
+    from areas as a
+    left join eu_funds as e using (code)
+    left join demo as d using (code)
+    left join population as p using (code)
+)
+
+select * from final
+order by level, code

@@ -1,0 +1,48 @@
+-- grain: one row per NUTS 2 region of a country with a total value of the indicator in the year, plus one row
+-- for the country itself when it has one; each with the population that weights it (same year, else the
+-- nearest earlier year, else the earliest year the store holds)
+with areas as (
+    select r.code, r.level, r.name_en, r.name_bg
+    from regions as r
+    join region_closure as rc on rc.region_code = r.code
+    where rc.ancestor_code = $country
+      and r.level in (0, 2)
+),
+
+need as (
+    select region_code as code, value, flag
+    from observations
+    where indicator_code = $indicator
+      and year = $year
+      and sex = 'T'
+      and age = 'TOTAL'
+),
+
+pop as (
+    select region_code as code, year, value
+    from observations
+    where indicator_code = 'POP'
+      and sex = 'T'
+      and age = 'TOTAL'
+),
+
+weight_year as (
+    select coalesce(max(year) filter (where year <= $year), min(year)) as year
+    from pop
+),
+
+weights as (
+    select pop.code, pop.value as population, pop.year as pop_year
+    from pop
+    join weight_year using (year)
+),
+
+final as (
+    select a.code, a.level, a.name_en, a.name_bg, n.value, n.flag, w.population, w.pop_year
+    from areas as a
+    join need as n using (code)
+    left join weights as w using (code)
+)
+
+select * from final
+order by level, code
