@@ -138,7 +138,8 @@ def home_kpis(con: duckdb.DuckDBPyConnection, region: str, year_from: int, year_
     population = latest(con, POPULATION, region, year_from, year_to)
     esf = run(con, "esf_programme_summary")
     esf = esf[esf["fund"] == ESF_PLUS]
-    funds = run(con, "eu_funds_in_region", region=region).iloc[0]
+    funds = run(con, "eu_funds_in_region", region=region)
+    funds = funds.iloc[0] if len(funds) else pd.Series({"contracted_eur": None, "paid_eur": None, "snapshot": None})
     contracted = float(funds["contracted_eur"]) if pd.notna(funds["contracted_eur"]) else None
     projects = run(con, "projects_in_region", region=region, year_from=year_from, year_to=year_to).iloc[0]
     return HomeKpis(

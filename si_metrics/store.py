@@ -139,7 +139,15 @@ def open_store(path: Path | None = None, rebuild: bool = False, read_only: bool 
     con = connect(path)
     if not is_built(con):
         build(con)
+    install_macros(con)
     return con
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the table macros that named queries share (si_metrics/queries/_macros.sql)."""
+    from .queries import QUERIES_DIR
+
+    con.cursor().execute((QUERIES_DIR / "_macros.sql").read_text(encoding="utf-8"))
 
 
 def file_sha256(path: Path) -> str:

@@ -125,7 +125,7 @@ def test_identifiers_only_from_the_allow_list():
 
 def test_named_queries_state_their_grain_and_bind_values():
     assert {"regions", "latest_observation", "eu_funds_in_region"} <= set(names())
-    for path in QUERIES_DIR.glob("*.sql"):
+    for path in (p for p in QUERIES_DIR.glob("*.sql") if not p.name.startswith("_")):
         text = path.read_text(encoding="utf-8")
         assert text.startswith("-- grain: "), path.name
         assert not re.search(r"\{[a-z_][a-z0-9_]*\}|%s|%\(", text), f"{path.name}: values must be bound, not formatted"
@@ -135,3 +135,11 @@ def test_latest_observation_respects_the_period(con):
     assert run(con, "latest_observation", indicator="AROPE_EU2020", region="BG31", year_from=2008,
                year_to=2012).iloc[0][["year", "value"]].tolist() == [2012, 52.6]
     assert run(con, "latest_observation", indicator="AROPE", region="BG311", year_from=2000, year_to=2030).empty
+
+
+def test_an_area_without_municipal_funding_has_no_funding_figures(con):
+    from si_metrics.kpis import home_kpis
+
+    k = home_kpis(con, "EU27_2020", 2006, 2030)
+    assert (k.eu_funds_contracted_eur, k.eu_funds_per_person_eur, k.projects) == (None, None, 0)
+    assert k.poverty.value == 21.0  # the EU's own AROPE 2024

@@ -14,13 +14,13 @@ QUERIES_DIR = Path(__file__).resolve().parent
 def sql(name: str) -> str:
     """The text of a named query (names are the .sql files in this folder, nothing else)."""
     path = QUERIES_DIR / f"{name}.sql"
-    if not name.isidentifier() or not path.is_file():
+    if not name.isidentifier() or name.startswith("_") or not path.is_file():
         raise KeyError(f"no query named {name!r}")
     return path.read_text(encoding="utf-8")
 
 
 def names() -> list[str]:
-    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql") if not p.stem.startswith("_"))
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:

@@ -1,11 +1,7 @@
 -- grain: one row per area of one level within a country: all EU funds attributed to its municipalities at the
 -- latest register snapshot, with the Eurostat population of the latest year up to the period end
 -- (never the register's own population column, whose year is not stated)
-with latest as (
-    select max(snapshot) as snapshot from funding_municipalities
-),
-
-areas as (
+with areas as (
     select r.code, r.name_en, r.name_bg, r.tile_row, r.tile_col
     from regions as r
     join region_closure as rc on rc.region_code = r.code
@@ -15,29 +11,11 @@ areas as (
 ),
 
 money as (
-    select
-        rc.ancestor_code as code,
-        sum(f.contracted_eur) as contracted_eur,
-        sum(f.paid_eur) as paid_eur,
-        count(*) as municipalities,
-        max(f.snapshot) as snapshot
-    from funding_municipalities as f
-    join latest using (snapshot)
-    join region_closure as rc on rc.region_code = f.region_code
-    group by rc.ancestor_code
+    select * from eu_funds_by_area()
 ),
 
 population as (
-    select
-        region_code as code,
-        arg_max(value, year) as population,
-        max(year) as pop_year
-    from observations
-    where indicator_code = 'POP'
-      and sex = 'T'
-      and age = 'TOTAL'
-      and year <= $year_to
-    group by region_code
+    select * from population_latest($year_to)
 ),
 
 final as (

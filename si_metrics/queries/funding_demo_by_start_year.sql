@@ -2,12 +2,8 @@
 -- or within it, started within the period, of the chosen themes; cancelled projects left out
 with chosen as (
     select p.*
-    from projects as p
-    join region_closure as rc on rc.region_code = p.region_code
-    where rc.ancestor_code = $region
-      and p.theme in (select unnest($themes))
-      and p.status <> 'cancelled'
-      and p.eu_contribution_eur > 0
+    from demo_projects_in($region, $themes) as p
+    where p.eu_contribution_eur > 0
       and year(p.start_date) between $year_from and $year_to
 ),
 

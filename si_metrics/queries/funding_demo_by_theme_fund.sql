@@ -2,12 +2,8 @@
 -- the period, of the chosen themes; cancelled projects left out
 with chosen as (
     select p.*
-    from projects as p
-    join region_closure as rc on rc.region_code = p.region_code
-    where rc.ancestor_code = $region
-      and p.theme in (select unnest($themes))
-      and p.status <> 'cancelled'
-      and year(p.start_date) <= $year_to
+    from demo_projects_in($region, $themes) as p
+    where year(p.start_date) <= $year_to
       and year(p.end_date) >= $year_from
 ),
 

@@ -3,12 +3,8 @@
 -- the project's own area rolled up to $level (a project placed on a larger area keeps that area)
 with chosen as (
     select p.*
-    from projects as p
-    join region_closure as rc on rc.region_code = p.region_code
-    where rc.ancestor_code = $region
-      and p.theme in (select unnest($themes))
-      and p.status <> 'cancelled'
-      and p.eu_contribution_eur > 0
+    from demo_projects_in($region, $themes) as p
+    where p.eu_contribution_eur > 0
       and year(p.start_date) <= $year_to
       and year(p.end_date) >= $year_from
 ),

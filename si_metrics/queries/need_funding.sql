@@ -10,16 +10,8 @@ with areas as (
       and r.level in (0, 2)
 ),
 
-latest as (
-    select max(snapshot) as snapshot from funding_municipalities
-),
-
 eu_funds as (
-    select rc.ancestor_code as code, sum(f.contracted_eur) as eu_funds_contracted_eur, max(f.snapshot) as snapshot
-    from funding_municipalities as f
-    join latest using (snapshot)
-    join region_closure as rc on rc.region_code = f.region_code
-    group by rc.ancestor_code
+    select code, contracted_eur as eu_funds_contracted_eur, snapshot from eu_funds_by_area()
 ),
 
 demo as (
@@ -34,13 +26,7 @@ demo as (
 ),
 
 population as (
-    select region_code as code, arg_max(value, year) as population, max(year) as pop_year
-    from observations
-    where indicator_code = 'POP'
-      and sex = 'T'
-      and age = 'TOTAL'
-      and year <= $year_to
-    group by region_code
+    select * from population_latest($year_to)
 ),
 
 final as (

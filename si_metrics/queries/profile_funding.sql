@@ -1,36 +1,15 @@
 -- grain: one row per area (of $codes): all EU funds contracted in its municipalities (latest register
 -- snapshot), its Eurostat population of the latest year up to $year_to, and the amount per person
-with snapshot as (
-    select max(snapshot) as snapshot from funding_municipalities
-),
-
-areas as (
+with areas as (
     select code from regions where code in (select unnest($codes))
 ),
 
 funds as (
-    select
-        rc.ancestor_code as region_code,
-        sum(f.contracted_eur) as contracted_eur,
-        sum(f.paid_eur) as paid_eur,
-        count(*) as municipalities,
-        max(f.snapshot) as snapshot
-    from funding_municipalities as f
-    join snapshot using (snapshot)
-    join region_closure as rc on rc.region_code = f.region_code
-    where rc.ancestor_code in (select code from areas)
-    group by rc.ancestor_code
+    select code as region_code, contracted_eur, paid_eur, municipalities, snapshot from eu_funds_by_area()
 ),
 
 population as (
-    select region_code, year as population_year, value as population
-    from observations
-    where indicator_code = 'POP'
-      and sex = 'T'
-      and age = 'TOTAL'
-      and year <= $year_to
-      and region_code in (select code from areas)
-    qualify row_number() over (partition by region_code order by year desc) = 1
+    select code as region_code, pop_year as population_year, population from population_latest($year_to)
 ),
 
 final as (

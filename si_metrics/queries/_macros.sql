@@ -1,0 +1,82 @@
+-- Table macros shared by several named queries; (re)created by si_metrics.store.open_store.
+-- matching_projects: one row per demo project that matches the area, theme and page filters and the search
+-- words (any period), with cross_sector and the Latin search_key of si_metrics.projects.search_key.
+create or replace macro matching_projects(region, themes, statuses, sectors, programmes, groups, cross_only, words) as table
+with areas as (
+    select region_code from region_closure where ancestor_code = region
+),
+
+candidates as (
+    -- every filter but the period; the search key is the Latin key of si_metrics.projects.search_key:
+    -- lower-case, Bulgarian Cyrillic transliterated (2009 Act), accents stripped, non-letters to one space,
+    -- a word-final "iya" folded to "ia"; България is Bulgaria (the Act's one exception)
+    select
+        p.*,
+        len(list_distinct(list_append(
+            coalesce(string_split(nullif(p.partner_sectors, ''), ';'), []::varchar[]), p.lead_sector
+        ))) >= 2 as cross_sector,
+        regexp_replace(trim(regexp_replace(strip_accents(
+            replace(replace(replace(replace(replace(replace(replace(translate(replace(
+                lower(nfc_normalize(concat_ws(' ', p.title_en, p.title_bg, p.lead_org))), 'българия', 'bulgaria'),
+                'абвгдезийклмнопрстуфхъьѝ', 'abvgdeziyklmnoprstufhayi'),
+                'щ', 'sht'), 'ж', 'zh'), 'ц', 'ts'), 'ч', 'ch'), 'ш', 'sh'), 'ю', 'yu'), 'я', 'ya')
+        ), '[^\p{L}\p{N}]+', ' ', 'g')), 'iya( |$)', 'ia\1', 'g') as search_key
+    from projects as p
+    where p.region_code in (select a.region_code from areas as a)
+      and p.theme in (select unnest(themes))
+      and (len(statuses) = 0 or p.status in (select unnest(statuses)))
+      and (len(sectors) = 0 or p.lead_sector in (select unnest(sectors)))
+      and (len(programmes) = 0
+           or coalesce(nullif(p.programme_code, ''), 'none') in (select unnest(programmes)))
+      and (len(groups) = 0 or list_has_any(string_split(p.target_groups, ';'), groups))
+),
+
+searched as (
+    select c.*
+    from candidates as c
+    where (not cross_only or c.cross_sector)
+      and not exists (
+          select 1 from unnest(words) as w(word) where not contains(c.search_key, w.word)
+      )
+)
+
+select * from searched;
+
+-- eu_funds_by_area: one row per area (any level) with all EU funds attributed to the municipalities within it,
+-- at the latest register snapshot (snapshots are never mixed).
+create or replace macro eu_funds_by_area() as table
+with latest as (
+    select max(snapshot) as snapshot from funding_municipalities
+)
+
+select
+    rc.ancestor_code as code,
+    sum(f.contracted_eur) as contracted_eur,
+    sum(f.paid_eur) as paid_eur,
+    count(*) as municipalities,
+    max(f.snapshot) as snapshot
+from funding_municipalities as f
+join latest using (snapshot)
+join region_closure as rc on rc.region_code = f.region_code
+group by rc.ancestor_code;
+
+-- population_latest: one row per area with its Eurostat population (total) of the latest year up to year_to;
+-- per-person figures never use the register's own population column, whose year is not stated.
+create or replace macro population_latest(year_to) as table
+select region_code as code, arg_max(value, year) as population, max(year) as pop_year
+from observations
+where indicator_code = 'POP'
+  and sex = 'T'
+  and age = 'TOTAL'
+  and year <= year_to
+group by region_code;
+
+-- demo_projects_in: the demo (synthetic) projects located in an area or within it, of the given themes,
+-- cancelled ones left out; callers add their own period rule (running during it, or started within it).
+create or replace macro demo_projects_in(region, themes) as table
+select p.*
+from projects as p
+join region_closure as rc on rc.region_code = p.region_code
+where rc.ancestor_code = region
+  and p.theme in (select unnest(themes))
+  and p.status <> 'cancelled';
