@@ -27,6 +27,9 @@ PAGES = {
     "nav_section_about": [
         ("pages/about/data_methods.py", "nav_data", ":material/menu_book:", "data"),
     ],
+    "nav_section_staff": [
+        ("pages/staff/upload.py", "nav_upload", ":material/upload_file:", "upload"),
+    ],
 }
 page = st.navigation({
     t(section): [st.Page(path, title=t(title), icon=icon, url_path=url, default=(url == "overview"))

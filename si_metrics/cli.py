@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
-from . import config, geo, store
+from . import auth, config, geo, releases, store
 from .catalog import catalog
 from .exporting import to_csv_bytes
+from .ingest import pipeline, report, template
+from .ingest import read as ingest_read
 from .queries import run
 
 
@@ -64,12 +67,92 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_line(text: object) -> str:
+    """Free text (a note, a file name) on one line, so each release stays one line."""
+    return " ".join(str(text).split()) if isinstance(text, str) else ""
+
+
 def _cmd_history(args: argparse.Namespace) -> int:
     con = store.open_store()
     for r in store.release_history(con, args.dataset).itertuples():
-        print(f"{r.id}\t{r.published_at:%Y-%m-%d %H:%M:%S}\t{r.dataset}\t{r.kind}\t{r.user_name}\t"
-              f"+{r.rows_added} ~{r.rows_changed} -{r.rows_removed} ={r.rows_unchanged}\t{r.note or ''}")
+        kind = r.kind if pd.isna(r.rolls_back) else f"{r.kind} of {int(r.rolls_back)}"
+        print(f"{r.id}\t{r.published_at:%Y-%m-%d %H:%M:%S}\t{r.dataset}\t{kind}\t{_one_line(r.user_name)}\t"
+              f"+{r.rows_added} ~{r.rows_changed} -{r.rows_removed} ={r.rows_unchanged}\t"
+              f"{_one_line(r.file_name)}\t{_one_line(r.note)}")
     return 0
+
+
+def _read_options(args: argparse.Namespace) -> ingest_read.ReadOptions:
+    return ingest_read.ReadOptions(args.dataset, args.format, args.encoding, args.delimiter, args.decimal)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    con = store.open_store()
+    prepared = pipeline.prepare_file(con, Path(args.file), _read_options(args))
+    print("\n".join(report.lines(prepared)))
+    return 0 if prepared.ok else 1
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    con = store.open_store()
+    prepared = pipeline.prepare_file(con, Path(args.file), _read_options(args))
+    print("\n".join(report.lines(prepared)))
+    if not prepared.ok:
+        print(f"error: {len(prepared.errors)} problem(s) in {prepared.file_name}; nothing was published",
+              file=sys.stderr)
+        return 1
+    rel = pipeline.publish(con, prepared, user=args.user, note=args.note)
+    print(f"release {rel.id}: {rel.dataset} published by {args.user.strip()}: {rel.rows_added} new, "
+          f"{rel.rows_changed} changed, {rel.rows_unchanged} unchanged")
+    return 0
+
+
+def _cmd_rollback(args: argparse.Namespace) -> int:
+    con = store.open_store()
+    rel = releases.rollback(con, args.release, user=args.user, note=args.note)
+    print(f"release {rel.id}: {rel.dataset} as before release {args.release} ({rel.rows_added} restored, "
+          f"{rel.rows_changed} changed back, {rel.rows_removed} removed)")
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else Path(f"{args.dataset}_template.csv")
+    written, explained = template.write(args.dataset, out)
+    print(f"wrote {written} and {explained}")
+    return 0
+
+
+def _upload_arguments(s: argparse.ArgumentParser) -> None:
+    """The options validate and publish share: what to read and how (default: detect)."""
+    s.add_argument("file", metavar="FILE")
+    s.add_argument("--dataset", choices=ingest_read.DATASETS, help="the dataset the file holds (default: detect)")
+    s.add_argument("--format", choices=ingest_read.FORMATS, default="auto", help="file format (default: auto)")
+    s.add_argument("--encoding", help="text encoding, e.g. utf-8, windows-1251 (default: detect)")
+    s.add_argument("--delimiter", help="field separator: , ; tab | (default: detect)")
+    s.add_argument("--decimal", help="decimal mark: . or , (default: detect)")
+
+
+def _upload_parsers(sub) -> None:
+    """validate, publish, rollback and template."""
+    s = sub.add_parser("validate", help="check a file staff want to publish: what was detected, counts, errors; "
+                                        "exit 0 only when it can be published")
+    _upload_arguments(s)
+    s.set_defaults(func=_cmd_validate)
+    s = sub.add_parser("publish", help="validate a file and publish it as one release; on any error nothing changes")
+    _upload_arguments(s)
+    s.add_argument("--user", required=True, help="who publishes (recorded)")
+    s.add_argument("--note", required=True, help="why (recorded)")
+    s.set_defaults(func=_cmd_publish)
+    s = sub.add_parser("rollback", help="restore a dataset's state before a release, as a new release")
+    s.add_argument("release", type=int, metavar="RELEASE", help="the release number (see history)")
+    s.add_argument("--user", required=True, help="who rolls back (recorded)")
+    s.add_argument("--note", required=True, help="why (recorded)")
+    s.set_defaults(func=_cmd_rollback)
+    s = sub.add_parser("template", help="write an upload template CSV and a text explaining its columns (EN/BG)")
+    s.add_argument("dataset", choices=ingest_read.DATASETS, metavar="DATASET",
+                   help="one of: " + ", ".join(ingest_read.DATASETS))
+    s.add_argument("--out", help="the CSV to write (default: DATASET_template.csv); the text goes beside it")
+    s.set_defaults(func=_cmd_template)
 
 
 def _cmd_boundaries(args: argparse.Namespace) -> int:
@@ -82,6 +165,12 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
         return 1
     print(f"release {result.release}: boundaries of {len(result.kept)} areas imported "
           f"({result.unknown} features of other areas skipped)")
+    return 0
+
+
+def _cmd_hash_password(args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\n")
+    print(auth.hash_password(password))
     return 0
 
 
@@ -109,9 +198,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--user", default=os.environ.get("USER") or "operator", help="who imports (recorded)")
     s.add_argument("--note", default="", help="why (recorded)")
     s.set_defaults(func=_cmd_boundaries)
+    sub.add_parser("hash-password", help="read a password from standard input, print its scrypt hash for a "
+                   "staff account (SI_STAFF_ACCOUNTS or [staff.accounts] in secrets)").set_defaults(
+        func=_cmd_hash_password)
     s = sub.add_parser("history", help="list releases, one per line, starting with the release number")
     s.add_argument("dataset", nargs="?", choices=list(catalog()), metavar="DATASET")
     s.set_defaults(func=_cmd_history)
+    _upload_parsers(sub)
     return p
 
 

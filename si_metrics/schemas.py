@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Code = Field(pattern=r"^[A-Z]{2}[A-Z0-9_]*$")
 Semis = Field(default="", pattern=r"^([a-z0-9_]+(;[a-z0-9_]+)*)?$")
@@ -114,7 +115,8 @@ class FundingMunicipalityRow(_Row):
 
 
 class ProjectRow(_Row):
-    project_id: str = Field(pattern=r"^DEMO-\d{6,}$")
+    # DEMO-nnnnnn for the synthetic rows only; published projects keep their source's id (KOHESIO-Q7361953, …)
+    project_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/\-]{0,99}$")
     title_en: str = Field(min_length=3)
     title_bg: str = Field(min_length=3)
     lead_org: str = Field(min_length=2)
@@ -134,11 +136,18 @@ class ProjectRow(_Row):
     status: Literal["planned", "ongoing", "completed", "cancelled"]
     budget_eur: float = Field(gt=0)
     eu_contribution_eur: float = Field(ge=0)
-    paid_eur: float = Field(ge=0)
-    beneficiaries_target: int = Field(gt=0)
-    beneficiaries_reached: int = Field(ge=0)
+    paid_eur: float | None = Field(default=None, ge=0)  # None: not reported (Kohesio gives no payments)
+    beneficiaries_target: int | None = Field(default=None, gt=0)
+    beneficiaries_reached: int | None = Field(default=None, ge=0)
     sdgs: str = Field(pattern=r"^\d{1,2}(;\d{1,2})*$")
     is_synthetic: bool
+
+    @model_validator(mode="after")
+    def _demo_ids_only_for_synthetic_rows(self) -> "ProjectRow":
+        demo = re.fullmatch(r"DEMO-\d{6,}", self.project_id) is not None
+        if self.is_synthetic != demo:
+            raise ValueError("DEMO-nnnnnn identifiers are for the synthetic demo projects, and only for them")
+        return self
 
 
 ROW_MODELS: dict[str, type[_Row]] = {

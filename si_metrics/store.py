@@ -25,11 +25,19 @@ from .catalog import DatasetMeta, catalog, dataset
 
 SCHEMA_VERSION = 2
 SYSTEM_USER = "system"
-_publish_lock = threading.Lock()  # serialises publishes within a process; DuckDB's file lock does across processes
+# Serialises publishes within a process (re-entrant: publish_file holds it around stage + publish); DuckDB's
+# file lock does across processes, see StoreBusy.
+_publish_lock = threading.RLock()
+publishing = _publish_lock  # `with store.publishing:` keeps other publishes out of a multi-step change
+BUSY = "the store is busy (another publish or the running app holds it); try again"
 
 
 class StoreError(RuntimeError):
     """A problem with the store a user can act on (locked, missing, wrong version)."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store's file lock (a publish from the command line, or the running app)."""
 
 
 def ident(name: str) -> str:
@@ -49,6 +57,8 @@ def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
         return duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False,
                                                                        "autoload_known_extensions": False})
     except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreBusy(f"cannot open the store {path}: {BUSY}") from exc
         raise StoreError(f"cannot open the store {path}: {exc}") from exc
 
 
@@ -187,9 +197,10 @@ class Release:
 
 def publish(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, staged: str, *, user: str, note: str,
             file_name: str | None, sha256: str | None, kind: str = "publish", replace: bool = False,
-            rolls_back: int | None = None) -> Release:
+            rolls_back: int | None = None, rows_in_file: int | None = None) -> Release:
     """Publish the staged rows as one release in one transaction: new and changed rows are versioned,
-    unchanged ones skipped; with ``replace`` current rows missing from the file are marked deleted."""
+    unchanged ones skipped; with ``replace`` current rows missing from the file are marked deleted.
+    ``rows_in_file`` records the rows read from the upload (default: the rows staged)."""
     if not re.fullmatch(r'staging\."[a-z][a-z0-9_]*"', staged):
         raise ValueError(f"not a staging table: {staged!r}")
     t, v, s = ident(meta.name), ident(meta.name + "__versions"), staged
@@ -216,7 +227,8 @@ def publish(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, staged: str, *, u
             rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
             cur.execute(
                 "insert into releases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [rid, meta.name, kind, _now(), user, note, file_name, sha256, added + changed + unchanged,
+                [rid, meta.name, kind, _now(), user, note, file_name, sha256,
+                 added + changed + unchanged if rows_in_file is None else rows_in_file,
                  added, changed, removed, unchanged, rolls_back],
             )
             cur.execute(f"insert into {v} select {cols}, ?, 'upsert' from _diff where _kind <> 'same'", [rid])
@@ -236,6 +248,13 @@ def publish(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, staged: str, *, u
             cur.execute(f"drop table if exists {s}")
             raise
     return Release(rid, meta.name, added, changed, removed, unchanged)
+
+
+def publish_file(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, path: Path, **release) -> Release:
+    """Stage a CSV in the dataset's own format and publish it, both under the publish lock (so concurrent
+    publishes in one process never interleave their staging and transaction); ``release`` as for publish."""
+    with _publish_lock:
+        return publish(con, meta, stage_csv(con, meta, path), **release)
 
 
 def replace_boundaries(con: duckdb.DuckDBPyConnection, geometries: dict[str, str], *, user: str, note: str,

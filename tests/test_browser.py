@@ -27,10 +27,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+STAFF_PASSWORD = "browser-Test-1"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    yield from _serve(tmp_path_factory, {})
+
+
+@pytest.fixture(scope="module")
+def staff_server(tmp_path_factory):
+    from si_metrics.auth import hash_password
+
+    yield from _serve(tmp_path_factory, {"SI_STAFF_ACCOUNTS": "maria:" + hash_password(STAFF_PASSWORD, n=2**12)})
+
+
+def _serve(tmp_path_factory, extra_env: dict):
     port = free_port()
-    env = {**os.environ, "SI_DATA_DIR": str(tmp_path_factory.mktemp("browser_data"))}
+    env = {**os.environ, "SI_DATA_DIR": str(tmp_path_factory.mktemp("browser_data")), **extra_env}
     log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "ui.serve", "--server.headless", "true", "--server.port", str(port),
@@ -178,3 +192,36 @@ def test_navigation_keeps_the_filters(server, page):
     for part in ("region=BG311", "lang=bg", "from=2010", "to=2020"):
         assert part in page.url
     assert_healthy(page)
+
+
+def test_staff_publish_flow_in_the_browser(staff_server, page, tmp_path):
+    """Sign in, upload a file with errors, read them, upload the fix, read the diff, publish, see it."""
+    server = staff_server
+    page.goto(f"{server}/upload?lang=en")
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.get_by_label("User name").fill("maria")
+    page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as maria.").wait_for(timeout=30_000)
+    bad, good = tmp_path / "bad.csv", tmp_path / "unemployment.csv"
+    bad.write_text("показател;регион;година;стойност\nUNEMP;Видин;2025;4,4\nUNEMP;Северен централен;2025;4,4\n"
+                   "UNEMP;BG32;2025;абв\n", encoding="cp1251")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(bad))
+    page.get_by_text("problem(s) must be fixed").wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    body = page.inner_text("body")
+    assert "Format: tidy observations template · encoding: cp1251 · separator: ; · decimal mark: ," in body
+    page.screenshot(path=str(ARTIFACTS / "upload_errors.png"), full_page=True)
+    good.write_text("показател;регион;година;стойност\nUNEMP;Северен централен;2025;4,4\n", encoding="cp1251")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(good))
+    page.get_by_text("What publishing would change").wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.get_by_label("Note for the release (why; where the data come from)").first.fill("LFS 2025 for BG32")
+    page.get_by_text("I have checked the preview and want to publish.").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    page.get_by_text("Published as release").wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "upload_published.png"), full_page=True)
+    assert_healthy(page)
+    load(page, f"{server}/poverty?indicator=UNEMP&year=2025&region=BG32&lang=en", ready="[data-testid=stPlotlyChart]")
+    page.get_by_role("tab", name="Table").first.click()
+    assert "4.4" in page.locator("[data-testid=stDataFrame]").first.inner_text() or "4.4" in page.inner_text("body")

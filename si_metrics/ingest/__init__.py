@@ -1,1 +1,3 @@
-"""Readers that turn files staff bring (Eurostat TSV, SDMX-CSV, tidy CSV) into tidy frames."""
+"""Uploads staff bring, read → validate → diff → publish (``pipeline``): the tidy templates, Eurostat TSV and
+SDMX-CSV, Kohesio's project export; detection (``detect``), readers (``read``, ``eurostat``, ``kohesio``),
+checks (``validate``), the diff (``diff``), the command line's report (``report``) and templates (``template``)."""

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .detect import split_lines
+from .problems import ROW, Problem, file_problem
+
 # Eurostat observation flags (https://ec.europa.eu/eurostat/data/database/information).
 FLAGS = {
     "b": "break in time series",
@@ -75,3 +78,135 @@ def read_sdmx_csv(source: str | Path) -> pd.DataFrame:
     frame["value"] = pd.to_numeric(frame.pop("OBS_VALUE").replace("", None))
     frame["flag"] = frame.pop("OBS_FLAG").fillna("") if "OBS_FLAG" in frame else ""
     return frame
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Line-aware reading for uploads: every observation keeps the line it came from, so errors can name it.
+
+SDMX_META_COLUMNS = {"STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "DATAFLOW", "LAST UPDATE",
+                     "LAST_UPDATE", "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG", "CONF_STATUS", "OBS_STATUS"}
+_DATASET_ID = re.compile(r"^(?:[A-Za-z0-9_.]+:)?([A-Za-z][A-Za-z0-9_]*)(?:\(.*\))?$")
+_CODE_LABEL = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*:\s*\S")  # SDMX-CSV "labels=both": "geo: Geopolitical…"
+BREAKDOWNS = ("sex", "age")  # kept as observation columns unless the mapping fixes them
+
+
+def dataset_from_id(text: str) -> str | None:
+    """The dataset code of an SDMX structure id or dataflow (``ESTAT:TGS00010(1.0)`` → ``tgs00010``)."""
+    m = _DATASET_ID.match(text.strip())
+    return m.group(1).lower() if m else None
+
+
+def dataset_from_file_name(name: str, known: list[str]) -> str | None:
+    """The mapped dataset code a file name contains as a whole token (``estat_tgs00010_BG.tsv`` → ``tgs00010``)."""
+    stem = name.lower()
+    for code in sorted(known, key=len, reverse=True):  # longest first: ilc_lvhl21n before ilc_lvhl21
+        if re.search(rf"(?<![a-z0-9]){re.escape(code)}(?![a-z0-9])", stem):
+            return code
+    return None
+
+
+def sdmx_column(header: str) -> tuple[str, str] | None:
+    """How an SDMX-CSV header is used: ('meta', NAME), ('dim', id) or None for a label column."""
+    name = header.strip()
+    if name.upper() in SDMX_META_COLUMNS:
+        return ("meta", "LAST UPDATE" if name.upper() == "LAST_UPDATE" else name.upper())
+    m = _CODE_LABEL.match(name)
+    if m:
+        return sdmx_column(m.group(1))
+    if re.fullmatch(r"[a-z][a-z0-9_]*", name) or re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+        return ("dim", name.lower())
+    return None
+
+
+def code_of(cell: str) -> str:
+    """The code part of a dimension cell; ``BG31:Severozapaden`` (labels=both) → ``BG31``."""
+    code, sep, _label = cell.partition(":")
+    return code.strip() if sep and code.strip() and " " not in code.strip() else cell.strip()
+
+
+def parse_filters(text: str) -> dict[str, str]:
+    """``unit=PC;age=Y15-74`` → {'unit': 'PC', 'age': 'Y15-74'}."""
+    return dict(pair.split("=", 1) for pair in text.split(";") if pair)
+
+
+def apply_mapping(dims: pd.DataFrame, rules: list[tuple[str, dict[str, str]]]) -> tuple[pd.Series, pd.Series]:
+    """For each row, the indicator whose dimension filters it matches ('' when none) and, for rows that match
+    none, why ('unit=PC_LW95 not mapped'); a filter on a dimension the file lacks is taken as met."""
+    indicator = pd.Series("", index=dims.index, dtype=object)
+    why = pd.Series("", index=dims.index, dtype=object)
+    for code, filters in rules:
+        match = pd.Series(True, index=dims.index)
+        for dim, value in filters.items():
+            if dim in dims.columns:
+                wrong = match & (dims[dim] != value) & (indicator == "")
+                why = why.mask(wrong & (why == ""), f"{dim}=" + dims[dim].astype(str) + " not in the mapping")
+                match &= dims[dim] == value
+        indicator = indicator.mask(match & (indicator == ""), code)
+    return indicator, why.where(indicator == "", "")
+
+
+_TSV_CELL = re.compile(r"^\s*(?P<value>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|:)?\s*(?P<flag>[A-Za-z]*)\s*$")
+_YEAR_HEADER = re.compile(r"^\d{4}$")
+
+
+def _tsv_header(line: str, number: int) -> tuple[list[str], list[str], list[Problem]]:
+    """Dimension names and year columns of a TSV header (``unit,geo\\time  2016  2015 …``), and bad year headers."""
+    cells = line.split("\t")
+    while len(cells) > 1 and not cells[-1].strip():
+        cells.pop()
+    dims = [d.strip().lower() for d in cells[0].partition("\\")[0].split(",")]
+    years = [c.strip() for c in cells[1:]]
+    problems = [Problem(number, y, y, "bad_year", "only annual data can be read; expected a 4-digit year as the "
+                                                   "column header") for y in years if not _YEAR_HEADER.match(y)]
+    return dims, years, problems
+
+
+def read_tsv_lines(text: str, max_rows: int) -> tuple[pd.DataFrame, str, list[Problem]]:
+    """A Eurostat bulk TSV as long text rows (dimension columns, _line, _col, year, value, flag), the first
+    header cell, and the cells that cannot be read; ':' and empty cells are kept as missing values."""
+    lines = split_lines(text)
+    first = next(i for i, ln in enumerate(lines) if ln.strip())
+    dims, years, problems = _tsv_header(lines[first], first + 1)
+    dim_header = lines[first].split("\t")[0]
+    good = {y for y in years if _YEAR_HEADER.match(y)}
+    out: dict[str, list] = {name: [] for name in [*dims, "_line", "_col", "year", "value", "flag"]}
+    rows = 0
+    for index in range(first + 1, len(lines)):
+        if not lines[index].strip():
+            continue
+        rows += 1
+        if rows > max_rows:
+            raise file_problem("too_many_rows", f"more than {max_rows:,} data rows (SI_MAX_UPLOAD_ROWS); split the "
+                                                "file or raise the limit", line=index + 1)
+        problems += _tsv_row(lines[index], index + 1, dims, years, good, dim_header, out)
+    return pd.DataFrame(out, dtype=object), dim_header, problems
+
+
+def _tsv_row(line: str, number: int, dims: list[str], years: list[str], good: set[str], dim_header: str,
+             out: dict[str, list]) -> list[Problem]:
+    """Append one TSV line's observations to ``out``; the Problems of its cells."""
+    cells = line.split("\t")
+    while len(cells) > len(years) + 1 and not cells[-1].strip():
+        cells.pop()
+    if len(cells) != len(years) + 1:
+        return [Problem(number, ROW, line[:60], "ragged_row", f"{len(cells)} fields; expected {len(years) + 1} "
+                                                              "as in the header")]
+    codes = [c.strip() for c in cells[0].split(",")]
+    if len(codes) != len(dims):
+        return [Problem(number, dim_header, cells[0], "ragged_row", f"{len(codes)} codes; expected {len(dims)} "
+                                                                    f"({', '.join(dims)})")]
+    problems = []
+    for year, cell in zip(years, cells[1:]):
+        m = _TSV_CELL.match(cell)
+        if year not in good:
+            continue
+        if not m or (m.group("value") is None and cell.strip()):
+            problems.append(Problem(number, year, cell.strip(), "not_a_number", "expected a number, optionally "
+                                    "followed by flag letters (40.1 b), or ':' for a missing value"))
+            continue
+        for name, code in zip(dims, codes):
+            out[name].append(code)
+        for name, v in (("_line", number), ("_col", year), ("year", year), ("value", m.group("value") or ""),
+                        ("flag", m.group("flag").lower())):
+            out[name].append(v)
+    return problems

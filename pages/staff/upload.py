@@ -1,0 +1,101 @@
+"""Publish data (staff only): upload, check row by row, preview the change, publish; history and roll-back."""
+import pandas as pd
+import streamlit as st
+
+from si_metrics import releases
+from si_metrics.ingest import pipeline
+from si_metrics.ingest.read import DATASETS, FORMATS, ReadOptions
+from ui import auth, data
+from ui.components import download, labelled, md_escape, paged_table, source_footer
+from ui.i18n import num, t
+
+PREPARED = "upload_prepared"
+st.title(t("upload_title"))
+st.write(t("upload_intro"))
+user = auth.staff_user()
+if user is None:
+    auth.sign_in_panel()
+    source_footer([])
+    st.stop()
+
+left, right = st.columns([3, 1])
+left.success(t("upload_signed_in", user=user), icon=":material/verified_user:")
+with right:
+    auth.sign_out_button()
+con = data.connection()
+
+with st.expander(t("upload_options"), icon=":material/tune:"):
+    c = st.columns(5)
+    options = ReadOptions(
+        dataset=(c[0].selectbox(t("upload_dataset"), ("auto", *DATASETS)) or "auto").replace("auto", "") or None,
+        format=c[1].selectbox(t("upload_format"), FORMATS),
+        encoding={"auto": None}.get(enc := c[2].selectbox(t("upload_encoding"), ("auto", "utf-8", "cp1251")), enc),
+        delimiter={"auto": None}.get(sep := c[3].selectbox(t("upload_delimiter"), ("auto", ",", ";", "tab")), sep),
+        decimal={"auto": None}.get(dec := c[4].selectbox(t("upload_decimal"), ("auto", ".", ",")), dec))
+upload = st.file_uploader(t("upload_file"), type=["csv", "tsv", "txt"], key="upload_file", help=t("upload_file_help"))
+if upload is not None:
+    content = upload.getvalue()
+    key = (upload.name, len(content), options)
+    if st.session_state.get(PREPARED, (None,))[0] != key:  # read and check once per file and options
+        st.session_state[PREPARED] = (key, pipeline.prepare(con, content, upload.name, options))
+    prepared = st.session_state[PREPARED][1]
+    d = prepared.detected
+    st.subheader(t("upload_detected"))
+    st.caption(t("upload_detected_line", format=d.format_label or d.format or "?", encoding=d.encoding or "?",
+                 delimiter=d.delimiter or "?", decimal=d.decimal or "?", dataset=d.dataset or "?",
+                 rows=num(prepared.rows_read), size=num(prepared.size_bytes)))
+    if d.mapping:
+        st.dataframe(labelled(pd.DataFrame(d.mapping)), hide_index=True)
+    for reason, count in prepared.skipped.items():
+        st.caption(t("upload_skipped", count=num(count), reason=md_escape(reason)))
+    if len(prepared.errors):
+        st.error(t("upload_errors", count=num(len(prepared.errors))), icon=":material/error:")
+        st.dataframe(prepared.errors_by_kind().rename(t("upload_count")).rename_axis(t("col_kind")))
+        st.dataframe(labelled(prepared.shown_errors()), hide_index=True)
+        st.download_button(t("upload_report"), prepared.report_csv(), file_name=f"{upload.name}.problems.csv",
+                           mime="text/csv", icon=":material/download:")
+    if len(prepared.warnings):
+        st.warning(t("upload_warnings", count=num(len(prepared.warnings))), icon=":material/warning:")
+        st.dataframe(labelled(prepared.warnings.head(200)), hide_index=True)
+    if prepared.ok and prepared.diff is not None:
+        st.subheader(t("upload_diff"))
+        m = st.columns(3)
+        m[0].metric(t("upload_new"), num(prepared.diff.new))
+        m[1].metric(t("upload_changed"), num(prepared.diff.changed))
+        m[2].metric(t("upload_unchanged"), num(prepared.diff.unchanged))
+        paged_table(prepared.diff.preview, key="upload_preview", page_size=25)
+        with st.form("publish"):
+            note = st.text_input(t("upload_note"), max_chars=500)
+            sure = st.checkbox(t("upload_confirm"))
+            if st.form_submit_button(t("upload_publish"), type="primary", disabled=not (prepared.diff.new or
+                                                                                        prepared.diff.changed)):
+                if not (note.strip() and sure):
+                    st.error(t("upload_need_note"))
+                else:
+                    try:
+                        rel = pipeline.publish(con, prepared, user=user, note=note.strip())
+                    except Exception as exc:  # nothing was written: the publish is one transaction
+                        st.error(t("upload_failed", detail=md_escape(exc)))
+                    else:
+                        st.session_state.pop(PREPARED, None)
+                        st.success(t("upload_published", release=rel.id, added=num(rel.rows_added),
+                                     changed=num(rel.rows_changed)), icon=":material/check_circle:")
+
+st.header(t("upload_history"))
+history = data.query(data.release(), "release_history")
+paged_table(history, key="upload_history", page_size=20)
+download(history, "releases.csv", "upload_history")
+with st.form("rollback"):
+    target = st.selectbox(t("upload_rollback_pick"), [int(r) for r in history.loc[history["kind"] != "initial", "id"]])
+    note = st.text_input(t("upload_note"), max_chars=500, key="rollback_note")
+    sure = st.checkbox(t("upload_rollback_confirm"))
+    if st.form_submit_button(t("upload_rollback")) and target is not None:
+        if not (note.strip() and sure):
+            st.error(t("upload_need_note"))
+        else:
+            try:
+                rel = releases.rollback(con, target, user=user, note=note.strip())
+                st.success(t("upload_rolled_back", release=rel.id, target=target), icon=":material/undo:")
+            except Exception as exc:
+                st.error(t("upload_failed", detail=md_escape(exc)))
+source_footer([])

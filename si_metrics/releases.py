@@ -1,0 +1,80 @@
+"""Releases after the fact: a dataset's state as of any release, what a release changed, and rollback.
+
+Nothing is ever deleted or edited: a rollback is a new release that restores the state before the one rolled
+back, computed from the append-only ``<dataset>__versions`` history.
+"""
+from __future__ import annotations
+
+import secrets
+
+import duckdb
+import pandas as pd
+
+from . import store
+from .catalog import DatasetMeta, catalog, dataset
+from .store import ident
+
+
+def release(con: duckdb.DuckDBPyConnection, release_id: int) -> dict:
+    """One release as a dict; a ValueError names a release that does not exist."""
+    frame = store.release_history(con)
+    row = frame[frame["id"] == release_id]
+    if row.empty:
+        raise ValueError(f"there is no release {release_id}; `python -m si_metrics history` lists them")
+    return row.iloc[0].to_dict()
+
+
+def _state_sql(meta: DatasetMeta) -> str:
+    """Each key's latest version published before a release ($release), deleted keys left out."""
+    keys = ", ".join(ident(k) for k in meta.primary_key)
+    cols = ", ".join(ident(c) for c in meta.column_names)
+    return f"""select {cols} from (
+                   select *, row_number() over (partition by {keys} order by _release_id desc) as _rn
+                   from {ident(meta.name + '__versions')} where _release_id < $release)
+               where _rn = 1 and _op = 'upsert'"""
+
+
+def state_before(con: duckdb.DuckDBPyConnection, dataset_name: str, release_id: int) -> pd.DataFrame:
+    """The dataset as it was just before a release (its rows in key order)."""
+    meta = dataset(dataset_name)
+    order = ", ".join(ident(k) for k in meta.primary_key)
+    return con.cursor().execute(f"{_state_sql(meta)} order by {order}", {"release": release_id}).df()
+
+
+def changes(con: duckdb.DuckDBPyConnection, release_id: int) -> pd.DataFrame:
+    """The rows a release wrote (upserts and deletes), for the history view."""
+    meta = dataset(release(con, release_id)["dataset"])
+    cols = ", ".join(ident(c) for c in meta.column_names)
+    order = ", ".join(ident(k) for k in meta.primary_key)
+    return con.cursor().execute(f"select _op, {cols} from {ident(meta.name + '__versions')} "
+                                f"where _release_id = ? order by {order}", [release_id]).df()
+
+
+def rollback(con: duckdb.DuckDBPyConnection, release_id: int, *, user: str, note: str) -> store.Release:
+    """Restore a dataset's state before a release, as a new release that records ``rolls_back``.
+
+    Later releases of the same dataset are undone too: the result is exactly the state before ``release_id``.
+    The initial load cannot be rolled back (that would empty the dataset), nor boundary imports.
+    """
+    rolled = release(con, release_id)
+    if rolled["dataset"] not in catalog():
+        raise ValueError(f"release {release_id} imported {rolled['dataset']}; only dataset releases can be rolled back")
+    if rolled["kind"] == "initial":
+        raise ValueError(f"release {release_id} is the initial load of {rolled['dataset']}; rolling it back would "
+                         "empty the dataset")
+    if not user.strip():
+        raise ValueError("name who rolls back (the release records it)")
+    meta = dataset(rolled["dataset"])
+    with store.publishing:  # the state is staged and published with no other publish in between
+        staged = _stage_state(con, meta, release_id)
+        return store.publish(con, meta, staged, user=user.strip(), note=note, file_name=None, sha256=None,
+                             kind="rollback", replace=True, rolls_back=release_id)
+
+
+def _stage_state(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, release_id: int) -> str:
+    """A staging table holding the state before a release (publish drops it)."""
+    staged = f"staging.{ident(meta.name + '_' + secrets.token_hex(4))}"
+    cur = con.cursor()
+    cur.execute("create schema if not exists staging")
+    cur.execute(f"create table {staged} as {_state_sql(meta)}", {"release": release_id})
+    return staged

@@ -1,0 +1,126 @@
+"""Publishing is for signed-in staff only: the page is visible, the uploader is not, unless staff signed in."""
+from __future__ import annotations
+
+from conftest import open_page
+from si_metrics import auth
+
+PAGE = "pages/staff/upload.py"
+
+
+def uploaders(at) -> int:
+    return len(at.get("file_uploader"))
+
+
+def test_nothing_configured_means_web_publishing_is_off(con, monkeypatch):
+    monkeypatch.delenv("SI_STAFF_ACCOUNTS", raising=False)
+    at = open_page(PAGE)
+    assert uploaders(at) == 0
+    assert at.info[0].value.startswith("Web publishing is off")
+    assert at.title[0].value == "Publish data"
+
+
+def test_a_staff_account_signs_in_and_sees_the_uploader(con, monkeypatch):
+    monkeypatch.setenv("SI_STAFF_ACCOUNTS", "maria:" + auth.hash_password("s3cret-Pass", n=2**10))
+    at = open_page(PAGE)
+    assert uploaders(at) == 0  # signed out
+    at.text_input[0].input("maria")
+    at.text_input[1].input("wrong")
+    at.button[0].click().run()
+    assert uploaders(at) == 0 and "The user name or password is not right." in [e.value for e in at.error]
+    at.text_input[1].input("s3cret-Pass")
+    at.button[0].click().run()
+    assert uploaders(at) == 1
+    assert at.success[0].value.startswith("Signed in as maria.")
+
+
+def test_repeated_failures_lock_the_form(con, monkeypatch):
+    monkeypatch.setenv("SI_STAFF_ACCOUNTS", "maria:" + auth.hash_password("s3cret-Pass", n=2**10))
+    at = open_page(PAGE)
+    for _ in range(5):
+        at.text_input[0].input("maria")
+        at.text_input[1].input("guess")
+        at.button[0].click().run()
+    assert at.error[0].value.startswith("Too many failed attempts") and len(at.text_input) == 0
+
+
+def _oidc(at, email: str | None) -> None:
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "secret",
+                          "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    at.secrets["staff"] = {"emails": ["staff@centre.bg"]}
+    at.user = {"is_logged_in": email is not None, **({"email": email} if email else {})}
+
+
+def test_oidc_staff_member_sees_the_uploader_and_others_do_not(con):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    results = {}
+    for email in ("staff@centre.bg", "visitor@example.com", None):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        _oidc(at, email)
+        at.run()
+        at.switch_page(PAGE).run()
+        assert not at.exception
+        results[email] = uploaders(at)
+        if email == "visitor@example.com":
+            assert "not on the staff list" in at.warning[0].value
+    assert results == {"staff@centre.bg": 1, "visitor@example.com": 0, None: 0}
+
+
+BAD = b"indicator_code,region_code,year,value\nUNEMP,BG32,2025,4.4\nUNEMP,XX99,2025,abc\n"
+GOOD = b"indicator_code,region_code,year,value\nUNEMP,BG32,2025,4.4\n"
+
+
+def _signed_in(monkeypatch):
+    monkeypatch.setenv("SI_STAFF_ACCOUNTS", "maria:" + auth.hash_password("s3cret-Pass", n=2**10))
+    at = open_page(PAGE)
+    at.text_input[0].input("maria")
+    at.text_input[1].input("s3cret-Pass")
+    at.button[0].click().run()
+    return at
+
+
+def _upload(at, name: str, content: bytes):
+    at.get("file_uploader")[0].set_value((name, content, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_whole_flow_errors_fix_preview_publish_and_roll_back(con, monkeypatch):
+    from si_metrics import store
+
+    before = store.current(con, "observations")
+    at = _upload(_signed_in(monkeypatch), "unemployment.csv", BAD)
+    assert at.error[0].value == "2 problem(s) must be fixed before this file can be published. Nothing has been changed."
+    problems = at.dataframe[1].value
+    assert problems[["Line", "Column", "Value"]].values.tolist() == [[3, "region_code", "XX99"], [3, "value", "abc"]]
+    assert store.current(con, "observations").equals(before)
+
+    at = _upload(at, "unemployment.csv", GOOD)
+    assert [m.value for m in at.metric[:3]] == ["1", "0", "0"]  # new, changed, unchanged
+    note = next(ti for ti in at.text_input if ti.label.startswith("Note for the release"))
+    note.input("LFS 2025, BG32")
+    next(cb for cb in at.checkbox if cb.label.startswith("I have checked")).check()
+    next(b for b in at.button if b.label == "Publish").click().run()
+    published = next(s.value for s in at.success if s.value.startswith("Published as release"))
+    release = int(published.split()[3].rstrip(":"))
+    row = store.current(con, "observations").query("indicator_code == 'UNEMP' and region_code == 'BG32' and year == 2025")
+    assert row["value"].tolist() == [4.4]
+    history = store.release_history(con)
+    assert history.iloc[-1][["id", "user_name", "note", "file_name", "rows_added"]].tolist() == [
+        release, "maria", "LFS 2025, BG32", "unemployment.csv", 1]
+
+    poverty = open_page("pages/explore/poverty.py", indicator="UNEMP", year="2025", region="BG")
+    assert poverty.dataframe[0].value.set_index("Code").loc["BG32"].iloc[1] == 4.4  # the explorer shows it at once
+
+    at.run()
+    rollback = next(sb for sb in at.selectbox if sb.label == "Release to undo")
+    rollback.set_value(release)
+    next(ti for ti in at.text_input if ti.label.startswith("Note for the release") and ti.key == "rollback_note").input(
+        "wrong file")
+    next(cb for cb in at.checkbox if cb.label.startswith("I want to restore")).check()
+    next(b for b in at.button if b.label == "Roll back").click().run()
+    assert any(s.value.endswith(f"as they were before release {release}.") for s in at.success)
+    assert store.current(con, "observations").equals(before)

@@ -1,0 +1,264 @@
+"""Publish, history and rollback, in process and through the command line; concurrency; nothing ever half-done."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from si_metrics import releases, store
+from si_metrics.catalog import catalog
+from si_metrics.exporting import to_csv_bytes
+from si_metrics.ingest import pipeline
+
+BUSY = "the store is busy (another publish or the running app holds it); try again"
+GOOD = "indicator_code,region_code,year,value,flag\nUNEMP,BG31,2024,9.9,\nUNEMP,BG311,2025,7.5,p\n"
+BAD = "indicator_code,region_code,year,value\nUNEMP,BG31,2024,9.9\nUNEMP,BG31,2023,n/a\n"
+
+
+def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SI_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "si_metrics", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=180)
+
+
+def full_export(con) -> dict[str, bytes]:
+    """Every dataset as exported, plus the releases and the row count of every history table."""
+    out = {name: to_csv_bytes(store.current(con, name)) for name in catalog()}
+    out["releases"] = to_csv_bytes(store.release_history(con))
+    cur = con.cursor()
+    out["versions"] = str([cur.execute(f"select count(*) from {store.ident(n + '__versions')}").fetchone()
+                           for n in catalog()]).encode()
+    return out
+
+
+def export_of(data_dir: Path) -> dict[str, bytes]:
+    con = store.open_store(data_dir / "si_observatory.duckdb")
+    try:
+        return full_export(con)
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A built store in a data directory of its own, for command-line runs."""
+    assert cli(tmp_path, "init").returncode == 0
+    return tmp_path
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def value(con, indicator: str, region: str, year: int):
+    found = con.cursor().execute("select value, flag from observations where indicator_code = ? and region_code = ? "
+                                 "and year = ? and sex = 'T' and age = 'TOTAL'", [indicator, region, year]).fetchall()
+    return found[0] if found else None
+
+
+def staging_tables(con) -> int:
+    return con.cursor().execute("select count(*) from information_schema.tables where table_schema = 'staging'"
+                                ).fetchone()[0]
+
+
+def test_publish_records_one_release_with_who_why_file_and_counts(fresh_store):
+    before = store.latest_release(fresh_store)
+    prepared = pipeline.prepare(fresh_store, GOOD.encode(), "unemployment.csv")
+    rel = pipeline.publish(fresh_store, prepared, user="maria", note="LFS 2025")
+    assert (rel.id, rel.rows_added, rel.rows_changed, rel.rows_unchanged) == (before + 1, 1, 1, 0)
+    r = store.release_history(fresh_store).iloc[-1]
+    assert (r.user_name, r.note, r.file_name, r.kind, r.rows_in_file) == ("maria", "LFS 2025", "unemployment.csv",
+                                                                          "publish", 2)
+    assert r.sha256 == prepared.sha256 and len(r.sha256) == 64
+    assert value(fresh_store, "UNEMP", "BG31", 2024) == (9.9, None)
+    assert value(fresh_store, "UNEMP", "BG311", 2025) == (7.5, "p")
+    assert staging_tables(fresh_store) == 0
+
+
+def test_a_cancelled_upload_changes_nothing(fresh_store):
+    before = full_export(fresh_store)
+    prepared = pipeline.prepare(fresh_store, GOOD.encode(), "u.csv")
+    assert prepared.ok and prepared.diff.changed == 1  # looked at, then not published
+    assert full_export(fresh_store) == before
+    assert staging_tables(fresh_store) == 0
+
+
+def test_a_failure_inside_the_transaction_changes_nothing(fresh_store, monkeypatch):
+    before = full_export(fresh_store)
+    prepared = pipeline.prepare(fresh_store, GOOD.encode(), "u.csv")
+
+    def broken_clock():
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(store, "_now", broken_clock)  # fails after staging, inside the transaction
+    with pytest.raises(RuntimeError, match="disk full"):
+        pipeline.publish(fresh_store, prepared, user="maria", note="n")
+    monkeypatch.undo()
+    assert full_export(fresh_store) == before
+    assert staging_tables(fresh_store) == 0
+
+
+def test_rollback_restores_values_as_a_new_release_and_keeps_all_history(fresh_store):
+    original = store.current(fresh_store, "observations")
+    first = pipeline.publish(fresh_store, pipeline.prepare(fresh_store, GOOD.encode(), "a.csv"), user="maria",
+                             note="first")
+    second_file = "indicator_code,region_code,year,value\nUNEMP,BG31,2024,10.5\n"
+    second = pipeline.publish(fresh_store, pipeline.prepare(fresh_store, second_file.encode(), "b.csv"), user="ivan",
+                              note="second")
+    assert value(fresh_store, "UNEMP", "BG31", 2024) == (10.5, None)
+    versions = fresh_store.cursor().execute("select count(*) from observations__versions").fetchone()[0]
+
+    undo = releases.rollback(fresh_store, second.id, user="maria", note="wrong file")
+    assert value(fresh_store, "UNEMP", "BG31", 2024) == (9.9, None)  # as after the first publish
+    assert (undo.id, undo.rows_changed, undo.rows_removed) == (second.id + 1, 1, 0)
+
+    back = releases.rollback(fresh_store, first.id, user="maria", note="all of it")
+    assert store.current(fresh_store, "observations").equals(original)
+    assert (back.rows_changed, back.rows_removed) == (1, 1)  # BG31 changed back, the new BG311 row deleted
+    history = store.release_history(fresh_store, "observations")
+    assert list(history["kind"].tail(4)) == ["publish", "publish", "rollback", "rollback"]
+    assert list(history["rolls_back"].tail(2)) == [second.id, first.id]
+    assert fresh_store.cursor().execute("select count(*) from observations__versions").fetchone()[0] == versions + 3
+    assert releases.state_before(fresh_store, "observations", first.id).equals(original)
+    assert set(releases.changes(fresh_store, back.id)["_op"]) == {"upsert", "delete"}
+
+
+def test_rollback_refuses_the_initial_load_and_unknown_releases(fresh_store):
+    with pytest.raises(ValueError, match="initial load of regions"):
+        releases.rollback(fresh_store, 1, user="maria", note="n")
+    with pytest.raises(ValueError, match="there is no release 999"):
+        releases.rollback(fresh_store, 999, user="maria", note="n")
+
+
+def test_two_threads_publishing_at_once_both_land_one_after_the_other(fresh_store):
+    files = {"a.csv": "indicator_code,region_code,year,value\nUNEMP,BG31,2030,1\n",
+             "b.csv": "indicator_code,region_code,year,value\nUNEMP,BG32,2030,2\n"}
+    prepared = {name: pipeline.prepare(fresh_store, text.encode(), name) for name, text in files.items()}
+    start = threading.Barrier(2)
+    done, failed = [], []
+
+    def publish(name):
+        start.wait()
+        try:
+            done.append(pipeline.publish(fresh_store, prepared[name], user=name, note="thread"))
+        except Exception as exc:  # noqa: BLE001 (collected and asserted below)
+            failed.append(exc)
+    threads = [threading.Thread(target=publish, args=(n,)) for n in files]
+    before = store.latest_release(fresh_store)
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert failed == []
+    assert sorted(r.id for r in done) == [before + 1, before + 2]
+    assert all((r.rows_added, r.rows_changed) == (1, 0) for r in done)
+    assert value(fresh_store, "UNEMP", "BG31", 2030) == (1.0, None)
+    assert value(fresh_store, "UNEMP", "BG32", 2030) == (2.0, None)
+    assert staging_tables(fresh_store) == 0
+
+
+def test_two_processes_publishing_at_once_land_or_say_the_store_is_busy(data_dir, tmp_path):
+    env = {**os.environ, "SI_DATA_DIR": str(data_dir)}
+    paths = [write(tmp_path, f"{n}.csv", f"indicator_code,region_code,year,value\nUNEMP,BG3{n},2031,{n}\n")
+             for n in (1, 2)]
+    procs = [subprocess.Popen([sys.executable, "-m", "si_metrics", "publish", str(p), "--user", p.stem, "--note",
+                               "race"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, text=True) for p in paths]
+    outputs = [p.communicate(timeout=180) for p in procs]
+    results = [(p.returncode, out, err) for p, (out, err) in zip(procs, outputs)]
+    for code, _out, err in results:
+        assert code == 0 or (code == 1 and err.strip().endswith(BUSY) and len(err.strip().splitlines()) == 1), err
+    landed = sum(code == 0 for code, _, _ in results)
+    assert landed >= 1
+    history = cli(data_dir, "history", "observations").stdout.splitlines()
+    assert sum("\tpublish\t" in line for line in history) == landed
+
+
+def test_a_held_store_gives_the_busy_message_and_changes_nothing(data_dir, tmp_path):
+    before = export_of(data_dir)
+    holder = store.open_store(data_dir / "si_observatory.duckdb")  # as the running app does
+    try:
+        result = cli(data_dir, "publish", str(write(tmp_path, "u.csv", GOOD)), "--user", "maria", "--note", "n")
+    finally:
+        holder.close()
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: cannot open the store {data_dir / 'si_observatory.duckdb'}: {BUSY}"
+    assert "Traceback" not in result.stderr
+    assert export_of(data_dir) == before
+
+
+def test_a_file_with_errors_is_not_published_by_the_command_line(data_dir, tmp_path):
+    before = export_of(data_dir)
+    result = cli(data_dir, "publish", str(write(tmp_path, "bad.csv", BAD)), "--user", "maria", "--note", "n")
+    assert result.returncode == 1
+    assert "line 3, column value: 'n/a': expected a number" in result.stdout
+    assert result.stderr.strip() == "error: 1 problem(s) in bad.csv; nothing was published"
+    assert export_of(data_dir) == before
+
+
+def test_validate_prints_detection_counts_errors_and_exits_0_only_when_publishable(data_dir, tmp_path):
+    good = cli(data_dir, "validate", str(write(tmp_path, "good.csv", GOOD)))
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "detected: tidy observations template; encoding utf-8; delimiter ','; decimal '.'" in good.stdout
+    assert "rows: 2 read, 2 ready, 0 skipped" in good.stdout
+    assert "diff: 1 new, 1 changed (1 with a new value), 0 unchanged" in good.stdout
+    assert good.stdout.rstrip().endswith("publishable: yes")
+    bad = cli(data_dir, "validate", str(write(tmp_path, "bad.csv", BAD)))
+    assert bad.returncode == 1
+    assert "errors: 1 (not_a_number 1)" in bad.stdout and bad.stdout.rstrip().endswith("publishable: no")
+    office = tmp_path / "office.csv"
+    office.write_bytes("показател;област;година;стойност\nSMD;Югоизточен;2015;33,9\n".encode("cp1251"))
+    detected = cli(data_dir, "validate", str(office), "--encoding", "windows-1251", "--delimiter", ";",
+                   "--decimal", ",")
+    assert detected.returncode == 0
+    assert "encoding cp1251; delimiter ';'; decimal ','" in detected.stdout
+
+
+def test_publish_history_and_rollback_from_the_command_line(data_dir, tmp_path):
+    initial = len(catalog())
+    published = cli(data_dir, "publish", str(write(tmp_path, "u.csv", GOOD)), "--user", "maria", "--note",
+                    "two\nlines")
+    assert published.returncode == 0, published.stderr
+    assert f"release {initial + 1}: observations published by maria: 1 new, 1 changed, 0 unchanged" in \
+        published.stdout
+    rolled = cli(data_dir, "rollback", str(initial + 1), "--user", "ivan", "--note", "undo")
+    assert rolled.returncode == 0, rolled.stderr
+    assert rolled.stdout.startswith(f"release {initial + 2}: observations as before release {initial + 1}")
+    lines = cli(data_dir, "history").stdout.splitlines()
+    assert [int(re.match(r"^(\d+)\t", ln).group(1)) for ln in lines] == list(range(1, initial + 3))
+    assert lines[-2].split("\t")[3:5] == ["publish", "maria"] and lines[-2].endswith("u.csv\ttwo lines")
+    assert lines[-1].split("\t")[3:5] == [f"rollback of {initial + 1}", "ivan"]
+    exported = cli(data_dir, "export", "observations").stdout
+    assert "UNEMP,BG31,2024,9.7,b," in exported and "UNEMP,BG311,2025" not in exported
+
+
+def test_command_line_errors_are_one_line(data_dir, tmp_path):
+    initial = cli(data_dir, "rollback", "1", "--user", "maria", "--note", "n")
+    assert initial.returncode == 1
+    assert initial.stderr.strip() == ("error: release 1 is the initial load of regions; rolling it back would empty "
+                                      "the dataset")
+    missing = cli(data_dir, "validate", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 1 and missing.stderr.startswith("error: ") and "Traceback" not in missing.stderr
+    no_user = cli(data_dir, "publish", str(write(tmp_path, "u.csv", GOOD)), "--note", "n")
+    assert no_user.returncode == 2 and "--user" in no_user.stderr
+
+
+def test_template_command_writes_the_csv_and_its_bilingual_notes(data_dir, tmp_path):
+    out = tmp_path / "obs.csv"
+    result = cli(data_dir, "template", "observations", "--out", str(out))
+    assert result.returncode == 0 and result.stdout.strip() == f"wrote {out} and {tmp_path / 'obs.columns.txt'}"
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "indicator_code,region_code,year,value,flag,sex,age,source,vintage",
+        "UNEMP,BG31,2024,9.7,b,T,TOTAL,Eurostat tgs00010 (SDMX-CSV 2.0),2026-02"]
+    notes = (tmp_path / "obs.columns.txt").read_text(encoding="utf-8")
+    assert "EN: Reference year" in notes and "BG: Година (четири цифри)" in notes
+    assert cli(data_dir, "validate", str(out)).returncode == 0
+    projects = cli(data_dir, "template", "projects", "--out", str(tmp_path / "p.csv"))
+    assert projects.returncode == 0 and (tmp_path / "p.columns.txt").exists()
