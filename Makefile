@@ -35,5 +35,10 @@ datasets: $(VENV)/.run-deps
 	$(PY) scripts/build_datasets.py
 	$(PY) -m si_metrics.demo --out datasets/projects.csv
 
+# Benchmark against the naive baseline (benchmarks/): SCALE=small|medium|eu; writes benchmarks/results.md.
+SCALE ?= small
+bench: $(VENV)/.run-deps
+	$(PY) -m benchmarks --scale $(SCALE)
+
 clean:
 	rm -rf $(VENV) var artifacts .pytest_cache

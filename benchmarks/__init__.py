@@ -1,0 +1,1 @@
+"""Benchmarks: scale data, a timing harness over the real app and a naive baseline app, a results table."""
