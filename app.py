@@ -2,6 +2,7 @@
 import streamlit as st
 
 from si_metrics.store import StoreError
+from ui import data
 from ui.components import md_escape
 from ui.i18n import t
 from ui.state import finish_url, set_page, sidebar_filters
@@ -39,3 +40,4 @@ page = st.navigation({
 set_page(page.url_path)
 page.run()
 finish_url(notices)
+data.settle()

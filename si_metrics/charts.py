@@ -18,14 +18,26 @@ SEPARATORS = {"en": ".,", "bg": ",\u00a0"}  # plotly: decimal mark, then thousan
 
 
 TITLE_WIDTH = 62  # characters per title line before wrapping
+# A small template of our own: Plotly's default one is copied and validated into every figure (~10 ms each).
+# Streamlit's chart theme styles the template on the page; _layout sets what our charts rely on.
+TEMPLATE = dict(layout=dict(font=FONT, colorway=OKABE_ITO, paper_bgcolor="white", plot_bgcolor="white"))
+# Figures are built as plain dicts and validated once by go.Figure: Plotly's add_trace / update_* calls
+# re-validate on every call and cost several times more per chart.
 
 
-def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None) -> go.Figure:
+def _layout(title: str, lang: str, height: int | None = None, **extra) -> dict:
+    """The layout every chart shares (wrapped title, locale separators, fonts, colours), plus ``extra``."""
     title = "<br>".join(textwrap.wrap(title, TITLE_WIDTH)) if "<br>" not in title else title
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=15)), separators=SEPARATORS[lang],
-                      font=FONT, margin=dict(l=10, r=10, t=40 + 20 * (title.count("<br>") + 1), b=10), paper_bgcolor="white", plot_bgcolor="white",
-                      colorway=OKABE_ITO, height=height)
-    return fig
+    layout = dict(template=TEMPLATE, title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
+                  separators=SEPARATORS[lang], font=FONT,
+                  margin=dict(l=10, r=10, t=40 + 20 * (title.count("<br>") + 1), b=10),
+                  paper_bgcolor="white", plot_bgcolor="white", colorway=OKABE_ITO, height=height)
+    layout.update(extra)
+    return layout
+
+
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    return go.Figure(data=traces, layout=layout)
 
 
 def _reversed(higher_is_better: bool) -> bool:
@@ -56,7 +68,7 @@ def tile_map(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, de
     rows = int(frame["tile_row"].max()) + 1 if len(frame) else 1
     cols = int(frame["tile_col"].max()) + 1 if len(frame) else 1
     size = 92 if cols <= 4 else 58
-    fig = go.Figure()
+    traces = []
     for part, coloured in ((has, True), (missing, False)):
         if part.empty:
             continue
@@ -72,20 +84,20 @@ def tile_map(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, de
                           showscale=True, colorbar=dict(title=dict(text=value_label, side="right"), thickness=12))
         else:
             marker.update(color=NO_DATA)
-        fig.add_trace(go.Scatter(
-            x=part["tile_col"], y=part["tile_row"], mode="markers+text", marker=marker,
+        traces.append(dict(
+            type="scatter", x=part["tile_col"], y=part["tile_row"], mode="markers+text", marker=marker,
             text=[f"{s}<br>{v}" for s, v in zip(part["short"], values)], textposition="middle center",
             textfont=dict(size=10, color=_text_colours(part["value"], higher_is_better) if coloured
                           else ["#333333"] * len(part)),
             customdata=part[["code", "name"]].to_numpy(), showlegend=False,
             hovertemplate="%{customdata[1]} (%{customdata[0]})<br>" + value_label + ": %{text}<extra></extra>",
         ))
-    fig.update_xaxes(visible=False, range=[-0.6, cols - 0.4], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[rows - 0.4, -0.6], fixedrange=True, scaleanchor="x")
-    fig.update_layout(dragmode=False, clickmode="event+select")
-    fig = _layout(fig, title, lang, height or 110 + rows * (size + 14))
-    fig.update_layout(margin_r=40)  # room for the colour bar's title
-    return fig
+    layout = _layout(title, lang, height or 110 + rows * (size + 14),
+                     xaxis=dict(visible=False, range=[-0.6, cols - 0.4], fixedrange=True),
+                     yaxis=dict(visible=False, range=[rows - 0.4, -0.6], fixedrange=True, scaleanchor="x"),
+                     dragmode=False, clickmode="event+select")
+    layout["margin"]["r"] = 40  # room for the colour bar's title
+    return _figure(traces, layout)
 
 
 def choropleth(frame: pd.DataFrame, geojson: dict, *, title: str, lang: str, value_label: str,
@@ -103,15 +115,16 @@ def choropleth(frame: pd.DataFrame, geojson: dict, *, title: str, lang: str, val
                 lats.append(lat)
     center = dict(lon=(min(lons) + max(lons)) / 2, lat=(min(lats) + max(lats)) / 2) if lons else dict(lon=25, lat=42.7)
     span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.6) if lons else 8
-    fig = go.Figure(go.Choroplethmap(
-        geojson={"type": "FeatureCollection", "features": features}, locations=frame["code"], z=frame["value"],
-        featureidkey="properties.NUTS_ID", colorscale=SEQUENTIAL, reversescale=_reversed(higher_is_better),
-        marker_line_width=0.8, marker_line_color="white", customdata=frame[["code", "name"]].to_numpy(),
+    trace = dict(
+        type="choroplethmap", geojson={"type": "FeatureCollection", "features": features}, locations=frame["code"],
+        z=frame["value"], featureidkey="properties.NUTS_ID", colorscale=SEQUENTIAL,
+        reversescale=_reversed(higher_is_better), marker=dict(line=dict(width=0.8, color="white")),
+        customdata=frame[["code", "name"]].to_numpy(),
         colorbar=dict(title=dict(text=value_label, side="right"), thickness=12),
         hovertemplate="%{customdata[1]} (%{customdata[0]}): %{z}<extra></extra>",
-    ))
-    fig.update_layout(map=dict(style="white-bg", center=center, zoom=max(0.5, math.log2(360 / span) - 0.3)))
-    return _layout(fig, title, lang, height)
+    )
+    return _figure([trace], _layout(title, lang, height, map=dict(style="white-bg", center=center,
+                                                                 zoom=max(0.5, math.log2(360 / span) - 0.3))))
 
 
 def trend_lines(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, flag_label: str = "flag") -> go.Figure:
@@ -119,22 +132,21 @@ def trend_lines(frame: pd.DataFrame, *, title: str, lang: str, value_label: str,
 
     ``frame`` columns: series, kind ('area' | 'country' | 'benchmark'), year, value, flag.
     """
-    fig = go.Figure()
+    traces = []
     colours = iter(OKABE_ITO)
     for series, part in frame.sort_values("year").groupby("series", sort=False):
         kind = part["kind"].iloc[0]
         colour = BENCHMARK_COLOURS.get(kind) or next(colours)
         flags = part["flag"].fillna("")
-        fig.add_trace(go.Scatter(
-            x=part["year"], y=part["value"], name=series, mode="lines+markers",
+        traces.append(dict(
+            type="scatter", x=part["year"], y=part["value"], name=series, mode="lines+markers",
             line=dict(color=colour, dash="dash" if kind != "area" else "solid", width=2 if kind == "area" else 1.5),
             marker=dict(color=colour, size=8, symbol=["circle-open" if f else "circle" for f in flags]),
             customdata=flags, hovertemplate=f"{series} %{{x}}: %{{y}} {flag_label} %{{customdata}}<extra></extra>",
         ))
-    fig.update_xaxes(dtick=1, tickformat="d", showgrid=False)
-    fig.update_yaxes(title=value_label, gridcolor="#eeeeee", rangemode="tozero")
-    fig.update_layout(legend=dict(orientation="h", y=-0.15), hovermode="closest")
-    return _layout(fig, title, lang, 420)
+    return _figure(traces, _layout(title, lang, 420, xaxis=dict(dtick=1, tickformat="d", showgrid=False),
+                                   yaxis=dict(title=value_label, gridcolor="#eeeeee", rangemode="tozero"),
+                                   legend=dict(orientation="h", y=-0.15), hovermode="closest"))
 
 
 def ranking_bar(frame: pd.DataFrame, *, title: str, lang: str, value_label: str, selected: str | None = None,
@@ -142,41 +154,41 @@ def ranking_bar(frame: pd.DataFrame, *, title: str, lang: str, value_label: str,
     """Horizontal bars, highest at the top; the selected area highlighted. Columns: code, name, value."""
     frame = frame.sort_values("value", ascending=True)
     colours = ["#D55E00" if c == selected else "#0072B2" for c in frame["code"]]
-    fig = go.Figure(go.Bar(x=frame["value"], y=frame["name"], orientation="h", marker_color=colours,
-                           text=frame["value"], texttemplate=f"%{{x:,.{decimals}f}}", textposition="outside", cliponaxis=False,
-                           customdata=frame[["code"]].to_numpy(), hovertemplate="%{y}: %{x}<extra></extra>"))
+    bar = dict(type="bar", x=frame["value"], y=frame["name"], orientation="h", marker=dict(color=colours),
+               text=frame["value"], texttemplate=f"%{{x:,.{decimals}f}}", textposition="outside", cliponaxis=False,
+               customdata=frame[["code"]].to_numpy(), hovertemplate="%{y}: %{x}<extra></extra>")
     top = float(frame["value"].max()) if len(frame) else 0.0
-    fig.update_xaxes(title=value_label, gridcolor="#eeeeee", range=[0, top * 1.2 if top > 0 else 1])  # room for labels
-    fig.update_yaxes(tickmode="array", tickvals=list(frame["name"]), automargin=True)
-    return _layout(fig, title, lang, height or 110 + 28 * len(frame))
+    return _figure([bar], _layout(
+        title, lang, height or 110 + 28 * len(frame),
+        xaxis=dict(title=value_label, gridcolor="#eeeeee", range=[0, top * 1.2 if top > 0 else 1]),  # room for labels
+        yaxis=dict(tickmode="array", tickvals=list(frame["name"]), automargin=True)))
 
 
 def bars(frame: pd.DataFrame, *, x: str, y: str, title: str, lang: str, value_label: str,
          colour: str | None = None, horizontal: bool = True) -> go.Figure:
     """Bars of a small aggregated frame, optionally stacked by a category column."""
-    fig = go.Figure()
     groups = frame.groupby(colour, sort=False) if colour else [(None, frame)]
-    for i, (name, part) in enumerate(groups):
-        fig.add_trace(go.Bar(x=part[y] if horizontal else part[x], y=part[x] if horizontal else part[y], name=name,
-                             orientation="h" if horizontal else "v", marker_color=OKABE_ITO[i % len(OKABE_ITO)],
-                             showlegend=colour is not None))
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.2))
-    (fig.update_xaxes if horizontal else fig.update_yaxes)(title=value_label, gridcolor="#eeeeee")
-    if horizontal:
-        fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, lang, 120 + 26 * frame[x].nunique() if horizontal else 400)
+    traces = [dict(type="bar", x=part[y] if horizontal else part[x], y=part[x] if horizontal else part[y], name=name,
+                   orientation="h" if horizontal else "v", marker=dict(color=OKABE_ITO[i % len(OKABE_ITO)]),
+                   showlegend=colour is not None)
+              for i, (name, part) in enumerate(groups)]
+    value_axis = dict(title=value_label, gridcolor="#eeeeee")
+    axes = dict(xaxis=value_axis, yaxis=dict(autorange="reversed")) if horizontal else dict(yaxis=value_axis)
+    return _figure(traces, _layout(title, lang, 120 + 26 * frame[x].nunique() if horizontal else 400,
+                                   barmode="stack", legend=dict(orientation="h", y=-0.2), **axes))
 
 
 def sankey(links: pd.DataFrame, *, title: str, lang: str) -> go.Figure:
     """A Sankey of flows. Columns: source, target, value (labels; a node may be a source and a target)."""
     nodes = list(dict.fromkeys([*links["source"], *links["target"]]))
     index = {n: i for i, n in enumerate(nodes)}
-    fig = go.Figure(go.Sankey(
+    trace = dict(
+        type="sankey",
         node=dict(label=nodes, pad=12, thickness=14, color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(nodes))]),
         link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
                   value=links["value"], color="rgba(0,114,178,0.25)"),
-    ))
-    return _layout(fig, title, lang, 560)
+    )
+    return _figure([trace], _layout(title, lang, 560))
 
 
 def quadrants(frame: pd.DataFrame, *, x_line: float, y_line: float, title: str, lang: str, x_label: str,
@@ -191,22 +203,23 @@ def quadrants(frame: pd.DataFrame, *, x_line: float, y_line: float, title: str, 
         if any(positions[j] == "top center" and abs(xs[i] - xs[j]) < 0.15 * dx and abs(ys[i] - ys[j]) < 0.06 * dy
                for j in range(i)):
             positions[i] = "bottom center"
-    fig = go.Figure(go.Scatter(
-        x=frame["x"], y=frame["y"], mode="markers+text", text=frame["name"], textposition=positions,
+    trace = dict(
+        type="scatter", x=frame["x"], y=frame["y"], mode="markers+text", text=frame["name"], textposition=positions,
         marker=dict(size=14, color=["#D55E00" if f else "#0072B2" for f in frame["flagged"]],
                     symbol=["diamond" if f else "circle" for f in frame["flagged"]],
                     line=dict(width=[3 if c == selected else 0 for c in frame["code"]], color="#000000")),
         customdata=frame[["code"]].to_numpy(), hovertemplate="%{text}: %{x}, %{y}<extra></extra>", showlegend=False,
-    ))
-    fig.add_vline(x=x_line, line_dash="dot", line_color="#555555")
-    fig.add_hline(y=y_line, line_dash="dot", line_color="#555555")
+    )
+    reference = dict(dash="dot", color="#555555")
+    shapes = [dict(type="line", x0=x_line, x1=x_line, xref="x", y0=0, y1=1, yref="y domain", line=reference),
+              dict(type="line", x0=0, x1=1, xref="x domain", y0=y_line, y1=y_line, yref="y", line=reference)]
+    xaxis = dict(title=x_label, gridcolor="#eeeeee")
     if len(frame):
         low, high = min(xs.min(), x_line), max(xs.max(), x_line)
-        fig.update_xaxes(range=[low - 0.08 * dx, high + 0.08 * dx])  # room for the names of the outermost points
-    for note, kwargs in ((x_note, dict(x=x_line, y=1, yref="paper", xanchor="left", yanchor="bottom")),
-                         (y_note, dict(x=1, xref="paper", y=y_line, xanchor="right", yanchor="bottom"))):
-        if note:
-            fig.add_annotation(text=note, showarrow=False, font=dict(size=11, color="#555555"), **kwargs)
-    fig.update_xaxes(title=x_label, gridcolor="#eeeeee")
-    fig.update_yaxes(title=y_label, gridcolor="#eeeeee")
-    return _layout(fig, title, lang, 480)
+        xaxis["range"] = [low - 0.08 * dx, high + 0.08 * dx]  # room for the names of the outermost points
+    notes = [dict(text=note, showarrow=False, font=dict(size=11, color="#555555"), **where)
+             for note, where in ((x_note, dict(x=x_line, y=1, yref="paper", xanchor="left", yanchor="bottom")),
+                                 (y_note, dict(x=1, xref="paper", y=y_line, xanchor="right", yanchor="bottom")))
+             if note]
+    return _figure([trace], _layout(title, lang, 480, shapes=shapes, annotations=notes, xaxis=xaxis,
+                                    yaxis=dict(title=y_label, gridcolor="#eeeeee")))

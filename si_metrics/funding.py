@@ -16,16 +16,6 @@ FUND_KEYS = {"ESF+": "funding_fund_esf_plus", "ESF": "funding_fund_esf", "nation
              "private_foundation": "funding_fund_private_foundation"}
 
 
-def area_at_level(regions: pd.DataFrame, code: str, level: int) -> str | None:
-    """The area itself or the area above it that lies at ``level`` (None for areas above that level)."""
-    parent = dict(zip(regions["code"], regions["parent_code"]))
-    levels = dict(zip(regions["code"], regions["level"]))
-    while isinstance(code, str) and code in levels:
-        if int(levels[code]) == level:
-            return code
-        code = parent.get(code)
-    return None
-
 
 def per_person(amount: pd.Series, population: pd.Series) -> pd.Series:
     """Amount ÷ population, NaN where the population is missing or zero."""

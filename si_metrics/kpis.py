@@ -50,26 +50,44 @@ class TargetProgress:
         return self.change_so_far / self.target_change * 100
 
 
-def people_at_risk(con, indicator: str, region: str, year_from: int, year_to: int) -> tuple[int, float] | None:
+class Totals:
+    """The total values (sex T, age TOTAL) of a few indicators for a few areas, every year, read in one query;
+    the headline figures are picked from these rows (one query instead of one per figure)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, indicators, codes):
+        frame = run(con, "total_values", indicators=sorted(set(indicators)), codes=sorted(set(codes)))
+        self._series: dict[tuple[str, str], list[Figure]] = {}
+        for r in frame.itertuples(index=False):  # newest first within each series
+            self._series.setdefault((r.indicator_code, r.region_code), []).append(
+                Figure(r.indicator_code, r.region_code, int(r.year), float(r.value),
+                       r.flag if isinstance(r.flag, str) else None, str(r.source)))
+
+    def latest(self, indicator: str, region: str, year_from: int, year_to: int) -> Figure | None:
+        """The latest value of an indicator for an area within [year_from, year_to], or None."""
+        return next((f for f in self._series.get((indicator, region), []) if year_from <= f.year <= year_to), None)
+
+
+def people_at_risk(totals: Totals, indicator: str, region: str, year_from: int, year_to: int
+                   ) -> tuple[int, float] | None:
     """(year, people) = rate × population for the latest year in the period that has both."""
-    rate = latest(con, indicator, region, year_from, year_to)
+    rate = totals.latest(indicator, region, year_from, year_to)
     while rate:
-        pop = latest(con, POPULATION, region, rate.year, rate.year)
+        pop = totals.latest(POPULATION, region, rate.year, rate.year)
         if pop:
             return rate.year, rate.value / 100 * pop.value
-        rate = latest(con, indicator, region, year_from, rate.year - 1)
+        rate = totals.latest(indicator, region, year_from, rate.year - 1)
     return None
 
 
-def target_progress(con, region: str, target: dict) -> TargetProgress:
+def target_progress(totals: Totals, region: str, target: dict) -> TargetProgress:
     """Progress towards a change-in-people target: people at risk now minus in the baseline year."""
     base_year = int(target["baseline_year"])
     progress = TargetProgress(target["indicator_code"], region, base_year, int(target["target_year"]),
                               float(target["target_value"]), str(target["title_en"]), str(target["title_bg"]))
     if target["target_kind"] != "change_in_people":
         return progress
-    base = people_at_risk(con, progress.indicator, region, base_year, base_year)
-    now = people_at_risk(con, progress.indicator, region, base_year + 1, progress.target_year)
+    base = people_at_risk(totals, progress.indicator, region, base_year, base_year)
+    now = people_at_risk(totals, progress.indicator, region, base_year + 1, progress.target_year)
     if not base or not now:
         return progress
     return TargetProgress(**{**progress.__dict__, "latest_year": now[0], "change_so_far": now[1] - base[1]})
@@ -97,16 +115,6 @@ class HomeKpis:
     targets: list[TargetProgress] = field(default_factory=list)
 
 
-def latest(con: duckdb.DuckDBPyConnection, indicator: str, region: str, year_from: int, year_to: int) -> Figure | None:
-    """The latest total value of an indicator for an area within the period, or None."""
-    rows = run(con, "latest_observation", indicator=indicator, region=region, year_from=year_from, year_to=year_to)
-    if rows.empty:
-        return None
-    r = rows.iloc[0]
-    return Figure(indicator, region, int(r["year"]), float(r["value"]), r["flag"] if pd.notna(r["flag"]) else None,
-                  str(r["source"]))
-
-
 def ancestors(regions: pd.DataFrame, code: str) -> list[str]:
     """The area itself, then its parent, grandparent … (codes)."""
     parent = dict(zip(regions["code"], regions["parent_code"]))
@@ -116,26 +124,38 @@ def ancestors(regions: pd.DataFrame, code: str) -> list[str]:
     return chain
 
 
-def poverty_figure(con, regions: pd.DataFrame, region: str, year_from: int, year_to: int) -> Figure | None:
-    """AROPE for the area, or for the nearest area above it that has a figure (districts have none)."""
+def targets(con: duckdb.DuckDBPyConnection, areas: list[str]) -> list[TargetProgress]:
+    """The targets of the areas (a country, the EU benchmark), with progress where the store allows."""
+    rows = [(area, row) for area in areas for row in run(con, "region_targets", region=area).to_dict("records")]
+    totals = Totals(con, [POPULATION, *(row["indicator_code"] for _, row in rows)], areas)
+    return [target_progress(totals, area, row) for area, row in rows]
+
+
+def poverty_figure(totals: Totals, chain: list[str], year_from: int, year_to: int) -> Figure | None:
+    """AROPE for the area (chain[0]), or for the nearest area above it with a figure (districts have none)."""
     for indicator in POVERTY_INDICATORS:
-        for area in ancestors(regions, region):
-            fig = latest(con, indicator, area, year_from, year_to)
+        for area in chain:
+            fig = totals.latest(indicator, area, year_from, year_to)
             if fig:
                 return fig
     return None
 
 
-def home_kpis(con: duckdb.DuckDBPyConnection, region: str, year_from: int, year_to: int) -> HomeKpis:
-    """Every headline figure of the home page for one area and period."""
-    regions = run(con, "regions")
-    country = ancestors(regions, region)[-1]
-    poverty = poverty_figure(con, regions, region, year_from, year_to)
+def home_kpis(con: duckdb.DuckDBPyConnection, region: str, year_from: int, year_to: int,
+              chain: list[str] | None = None) -> HomeKpis:
+    """Every headline figure of the home page for one area and period (``chain``: the area and the areas above
+    it, up to the country, when the caller has them; else read from the store)."""
+    chain = chain or ancestors(run(con, "regions"), region)
+    country = chain[-1]
+    goals = run(con, "region_targets", region=country).to_dict("records")
+    totals = Totals(con, [*POVERTY_INDICATORS, POPULATION, *(g["indicator_code"] for g in goals)],
+                    [*chain, BENCHMARK])
+    poverty = poverty_figure(totals, chain, year_from, year_to)
     national = eu = None
     if poverty:
-        national = latest(con, poverty.indicator, country, poverty.year, poverty.year)
-        eu = latest(con, poverty.indicator, BENCHMARK, poverty.year, poverty.year)
-    population = latest(con, POPULATION, region, year_from, year_to)
+        national = totals.latest(poverty.indicator, country, poverty.year, poverty.year)
+        eu = totals.latest(poverty.indicator, BENCHMARK, poverty.year, poverty.year)
+    population = totals.latest(POPULATION, region, year_from, year_to)
     esf = run(con, "esf_programme_summary")
     esf = esf[esf["fund"] == ESF_PLUS]
     funds = run(con, "eu_funds_in_region", region=region)
@@ -160,5 +180,5 @@ def home_kpis(con: duckdb.DuckDBPyConnection, region: str, year_from: int, year_
         projects=int(projects["projects"]),
         project_beneficiaries=int(projects["beneficiaries_reached"]),
         cross_sector_projects=int(projects["cross_sector_projects"]),
-        targets=[target_progress(con, country, t) for t in run(con, "region_targets", region=country).to_dict("records")],
+        targets=[target_progress(totals, country, g) for g in goals],
     )

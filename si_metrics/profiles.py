@@ -6,7 +6,7 @@ import math
 import pandas as pd
 
 from .i18n import format_money, format_number, translate
-from .kpis import BENCHMARK, ancestors
+from .kpis import BENCHMARK
 
 MAX_COMPARE = 4  # columns side by side that still fit a laptop screen
 # Poverty first (the observatory's subject), then work, education, and context figures such as population.
@@ -33,12 +33,6 @@ def parent_only(rows: pd.DataFrame, area: str, parent: str | None) -> pd.DataFra
         return rows.iloc[0:0]
     own = set(rows.loc[rows["region_code"] == area, "indicator_code"])
     return rows[(rows["region_code"] == parent) & ~rows["indicator_code"].isin(own)]
-
-
-def ancestor_at_level(regions: pd.DataFrame, code: str, level: int) -> str | None:
-    """The area itself or the area above it at ``level`` (None when the area is above that level)."""
-    levels = dict(zip(regions["code"], regions["level"]))
-    return next((c for c in ancestors(regions, code) if int(levels[c]) == level), None)
 
 
 def indicator_options(available: pd.DataFrame, lang: str) -> dict[str, str]:

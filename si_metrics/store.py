@@ -23,7 +23,7 @@ import pandas as pd
 from . import config
 from .catalog import DatasetMeta, catalog, dataset
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: project_search (search keys kept at publish)
 SYSTEM_USER = "system"
 # Serialises publishes within a process (re-entrant: publish_file holds it around stage + publish); DuckDB's
 # file lock does across processes, see StoreBusy.
@@ -117,6 +117,8 @@ def build(con: duckdb.DuckDBPyConnection) -> list[int]:
         )
         cur.execute("create table region_closure (region_code varchar, ancestor_code varchar, depth integer)")
         cur.execute("create table boundaries (region_code varchar primary key, geometry varchar not null)")
+        # derived from projects at each publish (see _derive): the search key is costly per row, so not per query
+        cur.execute("create table project_search (project_id varchar, search_key varchar, cross_sector boolean)")
         cur.execute("create table boundaries__versions (region_code varchar, geometry varchar, "
                     "_release_id integer not null references releases(id), _op varchar not null)")
         for meta in catalog().values():
@@ -125,6 +127,7 @@ def build(con: duckdb.DuckDBPyConnection) -> list[int]:
     except Exception:
         cur.execute("rollback")
         raise
+    install_macros(con)  # publish uses the scalar macros for derived tables
     ids = []
     for meta in catalog().values():
         staged = stage_csv(con, meta, meta.csv_path)
@@ -237,8 +240,7 @@ def publish(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, staged: str, *, u
             cur.execute(f"delete from {t} using (select * from _diff where _kind = 'changed') d where {dk}")
             cur.execute(f"delete from {t} using _removed d where {dk}")
             cur.execute(f"insert into {t} select {cols} from _diff where _kind <> 'same'")
-            if meta.name == "regions":
-                _refresh_region_closure(cur)
+            _derive(cur, meta.name)
             cur.execute("drop table _diff")
             cur.execute("drop table _removed")
             cur.execute(f"drop table {s}")
@@ -280,6 +282,17 @@ def replace_boundaries(con: duckdb.DuckDBPyConnection, geometries: dict[str, str
             cur.execute("rollback")
             raise
     return rid
+
+
+def _derive(cur: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Keep tables derived from a dataset in step with it, inside the publish transaction (_diff, _removed)."""
+    if name == "regions":
+        _refresh_region_closure(cur)
+    elif name == "projects":
+        cur.execute("delete from project_search where project_id in "
+                    "(select project_id from _diff where _kind = 'changed' union all select project_id from _removed)")
+        cur.execute("insert into project_search select project_id, project_search_key(title_en, title_bg, lead_org), "
+                    "project_cross_sector(lead_sector, partner_sectors) from _diff where _kind = 'new' or _kind = 'changed'")
 
 
 def _refresh_region_closure(cur: duckdb.DuckDBPyConnection) -> None:

@@ -171,6 +171,21 @@ def test_clicking_a_map_tile_sets_the_region_and_the_url(server, page):
     assert_healthy(page)
 
 
+def test_a_chart_download_is_the_plotted_table_as_csv(server, page):
+    """The CSV is written when the button is clicked (not on every run) and the click does not rerun the page."""
+    load(page, f"{server}/poverty?region=BG31&indicator=AROPE&year=2024&lang=en", ready="[data-testid=stPlotlyChart]")
+    page.context.set_default_timeout(30_000)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").first.click()
+    download = info.value
+    data = Path(download.path()).read_bytes()
+    assert download.suggested_filename == "AROPE_2024_map.csv"
+    assert data.startswith(b"\xef\xbb\xbfcode,name,")  # BOM: Excel reads Cyrillic names
+    assert b"\nBG31,Severozapaden,35.8,\n" in data and b"\nBG41,Yugozapaden,20.1,\n" in data
+    assert page.locator(IDLE).count() == 1
+    assert_healthy(page)
+
+
 def test_the_language_switch_shows_cyrillic_navigation(server, page):
     load(page, f"{server}/?lang=en")
     page.get_by_text("Български", exact=True).click()

@@ -124,17 +124,23 @@ def test_identifiers_only_from_the_allow_list():
 
 
 def test_named_queries_state_their_grain_and_bind_values():
-    assert {"regions", "latest_observation", "eu_funds_in_region"} <= set(names())
+    assert {"regions", "total_values", "eu_funds_in_region"} <= set(names())
     for path in (p for p in QUERIES_DIR.glob("*.sql") if not p.name.startswith("_")):
         text = path.read_text(encoding="utf-8")
         assert text.startswith("-- grain: "), path.name
         assert not re.search(r"\{[a-z_][a-z0-9_]*\}|%s|%\(", text), f"{path.name}: values must be bound, not formatted"
 
 
-def test_latest_observation_respects_the_period(con):
-    assert run(con, "latest_observation", indicator="AROPE_EU2020", region="BG31", year_from=2008,
-               year_to=2012).iloc[0][["year", "value"]].tolist() == [2012, 52.6]
-    assert run(con, "latest_observation", indicator="AROPE", region="BG311", year_from=2000, year_to=2030).empty
+def test_latest_total_respects_the_period(con):
+    from si_metrics.kpis import Totals
+
+    totals = Totals(con, ["AROPE_EU2020", "AROPE", "POP"], ["BG31", "BG311"])
+    fig = totals.latest("AROPE_EU2020", "BG31", 2008, 2012)
+    assert (fig.year, fig.value) == (2012, 52.6)
+    assert totals.latest("AROPE_EU2020", "BG31", 2013, 2013).value == 52.8
+    assert totals.latest("AROPE", "BG311", 2000, 2030) is None  # districts have no AROPE
+    assert totals.latest("POP", "BG311", 2000, 2030).value == 70542  # the latest year: 2025
+    assert totals.latest("POP", "BG311", 2000, 2015) is None  # the population series starts in 2016
 
 
 def test_an_area_without_municipal_funding_has_no_funding_figures(con):

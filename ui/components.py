@@ -53,9 +53,10 @@ MAX_TABLE_ROWS = 2000  # no page sends more rows than this at once; the rest is 
 def download(frame, file_name: str, key: str) -> None:
     """A CSV download of exactly ``frame`` (formulas neutralised, BOM so Excel reads Cyrillic).
 
-    Headers stay the stable machine names (indicator_code, value, …) so downloads can be re-used by scripts."""
-    st.download_button(t("download_csv"), to_csv_bytes(frame, bom=True), file_name=file_name, mime="text/csv",
-                       key=f"dl_{key}", icon=":material/download:")
+    Headers stay the stable machine names (indicator_code, value, …) so downloads can be re-used by scripts.
+    The CSV is written when the button is clicked, not on every run of the page, and the click does not rerun."""
+    st.download_button(t("download_csv"), lambda: to_csv_bytes(frame, bom=True), file_name=file_name,
+                       mime="text/csv", key=f"dl_{key}", icon=":material/download:", on_click="ignore")
 
 
 def chart_with_table(fig, table, *, key: str, file_name: str, on_select=None) -> None:

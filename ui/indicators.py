@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 
 from si_metrics import i18n
-from si_metrics.kpis import BENCHMARK, ancestors
+from si_metrics.kpis import BENCHMARK
 
 from . import data
-from .state import Filters, region_label, url_select
+from .state import Filters, url_select
 
 
 def name(inds: pd.DataFrame, code: str, lang: str) -> str:
@@ -22,12 +22,9 @@ def pick_indicator(inds: pd.DataFrame, f: Filters, label: str, default: str, *, 
     """The indicator page setting (?indicator=), among indicators with data (at ``level`` if given)."""
     usable = inds if level is None else inds[inds["levels"].map(lambda ls: level in list(ls))]
     codes = list(usable["code"])
+    names = dict(zip(inds["code"], inds["name_bg" if f.lang == "bg" else "name_en"].astype(str)))
     return url_select("indicator", label, codes, default if default in codes else codes[0],
-                      format_func=lambda c, lang=f.lang: name(inds, c, lang))
-
-
-def country_of(regions: pd.DataFrame, code: str) -> str:
-    return ancestors(regions, code)[-1]
+                      format_func=lambda c: names[c])
 
 
 def map_frame(release: int, indicator: str, country: str, level: int, year: int, lang: str) -> pd.DataFrame:
@@ -39,15 +36,15 @@ def map_frame(release: int, indicator: str, country: str, level: int, year: int,
 COUNT_UNITS = {"NR"}  # counts (people) are not comparable with a country total: no benchmark lines
 
 
-def trend_frame(release: int, regions: pd.DataFrame, indicator: str, areas: list[str], country: str,
-                f: Filters, unit_code: str = "PC") -> pd.DataFrame:
+def trend_frame(release: int, indicator: str, chosen: list[str], country: str, f: Filters,
+                unit_code: str = "PC") -> pd.DataFrame:
     """Series for trend_lines: the chosen areas, the country and the EU benchmark (rates only), in the period."""
     benchmarks = [] if unit_code in COUNT_UNITS else [country, BENCHMARK]
-    codes = list(dict.fromkeys([*areas, *benchmarks]))
+    codes = list(dict.fromkeys([*chosen, *benchmarks]))
     frame = data.query(release, "indicator_series", indicator=indicator, codes=codes, year_from=f.year_from,
                        year_to=f.year_to)
     kind = {country: "country", BENCHMARK: "benchmark"}
     return frame.assign(
-        series=frame["region_code"].map(lambda c: region_label(regions, c, f.lang)),
+        series=frame["region_code"].map(data.areas(release).names["bg" if f.lang == "bg" else "en"]),
         kind=frame["region_code"].map(lambda c: kind.get(c, "area")),
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from si_metrics import i18n
@@ -96,44 +95,20 @@ def _init_from_url(codes: list[str], first: int, last: int) -> None:
         st.session_state[THEME_KEY] = theme if theme in THEMES else ALL
 
 
-def region_label(regions: pd.DataFrame, code: str, lang: str) -> str:
-    row = regions.loc[regions["code"] == code].iloc[0]
-    return str(row["name_bg"] if lang == "bg" else row["name_en"])
-
-
-def hierarchy(regions: pd.DataFrame) -> list[str]:
-    """Area codes depth-first (country, its NUTS 1, NUTS 2, districts …), benchmarks left out."""
-    tree = regions[~regions["is_benchmark"]]
-    children: dict[str, list[str]] = {}
-    for code, parent in zip(tree["code"], tree["parent_code"]):
-        children.setdefault(parent if isinstance(parent, str) else "", []).append(code)
-    ordered: list[str] = []
-
-    def walk(code: str) -> None:
-        ordered.append(code)
-        for child in sorted(children.get(code, [])):
-            walk(child)
-
-    for root in sorted(children.get("", [])):
-        walk(root)
-    return ordered
-
-
 def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar and mirror them in the URL."""
     st.session_state[_BOUND] = set(GLOBAL_PARAMS)
     release = data.release()
-    regions = data.regions(release)
+    areas = data.areas(release)
     first, last = data.year_bounds(release)
-    codes = hierarchy(regions)
+    codes = list(areas.order)
     _init_from_url(codes, first, last)
-    levels = dict(zip(regions["code"], regions["level"]))
     with st.sidebar:
         st.radio(t("filter_language"), i18n.LANGUAGES, key=LANG_KEY, horizontal=True,
                  format_func=lambda c: {"en": "English", "bg": "Български"}[c])
         lang = st.session_state[LANG_KEY]
         st.selectbox(t("filter_region"), codes, key=REGION_KEY, help=t("filter_region_help"),
-                     format_func=lambda c: "\u2003" * int(levels[c]) + f"{region_label(regions, c, lang)} · {c}")
+                     format_func=lambda c: areas.option(c, lang))
         st.slider(t("filter_period"), min_value=first, max_value=last, key=PERIOD_KEY, step=1)
         st.selectbox(t("filter_theme"), (ALL, *THEMES), key=THEME_KEY, help=t("filter_theme_help"),
                      format_func=lambda c: i18n.translate(lang, f"theme_{c}"))  # bound to this run's language

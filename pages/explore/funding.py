@@ -2,19 +2,18 @@
 import streamlit as st
 
 from si_metrics import charts, funding, i18n
-from si_metrics.kpis import ancestors
 from ui import data
 from ui.components import chart_with_table, demo_badge, download, md_escape, paged_table, source_footer
 from ui.i18n import date, money, num, pct, t
 from ui.maps import area_map
-from ui.state import filters, region_label, url_select
+from ui.state import filters, url_select
 
 f = filters()
 release = data.release()
-regions = data.regions(release)
-country = ancestors(regions, f.region)[-1]
-area = region_label(regions, f.region, f.lang)
-names = dict(zip(regions["code"], regions[f"name_{f.lang}"]))
+tree = data.areas(release)
+country = tree.country(f.region)
+area = tree.label(f.region, f.lang)
+names = tree.names["bg" if f.lang == "bg" else "en"]
 progs = data.query(release, "funding_programme_table")
 snapshot = date(progs["snapshot"].max().date())
 
@@ -38,7 +37,7 @@ st.info(t("funding_region_scope"), icon=":material/info:")
 level = url_select("level", t("funding_level"), funding.LEVELS, 3, widget="radio", horizontal=True,
                    format_func=lambda c, lang=f.lang: i18n.translate(lang, f"level_{c}"))
 by_region = data.query(release, "funding_by_region", country=country, level=level, year_to=f.year_to)
-own_level = int(regions.set_index("code").loc[f.region, "level"])
+own_level = tree.level[f.region]
 own = data.query(release, "funding_by_region", country=country, level=own_level, year_to=f.year_to)
 own = own.set_index("code").loc[f.region]
 if by_region["population"].isna().all():
@@ -51,7 +50,7 @@ else:
                  population=num(own["population"]), pop_year=int(own["pop_year"])))
     plot, table = funding.region_frames(by_region, f.lang)
     where = dict(level=t(f"level_{level}"), country=names[country], snapshot=snapshot, pop_year=pop_year)
-    selected = funding.area_at_level(regions, f.region, level)
+    selected = tree.at_level(f.region, level)
     left, right = st.columns([3, 2])
     with left:
         area_map(plot, key="funding_map", title=t("funding_map_title", **where), value_label=t("unit_EUR_HAB"),

@@ -2,17 +2,17 @@
 import streamlit as st
 
 from si_metrics import charts, funding, i18n
-from si_metrics.kpis import POVERTY_INDICATORS, ancestors
+from si_metrics.kpis import POVERTY_INDICATORS
 from ui import data
 from ui.components import chart_with_table, demo_badge, md_escape, paged_table, source_footer
 from ui.i18n import date, money, num, t
-from ui.state import filters, region_label, url_select
+from ui.state import filters, url_select
 
 f = filters()
 release = data.release()
-regions = data.regions(release)
-country = ancestors(regions, f.region)[-1]
-country_name = md_escape(region_label(regions, country, f.lang))
+tree = data.areas(release)
+country = tree.country(f.region)
+country_name = md_escape(tree.label(country, f.lang))
 available = data.query(release, "need_indicator_years", country=country)
 catalogue = available.drop_duplicates("indicator_code").set_index("indicator_code")
 
@@ -56,12 +56,12 @@ else:
     if money_line is None or need_line is None or frame["funding"].isna().all():
         st.info(t("need_no_population", year=f.year_to))
     else:
-        frame = frame.assign(name=frame["code"].map(dict(zip(regions["code"], regions[f"name_{f.lang}"]))))
+        frame = frame.assign(name=frame["code"].map(tree.names["bg" if f.lang == "bg" else "en"]))
         watch = funding.high_need_low_funding(frame, need_line.value, money_line.value, bool(ind["higher_is_better"]))
         unit = t(f"unit_{ind['unit']}")
         decimals = int(ind["decimals"])
         plot = frame.assign(x=frame["funding"], y=frame["need"], flagged=frame["code"].isin(watch["code"]))
-        ringed = funding.area_at_level(regions, f.region, 2)
+        ringed = tree.at_level(f.region, 2)
         fig = charts.quadrants(
             plot, x_line=money_line.value, y_line=need_line.value, lang=f.lang, x_label=t(f"need_x_{measure}"),
             y_label=unit, selected=ringed,
@@ -69,7 +69,7 @@ else:
             y_note=t("need_note_national" if need_line.national else "need_note_weighted",
                      value=num(need_line.value, decimals)),
             title=t(f"need_chart_title_{measure}", indicator=ind[f"name_{f.lang}"], year=year,
-                    country=region_label(regions, country, f.lang)))
+                    country=tree.label(country, f.lang)))
         table = plot.assign(funding=plot["funding"].round(2))[["code", "name", "need", "flag", "funding", "flagged"]]
         table.columns = ["code", "name", "need_value", "flag", "funding_per_person_eur", "high_need_low_funding"]
         chart_with_table(fig, table, key="need_quadrants", file_name=f"need_{indicator}_{year}_vs_{measure}.csv")
@@ -77,8 +77,8 @@ else:
                      value=num(need_line.value, decimals), year=year, count=need_line.regions,
                      pop_year=need_line.pop_year, indicator=label))
         if ringed:
-            st.caption(t("need_ringed", region=md_escape(region_label(regions, ringed, f.lang)),
-                         area=md_escape(region_label(regions, f.region, f.lang))))
+            st.caption(t("need_ringed", region=md_escape(tree.label(ringed, f.lang)),
+                         area=md_escape(tree.label(f.region, f.lang))))
         st.caption(t("need_line_funding", country=country_name, value=eur(money_line.value),
                      total=money(money_line.total), population=num(money_line.population),
                      pop_year=money_line.pop_year))

@@ -7,16 +7,16 @@ from ui.components import chart_with_table, demo_badge, md_escape, source_footer
 from ui.indicators import map_frame, pick_indicator, trend_frame, unit
 from ui.maps import area_map
 from ui.i18n import date, lang, money, num, pct, signed, t
-from ui.state import filters, region_label
+from ui.state import filters
 
 LONG_SERIES = "AROPE_EU2020"  # the longest poverty series in the store (2006-2017), for the trend when needed
 
 f = filters()
 release = data.release()
-regions = data.regions(release)
+areas = data.areas(release)
 names = data.indicators(release).set_index("code")
 k = data.home_kpis(release, f.region, f.year_from, f.year_to)
-area = region_label(regions, f.region, f.lang)
+area = areas.label(f.region, f.lang)
 
 
 def indicator_name(code: str) -> str:
@@ -38,10 +38,10 @@ with c1:
         national = k.poverty_national
         if p.region != k.country:
             st.caption(t("kpi_benchmarks", eu=pct(eu.value) if eu else t("no_data"),
-                         country=region_label(regions, k.country, f.lang),
+                         country=areas.label(k.country, f.lang),
                          national=pct(national.value) if national else t("no_data")))
         if p.region != f.region:
-            st.caption(t("kpi_poverty_area", area=region_label(regions, p.region, f.lang)))
+            st.caption(t("kpi_poverty_area", area=areas.label(p.region, f.lang)))
         if p.flag:
             st.caption(t("kpi_flag", flag=p.flag, meaning=" ".join(t(f"flag_{c}") for c in p.flag)))
     else:
@@ -69,7 +69,7 @@ with c5:
     st.caption(t("kpi_projects_caption", beneficiaries=num(k.project_beneficiaries), cross=num(k.cross_sector_projects)))
 
 for target in k.targets:
-    line = t("target_line", area=region_label(regions, target.region, f.lang), change=num(target.target_change),
+    line = t("target_line", area=areas.label(target.region, f.lang), change=num(target.target_change),
              baseline_year=target.baseline_year, source=md_escape(target.title_bg if f.lang == "bg" else target.title_en))
     if target.share_achieved_pct is None:
         line += " " + t("target_progress_unavailable", baseline_year=target.baseline_year)
@@ -90,17 +90,17 @@ with left:
     if years:
         frame = map_frame(release, indicator, k.country, 2, years[-1], f.lang)
         area_map(frame, key="home_map", title=t("pov_map_title", indicator=ind_name, unit=ind_unit, year=years[-1],
-                                                 area=region_label(regions, k.country, f.lang)),
+                                                 area=areas.label(k.country, f.lang)),
                  value_label=ind_unit, lang=f.lang, selected=f.region, file_name=f"{indicator}_{years[-1]}_nuts2.csv",
                  table=frame[["code", "name", "value", "flag"]], higher_is_better=higher_is_better)
     else:
         st.info(t("pov_no_years", indicator=ind_name, year_from=f.year_from, year_to=f.year_to))
 with right:
     trend_indicator = indicator
-    trend = trend_frame(release, regions, indicator, [f.region], k.country, f)
+    trend = trend_frame(release, indicator, [f.region], k.country, f)
     if trend[trend["kind"] == "country"]["year"].nunique() < 2:  # too short for a trend: say which series is shown
         trend_indicator = LONG_SERIES
-        trend = trend_frame(release, regions, LONG_SERIES, [f.region], k.country, f)
+        trend = trend_frame(release, LONG_SERIES, [f.region], k.country, f)
         st.caption(t("home_trend_fallback", indicator=ind_name, fallback=indicator_name(LONG_SERIES)))
     chart_with_table(charts.trend_lines(trend, title=t("pov_trend_title", indicator=indicator_name(trend_indicator),
                                                        unit=unit(inds, trend_indicator, f.lang),

@@ -5,20 +5,20 @@ from si_metrics import charts, i18n
 from ui import data
 from ui.components import chart_with_table, md_escape, source_footer
 from ui.i18n import num, pct, t
-from ui.indicators import country_of, map_frame, name, pick_indicator, trend_frame, unit
+from ui.indicators import map_frame, name, pick_indicator, trend_frame, unit
 from ui.maps import area_map
-from ui.state import filters, hierarchy, region_label, url_multi, url_select
+from ui.state import filters, url_multi, url_select
 
 f = filters()
 release = data.release()
-regions = data.regions(release)
+tree = data.areas(release)
 inds = data.query(release, "indicators_with_data")
 st.title(t("nav_poverty"))
 
 indicator = pick_indicator(inds, f, t("pov_indicator"), "AROPE")
 meta = inds.set_index("code").loc[indicator]
 ind_name, ind_unit, decimals = name(inds, indicator, f.lang), unit(inds, indicator, f.lang), int(meta["decimals"])
-country = country_of(regions, f.region)
+country = tree.country(f.region)
 levels = [lv for lv in (2, 3) if lv in list(meta["levels"])] or [int(min(meta["levels"]))]
 c1, c2 = st.columns(2)
 with c1:
@@ -36,7 +36,7 @@ if not years:
 with c2:
     year = url_select("year", t("pov_year"), years, years[-1])
 
-where = region_label(regions, country, f.lang)
+where = tree.label(country, f.lang)
 frame = map_frame(release, indicator, country, level, year, f.lang)
 table = frame[["code", "name", "value", "flag"]].rename(columns={"value": f"{ind_name} ({ind_unit}), {year}"})
 left, right = st.columns(2)
@@ -54,12 +54,13 @@ flags = sorted({c for flag in frame["flag"].dropna() for c in flag})
 if flags:
     st.caption(t("pov_flags", flags="; ".join(f"{c}: {t('flag_' + c)}" for c in flags)))
 
-peers = [c for c in hierarchy(regions) if c in set(frame["code"])]
+mapped = set(frame["code"])
+peers = [c for c in tree.order if c in mapped]
 default = [f.region] if f.region in peers else [c for c in peers if c.startswith(f.region)][:6] or [
     c for c in peers if f.region.startswith(c)]
 areas = url_multi("compare", t("pov_compare"), peers, default, max_selections=6,
-                  format_func=lambda c, lang=f.lang: region_label(regions, c, lang))
-trend = trend_frame(release, regions, indicator, areas, country, f, meta["unit"])
+                  format_func=lambda c, lang=f.lang: tree.label(c, lang))
+trend = trend_frame(release, indicator, areas, country, f, meta["unit"])
 chart_with_table(charts.trend_lines(trend, title=t("pov_trend_title", indicator=ind_name, unit=ind_unit,
                                                    year_from=f.year_from, year_to=f.year_to),
                                     lang=f.lang, value_label=ind_unit, flag_label=t("pov_flag_word")),
@@ -73,14 +74,14 @@ if meta["has_breakdown"]:
         bd = bd.assign(sex_label=bd["sex"].map(lambda s: t(f"sex_{s}")), age_label=bd["age"].map(lambda a: t(f"age_{a}")))
         chart_with_table(charts.bars(bd[(bd["sex"] != "T") & (bd["age"] != "TOTAL")], x="age_label", y="value", colour="sex_label",
                                      title=t("pov_breakdown_title", indicator=ind_name, unit=ind_unit, year=year,
-                                             area=region_label(regions, f.region, f.lang)),
+                                             area=tree.label(f.region, f.lang)),
                                      lang=f.lang, value_label=ind_unit), bd[["sex", "age", "value", "flag"]],
                          key="pov_breakdown", file_name=f"{indicator}_{f.region}_{year}_breakdown.csv")
 
 for target in data.targets(release, country):
     if target.indicator == indicator:
         st.subheader(t("pov_target_heading"))
-        st.write(t("target_line", area=region_label(regions, target.region, f.lang), change=num(target.target_change),
+        st.write(t("target_line", area=tree.label(target.region, f.lang), change=num(target.target_change),
                    baseline_year=target.baseline_year, source=target.title_bg if f.lang == "bg" else target.title_en))
         st.write(t("target_progress_unavailable", baseline_year=target.baseline_year) if target.change_so_far is None
                  else t("target_progress", change=num(target.change_so_far), year=target.latest_year,

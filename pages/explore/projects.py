@@ -6,11 +6,11 @@ from si_metrics import projects as pj
 from ui import data
 from ui.components import chart_with_table, demo_badge, md_escape, paged_table, source_footer
 from ui.i18n import date, money, num, pct, t
-from ui.state import filters, set_setting, setting, region_label, url_multi, url_select, url_text
+from ui.state import filters, set_setting, setting, url_multi, url_select, url_text
 
 f = filters()
 release = data.release()
-area = region_label(data.regions(release), f.region, f.lang)
+area = data.areas(release).label(f.region, f.lang)
 progs = {r.programme_code: pj.programme_label(f.lang, r.programme_code, r.name_en, r.name_bg)
          for r in data.query(release, "projects_programmes").itertuples()}
 

@@ -7,15 +7,14 @@ from ui import data
 from ui.components import chart_with_table, demo_badge, download, md_escape, paged_table, source_footer
 from ui.i18n import date, money, num, t
 from ui.maps import area_map
-from ui.state import filters, hierarchy, region_label, url_multi, url_select
+from ui.state import filters, url_multi, url_select
 
 f = filters()
 release = data.release()
-regions = data.regions(release)
-level_of = dict(zip(regions["code"], regions["level"].astype(int)))
-parent_of = {c: p for c, p in zip(regions["code"], regions["parent_code"]) if isinstance(p, str) and p}
-name = lambda code: region_label(regions, code, f.lang)  # noqa: E731
-area, parent, country = name(f.region), parent_of.get(f.region), profiles.ancestors(regions, f.region)[-1]
+tree = data.areas(release)
+level_of, names = tree.level, tree.names["bg" if f.lang == "bg" else "en"]
+name = names.__getitem__
+area, parent, country = name(f.region), tree.parent.get(f.region), tree.country(f.region)
 period = dict(year_from=f.year_from, year_to=f.year_to)
 
 
@@ -59,7 +58,7 @@ left, right = st.columns(2) if level == 2 else (st.container(), st.container()) 
 with left:
     series = data.query(release, "profile_series", indicator=indicator,
                         codes=list(dict.fromkeys([shown, country, profiles.BENCHMARK])), **period)
-    trend = profiles.trend_frame(series, area=shown, country=country, names={c: name(c) for c in regions["code"]},
+    trend = profiles.trend_frame(series, area=shown, country=country, names=names,
                                  unit=meta["unit"])
     title = t("regions_trend_title", indicator=options[indicator], unit=unit, area=name(shown),
               year_from=f.year_from, year_to=f.year_to)
@@ -82,7 +81,7 @@ with right:
     title = t("regions_map_title", indicator=options[indicator], unit=unit, year=year, level=t(f"level_{level}")) \
         if year else t("regions_map_title_none", indicator=options[indicator], level=t(f"regions_level_{level}"))
     area_map(tiles, key="regions_map", title=title, value_label=unit, lang=f.lang, decimals=decimals,
-             selected=profiles.ancestor_at_level(regions, f.region, level), higher_is_better=better,
+             selected=tree.at_level(f.region, level), higher_is_better=better,
              table=tiles[["code", "name", "year", "value", "flag"]], file_name=f"{indicator}_level{level}.csv")
 
 st.subheader(t("regions_funds_heading"))
@@ -119,7 +118,7 @@ with chart:
             by_theme, key="regions_themes", file_name=f"{f.region}_demo_projects_by_theme.csv")
 
 st.subheader(t("regions_compare_heading"))
-labels = {c: f"{name(c)} ({c})" for c in hierarchy(regions)}
+labels = {c: f"{names[c]} ({c})" for c in tree.order}
 chosen = url_multi("compare", t("regions_compare_pick"), list(labels), (), max_selections=profiles.MAX_COMPARE,
                    format_func=lambda c, lab=labels: lab[c])
 if chosen:

@@ -1,27 +1,33 @@
 -- Table macros shared by several named queries; (re)created by si_metrics.store.open_store.
+-- project_search_key: the Latin search key of si_metrics.projects.search_key: lower-case, Bulgarian Cyrillic
+-- transliterated (2009 Act), accents stripped, non-letters to one space, a word-final "iya" folded to "ia";
+-- България is Bulgaria (the Act's one exception). Kept per project in project_search at publish (store._derive).
+create or replace macro project_search_key(title_en, title_bg, lead_org) as
+regexp_replace(trim(regexp_replace(strip_accents(
+    replace(replace(replace(replace(replace(replace(replace(translate(replace(
+        lower(nfc_normalize(concat_ws(' ', title_en, title_bg, lead_org))), 'българия', 'bulgaria'),
+        'абвгдезийклмнопрстуфхъьѝ', 'abvgdeziyklmnoprstufhayi'),
+        'щ', 'sht'), 'ж', 'zh'), 'ц', 'ts'), 'ч', 'ch'), 'ш', 'sh'), 'ю', 'yu'), 'я', 'ya')
+), '[^\p{L}\p{N}]+', ' ', 'g')), 'iya( |$)', 'ia\1', 'g');
+
+-- project_cross_sector: partners from at least two sectors, the lead's included
+create or replace macro project_cross_sector(lead_sector, partner_sectors) as
+len(list_distinct(list_append(
+    coalesce(string_split(nullif(partner_sectors, ''), ';'), []::varchar[]), lead_sector
+))) >= 2;
+
 -- matching_projects: one row per demo project that matches the area, theme and page filters and the search
--- words (any period), with cross_sector and the Latin search_key of si_metrics.projects.search_key.
+-- words (any period), with cross_sector and search_key from project_search.
 create or replace macro matching_projects(region, themes, statuses, sectors, programmes, groups, cross_only, words) as table
 with areas as (
     select region_code from region_closure where ancestor_code = region
 ),
 
 candidates as (
-    -- every filter but the period; the search key is the Latin key of si_metrics.projects.search_key:
-    -- lower-case, Bulgarian Cyrillic transliterated (2009 Act), accents stripped, non-letters to one space,
-    -- a word-final "iya" folded to "ia"; България is Bulgaria (the Act's one exception)
-    select
-        p.*,
-        len(list_distinct(list_append(
-            coalesce(string_split(nullif(p.partner_sectors, ''), ';'), []::varchar[]), p.lead_sector
-        ))) >= 2 as cross_sector,
-        regexp_replace(trim(regexp_replace(strip_accents(
-            replace(replace(replace(replace(replace(replace(replace(translate(replace(
-                lower(nfc_normalize(concat_ws(' ', p.title_en, p.title_bg, p.lead_org))), 'българия', 'bulgaria'),
-                'абвгдезийклмнопрстуфхъьѝ', 'abvgdeziyklmnoprstufhayi'),
-                'щ', 'sht'), 'ж', 'zh'), 'ц', 'ts'), 'ч', 'ch'), 'ш', 'sh'), 'ю', 'yu'), 'я', 'ya')
-        ), '[^\p{L}\p{N}]+', ' ', 'g')), 'iya( |$)', 'ia\1', 'g') as search_key
+    -- every filter but the period
+    select p.*, k.cross_sector, k.search_key
     from projects as p
+    join project_search as k on k.project_id = p.project_id
     where p.region_code in (select a.region_code from areas as a)
       and p.theme in (select unnest(themes))
       and (len(statuses) = 0 or p.status in (select unnest(statuses)))

@@ -18,7 +18,8 @@ demo as (
     select rc.ancestor_code as code, sum(p.eu_contribution_eur) as demo_eu_contribution_eur, count(*) as demo_projects
     from projects as p
     join region_closure as rc on rc.region_code = p.region_code
-    where p.theme in (select unnest($themes))
+    where rc.ancestor_code in (select a.code from areas as a)
+      and p.theme in (select unnest($themes))
       and p.status <> 'cancelled'
       and year(p.start_date) <= $year_to
       and year(p.end_date) >= $year_from

@@ -1,18 +1,28 @@
 -- grain: one row per area (of $codes) and indicator with a total value (sex T, age TOTAL) in the period:
 -- the latest value, the first value of the period, the country and benchmark values of the same year,
 -- and the rank among the areas of the same level and country (1 = highest value; ties share the rank)
-with totals as (
-    select indicator_code, region_code, year, value, flag
-    from observations
-    where sex = 'T'
-      and age = 'TOTAL'
-      and year between $year_from and $year_to
-),
-
-areas as (
+with areas as (
     select code, level, country_code
     from regions
     where code in (select unnest($codes))
+),
+
+-- only the areas the answer needs: the chosen ones, their peers (same level and country), countries, benchmark
+needed as (
+    select r.code, r.level, r.country_code, r.is_benchmark
+    from regions as r
+    where (r.level, r.country_code) in (select (a.level, a.country_code) from areas as a)
+       or r.code in (select a.country_code from areas as a)
+       or r.code = $benchmark
+),
+
+totals as (
+    select o.indicator_code, o.region_code, o.year, o.value, o.flag
+    from observations as o
+    where o.sex = 'T'
+      and o.age = 'TOTAL'
+      and o.year between $year_from and $year_to
+      and o.region_code in (select n.code from needed as n)
 ),
 
 span as (
@@ -44,8 +54,10 @@ peers as (
         count(*) over w_all as peers,
         count(*) over (partition by t.indicator_code, t.year, r.level, r.country_code, t.value) as sharing
     from totals as t
-    join regions as r on r.code = t.region_code
+    join needed as r on r.code = t.region_code
     where not r.is_benchmark
+      and (r.level, r.country_code) in (select (a.level, a.country_code) from areas as a)
+      and (t.indicator_code, t.year) in (select (s.indicator_code, s.year) from span as s)
     window
         w_order as (partition by t.indicator_code, t.year, r.level, r.country_code order by t.value desc),
         w_all as (partition by t.indicator_code, t.year, r.level, r.country_code)

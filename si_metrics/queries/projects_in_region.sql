@@ -3,12 +3,7 @@ with final as (
     select
         count(*) as projects,
         coalesce(sum(p.beneficiaries_reached), 0) as beneficiaries_reached,
-        count(*) filter (
-            where exists (
-                select 1 from unnest(string_split(coalesce(p.partner_sectors, ''), ';')) as s(sector)
-                where s.sector <> '' and s.sector <> p.lead_sector
-            )
-        ) as cross_sector_projects
+        count(*) filter (where project_cross_sector(p.lead_sector, p.partner_sectors)) as cross_sector_projects
     from projects as p
     join region_closure as rc on rc.region_code = p.region_code
     where rc.ancestor_code = $region
