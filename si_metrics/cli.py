@@ -16,6 +16,7 @@ from .ingest import pipeline, report, template
 from .ingest import read as ingest_read
 from .queries import run
 
+CHANGES_SHOWN = 50  # rows `history --changes` lists unless --limit says otherwise
 
 def _cmd_init(args: argparse.Namespace) -> int:
     path = config.db_path()
@@ -72,13 +73,40 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split()) if isinstance(text, str) else ""
 
 
+def _counts(r) -> str:
+    """A release's counts, as the diff before publishing names them."""
+    return (f"{r.rows_added} new, {r.rows_changed} changed, {r.rows_removed} removed, "
+            f"{r.rows_unchanged} unchanged")
+
+
+def _history_line(r) -> str:
+    """One release: number, time, dataset, kind, who, counts, file, note (tab-separated)."""
+    kind = r.kind if pd.isna(r.rolls_back) else f"{r.kind} of {int(r.rolls_back)}"
+    return (f"{r.id}\t{r.published_at:%Y-%m-%d %H:%M:%S}\t{r.dataset}\t{kind}\t{_one_line(r.user_name)}\t"
+            f"{_counts(r)}\t{_one_line(r.file_name)}\t{_one_line(r.note)}")
+
+
 def _cmd_history(args: argparse.Namespace) -> int:
     con = store.open_store()
+    if args.changes is not None:
+        return _print_changes(con, args)
     for r in store.release_history(con, args.dataset).itertuples():
-        kind = r.kind if pd.isna(r.rolls_back) else f"{r.kind} of {int(r.rolls_back)}"
-        print(f"{r.id}\t{r.published_at:%Y-%m-%d %H:%M:%S}\t{r.dataset}\t{kind}\t{_one_line(r.user_name)}\t"
-              f"+{r.rows_added} ~{r.rows_changed} -{r.rows_removed} ={r.rows_unchanged}\t"
-              f"{_one_line(r.file_name)}\t{_one_line(r.note)}")
+        print(_history_line(r))
+    return 0
+
+
+def _print_changes(con, args: argparse.Namespace) -> int:
+    """The release's history line, then its rows (change, key columns, old → new), then how many were shown."""
+    limit = args.limit if args.limit > 0 else None
+    found = releases.release_changes(con, args.changes, limit)
+    if args.dataset and found.release["dataset"] != args.dataset:
+        raise ValueError(f"release {args.changes} is of {found.release['dataset']}, not {args.dataset}")
+    print(_history_line(pd.Series(found.release)))
+    print("\t".join(["change", *found.keys, "old → new"]))
+    for row in found.rows.itertuples(index=False):
+        print("\t".join(_one_line(str(v)) for v in row))
+    more = "; --limit N shows more (0: all)" if len(found.rows) < found.total else ""
+    print(f"{len(found.rows)} of {found.total} rows shown{more}")
     return 0
 
 
@@ -201,8 +229,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("hash-password", help="read a password from standard input, print its scrypt hash for a "
                    "staff account (SI_STAFF_ACCOUNTS or [staff.accounts] in secrets)").set_defaults(
         func=_cmd_hash_password)
-    s = sub.add_parser("history", help="list releases, one per line, starting with the release number")
+    s = sub.add_parser("history", help="list releases, one per line, starting with the release number, with "
+                                       "their counts (new, changed, removed, unchanged)")
     s.add_argument("dataset", nargs="?", choices=list(catalog()), metavar="DATASET")
+    s.add_argument("--changes", type=int, metavar="RELEASE",
+                   help="list the rows one release changed (old → new), added or removed, changed ones first")
+    s.add_argument("--limit", type=int, default=CHANGES_SHOWN,
+                   help=f"with --changes: rows to list (default {CHANGES_SHOWN}; 0: all)")
     s.set_defaults(func=_cmd_history)
     _upload_parsers(sub)
     return p

@@ -22,6 +22,16 @@ KOHESIO_HEAD = ("Operation_Unique_Identifier,Operation_Name_English,Operation_Na
                 "Operation_Start_Date,Operation_End_Date,Total_Eligible_Expenditure_amount,"
                 "Total_Eligible_Expenditure_Currency,Project_EU_Budget,Beneficiary_Name,Fund_Code,Category_Label,"
                 "NUTS3_Code\n")
+# lfst_r_lfe2emprt by educational attainment: the mapping (unit=PC;age=Y20-64) does not fix isced11
+EMPLOYMENT_BY_EDUCATION = ("freq,unit,sex,age,isced11,geo\\TIME_PERIOD\t2022 \t2023 \n"
+                           "A,PC,T,Y20-64,ED0-2,BG31\t50.1 \t51.0 \n"
+                           "A,PC,T,Y20-64,ED3_4,BG31\t70.2 \t71.3 \n"
+                           "A,PC,T,Y20-64,TOTAL,BG31\t68.0 \t: \n"
+                           "A,PC,T,Y20-64,ED5-8,AT11\t80.0 \t81.0 \n")
+# ilc_peps11n as Eurostat serves it now (unit PC and THS_PER); the mapping names unit=PC_POP
+AROPE_UNITS = ("DATAFLOW,LAST UPDATE,freq,unit,age,sex,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG\n"
+               "ESTAT:ILC_PEPS11N(1.0),22/04/25 23:00:00,A,PC,TOTAL,T,BG31,2024,30.1,\n"
+               "ESTAT:ILC_PEPS11N(1.0),22/04/25 23:00:00,A,THS_PER,TOTAL,T,BG31,2024,230,\n")
 
 # (id, file bytes or text, file name, options, expected (line, column, kind))
 CORPUS = [
@@ -77,6 +87,9 @@ CORPUS = [
      "dataflow,ESTAT:NAMA_10R_2GDP(1.0),BG31,2020,100\n", "x.csv", {}, (2, "STRUCTURE_ID", "unknown_dataset")),
     ("SDMX-CSV quarterly period", "STRUCTURE,STRUCTURE_ID,unit,geo,TIME_PERIOD,OBS_VALUE\n"
      "dataflow,ESTAT:ILC_LI41(1.0),PC_POP,BG31,2020-Q1,20\n", "x.csv", {}, (2, "TIME_PERIOD", "bad_year")),
+    ("Eurostat TSV with a dimension the mapping does not fix", EMPLOYMENT_BY_EDUCATION, "lfst_r_lfe2emprt.tsv", {},
+     (3, "freq,unit,sex,age,isced11,geo\\TIME_PERIOD", "unmapped_dimension")),
+    ("SDMX-CSV whose unit codes the mapping does not use", AROPE_UNITS, "peps.csv", {}, (2, "unit", "unmapped_dimension")),
     ("a Eurostat file uploaded as projects", "unit,geo\\time\t2015 \nPC_POP,BG31\t44.8 \n", "tgs00107.tsv",
      {"dataset": "projects"}, (1, "(file)", "wrong_dataset")),
     ("project with a demo id", PROJECT_HEAD + PROJECT.replace("P-1", "DEMO-000001") + "2024-01-01,2025-01-01,10,5\n",
@@ -140,6 +153,24 @@ def test_bad_input_is_named_by_line_and_column_and_changes_nothing(con, before, 
 def test_the_corpus_covers_at_least_25_kinds_of_bad_input():
     assert len(CORPUS) >= 25
     assert len({c[4][2] for c in CORPUS}) >= 25
+
+
+def test_an_unfixed_eurostat_dimension_is_one_error_not_a_flood_of_duplicates(con, before):
+    prepared = attempt(con, EMPLOYMENT_BY_EDUCATION, "lfst_r_lfe2emprt.tsv", {})
+    assert len(prepared.errors) == 1, prepared.errors.to_string()
+    e = prepared.errors.iloc[0]
+    assert (e.line, e.value, e.kind) == (3, "ED0-2, ED3_4, TOTAL", "unmapped_dimension")  # AT11's ED5-8 is skipped
+    assert e.problem == ("dimension isced11 has 3 values (ED0-2, ED3_4, TOTAL); the catalogue maps lfst_r_lfe2emprt "
+                         "to EMP_20_64 where unit=PC;age=Y20-64 and does not fix isced11, so every key would repeat — "
+                         "add isced11=<one of them> to that row of datasets/indicator_eurostat.csv, or keep one "
+                         "isced11 in the file")
+    assert len(prepared.rows) == 0 and prepared.skipped == {"areas outside the region list": 2}
+    units = attempt(con, AROPE_UNITS, "peps.csv", {})
+    assert units.errors[["line", "column", "value", "kind"]].values.tolist() == [
+        [2, "unit", "PC, THS_PER", "unmapped_dimension"]]
+    assert units.errors["problem"].iloc[0].startswith("the catalogue maps ilc_peps11n to AROPE where unit=PC_POP, "
+                                                      "but the file's unit has PC, THS_PER")
+    assert full_export(con) == before
 
 
 def test_suggestions_for_unknown_names(con):

@@ -122,6 +122,21 @@ def test_eurostat_tsv_oldest_first_keeps_sex_and_age_breakdowns(fresh_store):
     assert p.skipped == {"areas outside the region list": 3}
 
 
+SEVERE_DEPRIVATION_BY_SEX = ("freq,unit,age,sex,geo\\TIME_PERIOD\t2023 \t2024 \n"
+                             "A,PC,TOTAL,F,BG\t20.1 \t19.0 \n"
+                             "A,PC,TOTAL,M,BG\t18.2 \t17.5 \n"
+                             "A,PC,TOTAL,T,BG\t19.2 \t18.3 p\n")
+
+
+def test_eurostat_dimension_fixed_by_the_mapping_keeps_the_mapped_value_and_counts_the_rest(fresh_store):
+    p = prepare(fresh_store, SEVERE_DEPRIVATION_BY_SEX, "ilc_mdsd11.tsv")  # mapped to SMSD where sex=T
+    assert_clean(p)
+    assert p.skipped == {"sex=F not in the mapping": 2, "sex=M not in the mapping": 2}
+    assert len(p.rows) == 2
+    assert row(p, "SMSD", "BG", 2023).value == 19.2
+    assert (row(p, "SMSD", "BG", 2024).value, row(p, "SMSD", "BG", 2024).flag) == (18.3, "p")
+
+
 def test_eurostat_tsv_gzipped_as_downloaded(fresh_store):
     p = prepare(fresh_store, gzip.compress(TSV_NEWEST_FIRST.encode()), "tgs00107.tsv.gz")
     assert_clean(p)

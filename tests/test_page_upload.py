@@ -124,3 +124,28 @@ def test_the_whole_flow_errors_fix_preview_publish_and_roll_back(con, monkeypatc
     next(b for b in at.button if b.label == "Roll back").click().run()
     assert any(s.value.endswith(f"as they were before release {release}.") for s in at.success)
     assert store.current(con, "observations").equals(before)
+
+
+def test_the_history_shows_each_release_with_its_counts_and_rows(con, monkeypatch):
+    from si_metrics import releases, store
+    from si_metrics.ingest import pipeline
+
+    prepared = pipeline.prepare(con, b"indicator_code,region_code,year,value\nUNEMP,BG33,2025,5.5\nUNEMP,BG34,2024,6.1\n",
+                                "history.csv")
+    rel = pipeline.publish(con, prepared, user="maria", note="history test")
+    try:
+        at = _signed_in(monkeypatch)
+        history = next(d.value for d in at.dataframe if "Added" in d.value.columns)
+        newest = history.iloc[0]
+        assert newest[["Release", "By", "File", "Added", "Changed", "Removed", "Unchanged"]].tolist() == [
+            rel.id, "maria", "history.csv", 1, 1, 0, 0]
+        assert next(sb for sb in at.selectbox if sb.label == "Show what a release changed").value == rel.id
+        assert ("Release %d (observations): 1 new, 1 changed, 0 removed, 0 unchanged. 2 of 2 rows listed, changed "
+                "ones first." % rel.id) in [c.value for c in at.caption]
+        rows = next(d.value for d in at.dataframe if "Old → new" in d.value.columns)
+        assert rows[["Change", "Area code", "Year"]].values.tolist() == [["changed", "BG34", 2024], ["new", "BG33", 2025]]
+        assert rows["Old → new"].iloc[0].startswith("value: 4.9 → 6.1; flag: b → (empty); source: Eurostat tgs00010")
+        assert rows["Old → new"].iloc[1].startswith("value: 5.5; source: Upload: history.csv")
+    finally:
+        releases.rollback(con, rel.id, user="maria", note="undo the history test")
+    assert store.current(con, "observations").query("indicator_code == 'UNEMP' and region_code == 'BG33' and year == 2025").empty

@@ -1,6 +1,7 @@
 """Publish, history and rollback, in process and through the command line; concurrency; nothing ever half-done."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -130,6 +131,26 @@ def test_rollback_restores_values_as_a_new_release_and_keeps_all_history(fresh_s
     assert set(releases.changes(fresh_store, back.id)["_op"]) == {"upsert", "delete"}
 
 
+def test_release_changes_list_old_to_new_changed_rows_first(fresh_store):
+    first = pipeline.publish(fresh_store, pipeline.prepare(fresh_store, GOOD.encode(), "a.csv"), user="maria",
+                             note="first")
+    found = releases.release_changes(fresh_store, first.id)
+    assert (found.total, found.keys) == (2, ["indicator_code", "region_code", "year", "sex", "age"])
+    rows = found.rows
+    assert rows[["change", "region_code", "year"]].values.tolist() == [["changed", "BG31", 2024], ["new", "BG311", 2025]]
+    assert rows["changes"].iloc[0].startswith("value: 9.7 → 9.9; flag: b → (empty); source: Eurostat tgs00010")
+    assert rows["changes"].iloc[1].startswith("value: 7.5; flag: p; source: Upload: a.csv; vintage: ")
+    undo = releases.rollback(fresh_store, first.id, user="ivan", note="undo")
+    back = releases.release_changes(fresh_store, undo.id, limit=1)
+    assert back.total == 2 and back.rows[["change", "region_code"]].values.tolist() == [["changed", "BG31"]]
+    assert back.rows["changes"].iloc[0].startswith("value: 9.9 → 9.7; flag: (empty) → b; source: Upload: a.csv → ")
+    removed = releases.release_changes(fresh_store, undo.id, limit=None).rows.iloc[1]
+    assert (removed.change, removed.region_code) == ("removed", "BG311")
+    assert releases.release_changes(fresh_store, 1, limit=3).total == 38  # the initial load of the 38 areas
+    with pytest.raises(ValueError, match="there is no release 999"):
+        releases.release_changes(fresh_store, 999)
+
+
 def test_rollback_refuses_the_initial_load_and_unknown_releases(fresh_store):
     with pytest.raises(ValueError, match="initial load of regions"):
         releases.rollback(fresh_store, 1, user="maria", note="n")
@@ -235,6 +256,23 @@ def test_publish_history_and_rollback_from_the_command_line(data_dir, tmp_path):
     assert [int(re.match(r"^(\d+)\t", ln).group(1)) for ln in lines] == list(range(1, initial + 3))
     assert lines[-2].split("\t")[3:5] == ["publish", "maria"] and lines[-2].endswith("u.csv\ttwo lines")
     assert lines[-1].split("\t")[3:5] == [f"rollback of {initial + 1}", "ivan"]
+    assert lines[-2].split("\t")[5] == "1 new, 1 changed, 0 removed, 0 unchanged"
+    bundled = len(catalog()["observations"].csv_path.read_text(encoding="utf-8").splitlines()) - 1
+    # a rollback restores the whole dataset: every other row is counted unchanged
+    assert lines[-1].split("\t")[5] == f"0 new, 1 changed, 1 removed, {bundled - 1} unchanged"
+    today = dt.date.today().isoformat()
+    changes = cli(data_dir, "history", "--changes", str(initial + 1)).stdout.splitlines()
+    assert changes == [lines[-2], "change\tindicator_code\tregion_code\tyear\tsex\tage\told → new",
+                       "changed\tUNEMP\tBG31\t2024\tT\tTOTAL\tvalue: 9.7 → 9.9; flag: b → (empty); source: Eurostat "
+                       f"tgs00010 (SDMX-CSV 2.0) → Upload: u.csv; vintage: 2026-02 → {today}",
+                       f"new\tUNEMP\tBG311\t2025\tT\tTOTAL\tvalue: 7.5; flag: p; source: Upload: u.csv; vintage: {today}",
+                       "2 of 2 rows shown"]
+    undone = cli(data_dir, "history", "observations", "--changes", str(initial + 2), "--limit", "1").stdout
+    assert undone.splitlines()[2:] == [
+        "changed\tUNEMP\tBG31\t2024\tT\tTOTAL\tvalue: 9.9 → 9.7; flag: (empty) → b; source: Upload: u.csv → Eurostat "
+        f"tgs00010 (SDMX-CSV 2.0); vintage: {today} → 2026-02", "1 of 2 rows shown; --limit N shows more (0: all)"]
+    other = cli(data_dir, "history", "projects", "--changes", str(initial + 1))
+    assert other.returncode == 1 and other.stderr.strip() == f"error: release {initial + 1} is of observations, not projects"
     exported = cli(data_dir, "export", "observations").stdout
     assert "UNEMP,BG31,2024,9.7,b," in exported and "UNEMP,BG311,2025" not in exported
 

@@ -26,6 +26,7 @@ KINDS = {
     "unknown_format": "the format cannot be recognised",
     "unknown_dataset": "the Eurostat dataset is not mapped to a catalogue indicator",
     "wrong_dataset": "the file holds another dataset than the one chosen",
+    "unmapped_dimension": "a Eurostat dimension whose values the catalogue's mapping does not choose",
     "required": "a required cell is empty",
     "not_a_number": "text where a number is expected",
     "not_finite": "NaN or infinity",

@@ -351,14 +351,15 @@ def _eurostat(long: pd.DataFrame, code: str, ctx: Context, detected: Detected, s
     if outside.any():
         skipped["areas outside the region list"] = int(outside.sum())
     keep = (indicator != "") & ~outside
-    frame = _observations(long, indicator, rules, source, vintage)[keep].reset_index(drop=True)
+    problems, unmapped = eurostat.unmapped_dimensions(long, dims, indicator, keep, rules, code, columns)
+    frame = _observations(long, indicator, rules, source, vintage)[keep & ~unmapped].reset_index(drop=True)
     detected.mapping = [{"eurostat_dataset": code, "indicator": ind,
                          "filters": ";".join(f"{k}={v}" for k, v in f.items()),
                          "breakdowns": ", ".join(b for b in eurostat.BREAKDOWNS if b in dims.columns and b not in f),
                          "rows": int((frame["indicator_code"] == ind).sum())} for ind, f in rules]
     columns = {**columns, "indicator_code": columns.get("indicator_code", "(mapping)"),
                "region_code": columns.get("geo", columns.get("region_code", "geo"))}
-    return Reading(frame, columns, unknown_regions="skip", skipped=skipped)
+    return Reading(frame, columns, unknown_regions="skip", skipped=skipped, problems=problems)
 
 
 def _observations(long: pd.DataFrame, indicator: pd.Series, rules: list[tuple[str, dict[str, str]]],
