@@ -111,7 +111,8 @@ def _print_changes(con, args: argparse.Namespace) -> int:
 
 
 def _read_options(args: argparse.Namespace) -> ingest_read.ReadOptions:
-    return ingest_read.ReadOptions(args.dataset, args.format, args.encoding, args.delimiter, args.decimal)
+    return ingest_read.ReadOptions(args.dataset, args.format, args.encoding, args.delimiter, args.decimal,
+                                   args.snapshot)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -144,20 +145,34 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    out = Path(args.out) if args.out else Path(f"{args.dataset}_template.csv")
-    written, explained = template.write(args.dataset, out)
-    print(f"wrote {written} and {explained}")
+    names = template.TEMPLATES[args.dataset]
+    if len(names) > 1:  # funding: both tables, into the folder --out names
+        folder = Path(args.out or ".")
+        if not folder.is_dir():
+            raise ValueError(f"--out for {args.dataset} names a folder (it writes {len(names)} templates): {folder}")
+        outs = [folder / f"{name}_template.csv" for name in names]
+    else:
+        outs = [Path(args.out) if args.out else Path(f"{names[0]}_template.csv")]
+    for name, out in zip(names, outs):
+        written, explained = template.write(name, out)
+        print(f"wrote {written} and {explained}")
     return 0
 
 
 def _upload_arguments(s: argparse.ArgumentParser) -> None:
     """The options validate and publish share: what to read and how (default: detect)."""
     s.add_argument("file", metavar="FILE")
-    s.add_argument("--dataset", choices=ingest_read.DATASETS, help="the dataset the file holds (default: detect)")
+    s.add_argument("--dataset", choices=ingest_read.DATASETS,
+                   help="the dataset the file holds (default: detect); funding is funding_programmes or "
+                        "funding_municipalities, told from the header")
     s.add_argument("--format", choices=ingest_read.FORMATS, default="auto", help="file format (default: auto)")
     s.add_argument("--encoding", help="text encoding, e.g. utf-8, windows-1251 (default: detect)")
     s.add_argument("--delimiter", help="field separator: , ; tab | (default: detect)")
     s.add_argument("--decimal", help="decimal mark: . or , (default: detect)")
+    s.add_argument("--snapshot", metavar="DATE",
+                   help="funding: the register snapshot date of rows that give none (an ИСУН extract has none; "
+                        "default: a yyyy-mm-dd date in the file name). Funding uploads merge by code and snapshot: "
+                        "rows the file does not name stay")
 
 
 def _upload_parsers(sub) -> None:
@@ -177,9 +192,10 @@ def _upload_parsers(sub) -> None:
     s.add_argument("--note", required=True, help="why (recorded)")
     s.set_defaults(func=_cmd_rollback)
     s = sub.add_parser("template", help="write an upload template CSV and a text explaining its columns (EN/BG)")
-    s.add_argument("dataset", choices=ingest_read.DATASETS, metavar="DATASET",
-                   help="one of: " + ", ".join(ingest_read.DATASETS))
-    s.add_argument("--out", help="the CSV to write (default: DATASET_template.csv); the text goes beside it")
+    s.add_argument("dataset", choices=list(template.TEMPLATES), metavar="DATASET",
+                   help="one of: " + ", ".join(template.TEMPLATES) + " (funding: both funding tables)")
+    s.add_argument("--out", help="the CSV to write (default: DATASET_template.csv); the text goes beside it; for "
+                                 "funding, the folder to write both templates to (default: the current folder)")
     s.set_defaults(func=_cmd_template)
 
 

@@ -140,4 +140,8 @@ def release_changes(con: duckdb.DuckDBPyConnection, release_id: int, limit: int 
                         [release_id]).fetchone()[0]
     sql = _changes_sql(meta) + (" limit $limit" if limit is not None else "")
     params = {"release": release_id, **({"limit": limit} if limit is not None else {})}
-    return ReleaseChanges(rel, list(meta.primary_key), cur.execute(sql, params).df(), int(total))
+    rows = cur.execute(sql, params).df()
+    for column in meta.columns:  # dates as dates (DuckDB hands DATE keys to pandas as timestamps)
+        if column.type == "DATE" and column.name in rows.columns:
+            rows[column.name] = pd.to_datetime(rows[column.name]).dt.date
+    return ReleaseChanges(rel, list(meta.primary_key), rows, int(total))

@@ -32,6 +32,15 @@ EMPLOYMENT_BY_EDUCATION = ("freq,unit,sex,age,isced11,geo\\TIME_PERIOD\t2022 \t2
 AROPE_UNITS = ("DATAFLOW,LAST UPDATE,freq,unit,age,sex,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG\n"
                "ESTAT:ILC_PEPS11N(1.0),22/04/25 23:00:00,A,PC,TOTAL,T,BG31,2024,30.1,\n"
                "ESTAT:ILC_PEPS11N(1.0),22/04/25 23:00:00,A,THS_PER,TOTAL,T,BG31,2024,230,\n")
+FUNDING_HEAD = ("programme_code,name_bg,name_en,period,fund,contracted_eur,paid_eur,contract_count,grant_eur,"
+                "beneficiary_count,snapshot\n")
+FUNDING_ROW = "2021BG05SFPR002,РЧР,Human Resources Development 2021-2027,2021-27,ESF+,{},{},2032,{},1454,{}\n"
+MUNI_HEAD = ("municipality_code,source_district_code,region_code,contract_count,contracted_eur,paid_eur,population,"
+             "snapshot\n")
+ISUN_PROGRAMMES = ("code,name,period,contracted_eur,paid_eur,contract_count,grant_eur,beneficiary_count,"
+                   "fund_type_as_classified,fund_bucket\n")
+ISUN_MUNIS = "muni,oblast,nuts3_code,contract_count,contracted_eur,paid_eur,population,per_capita_eur\n"
+SNAPSHOT = {"snapshot": "2026-09-30"}
 
 # (id, file bytes or text, file name, options, expected (line, column, kind))
 CORPUS = [
@@ -89,9 +98,39 @@ CORPUS = [
      "dataflow,ESTAT:ILC_LI41(1.0),PC_POP,BG31,2020-Q1,20\n", "x.csv", {}, (2, "TIME_PERIOD", "bad_year")),
     ("Eurostat TSV with a dimension the mapping does not fix", EMPLOYMENT_BY_EDUCATION, "lfst_r_lfe2emprt.tsv", {},
      (3, "freq,unit,sex,age,isced11,geo\\TIME_PERIOD", "unmapped_dimension")),
-    ("SDMX-CSV whose unit codes the mapping does not use", AROPE_UNITS, "peps.csv", {}, (2, "unit", "unmapped_dimension")),
+    ("SDMX-CSV whose unit codes the mapping does not use", AROPE_UNITS, "peps.csv", {},
+     (2, "unit", "unmapped_dimension")),
     ("a Eurostat file uploaded as projects", "unit,geo\\time\t2015 \nPC_POP,BG31\t44.8 \n", "tgs00107.tsv",
      {"dataset": "projects"}, (1, "(file)", "wrong_dataset")),
+    ("funding: unknown programme", FUNDING_HEAD + FUNDING_ROW.format(1, 1, 1, "2026-09-30").replace("SFPR002",
+     "SFPR009"), "f.csv", {}, (2, "programme_code", "unknown_programme")),
+    ("funding: unknown municipality in an ИСУН extract", ISUN_MUNIS + "BGS04,BGS,BG341,1,1,1,1,1\n"
+     "BGS99,BGS,BG341,1,1,1,1,1\n", "m.csv", SNAPSHOT, (3, "muni", "unknown_municipality")),
+    ("funding: municipality in another district", MUNI_HEAD + "BGS04,BGS,BG331,1,1,1,1,2026-09-30\n", "m.csv", {},
+     (2, "region_code", "bad_code")),
+    ("funding: negative amount", FUNDING_HEAD + FUNDING_ROW.format(-5, 1, 1, "2026-09-30"), "f.csv", {},
+     (2, "contracted_eur", "out_of_range")),
+    ("funding: text in a number in an ИСУН extract", ISUN_PROGRAMMES + "2021BG05SFPR002,РЧР,2021-27,1,n/a,1,1,1,ESF,"
+     "ESF 2021-27\n", "p.csv", SNAPSHOT, (2, "paid_eur", "not_a_number")),
+    ("funding: a count with a fraction", MUNI_HEAD + "BGS04,,,12.5,1,1,1,2026-09-30\n", "m.csv", {},
+     (2, "contract_count", "not_a_number")),
+    ("funding: no population", MUNI_HEAD + "BGS04,,,1,1,1,0,2026-09-30\n", "m.csv", {},
+     (2, "population", "out_of_range")),
+    ("funding: impossible snapshot date", FUNDING_HEAD + FUNDING_ROW.format(1, 1, 1, "31.02.2026"), "f.csv", {},
+     (2, "snapshot", "bad_date")),
+    ("funding: snapshot option that is not a date", ISUN_PROGRAMMES + "2021BG05SFPR002,РЧР,2021-27,1,1,1,1,1,,\n",
+     "p.csv", {"snapshot": "2026-02-30"}, (1, "snapshot", "bad_date")),
+    ("funding: fund of another period", FUNDING_HEAD + FUNDING_ROW.format(1, 1, 1, "2026-09-30").replace("ESF+",
+     "ESF"), "f.csv", {}, (2, "fund", "bad_code")),
+    ("funding: the same programme and snapshot twice", FUNDING_HEAD + FUNDING_ROW.format(1, 1, 1, "2026-09-30")
+     + FUNDING_ROW.format(2, 1, 1, "30.09.2026"), "f.csv", {}, (3, "programme_code + snapshot", "duplicate_key")),
+    ("funding: ИСУН extract without a snapshot date", ISUN_PROGRAMMES + "2021BG05SFPR002,РЧР,2021-27,1,1,1,1,1,,\n",
+     "isun_programme_totals.csv", {}, (1, "(file)", "cannot_infer")),
+    ("funding: ИСУН absorption extract", "level,code,name_bg,period,fund_type_as_classified,contracted_eur,paid_eur,"
+     "absorption_pct,contract_count\nprogramme,2021BG05SFPR002,РЧР,2021-27,ESF,1,1,50,1\n", "a.csv", SNAPSHOT,
+     (1, "(file)", "unknown_format")),
+    ("an indicator file uploaded as funding", HEAD + "SMD,BG34,2015,30\n", "o.csv", {"dataset": "funding"},
+     (1, "(file)", "unknown_format")),
     ("project with a demo id", PROJECT_HEAD + PROJECT.replace("P-1", "DEMO-000001") + "2024-01-01,2025-01-01,10,5\n",
      "p.csv", {}, (2, "project_id", "reserved_id")),
     ("project ending before it starts", PROJECT_HEAD + PROJECT + "2024-01-01,2023-01-01,10,5\n", "p.csv", {},

@@ -32,7 +32,9 @@ with st.expander(t("upload_options"), icon=":material/tune:"):
         format=c[1].selectbox(t("upload_format"), FORMATS),
         encoding={"auto": None}.get(enc := c[2].selectbox(t("upload_encoding"), ("auto", "utf-8", "cp1251")), enc),
         delimiter={"auto": None}.get(sep := c[3].selectbox(t("upload_delimiter"), ("auto", ",", ";", "tab")), sep),
-        decimal={"auto": None}.get(dec := c[4].selectbox(t("upload_decimal"), ("auto", ".", ",")), dec))
+        decimal={"auto": None}.get(dec := c[4].selectbox(t("upload_decimal"), ("auto", ".", ",")), dec),
+        snapshot=(day.isoformat() if (day := st.date_input(t("upload_snapshot"), value=None,
+                                                            help=t("upload_snapshot_help"))) else None))
 upload = st.file_uploader(t("upload_file"), type=["csv", "tsv", "txt"], key="upload_file", help=t("upload_file_help"))
 if upload is not None:
     content = upload.getvalue()

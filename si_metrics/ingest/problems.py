@@ -37,6 +37,8 @@ KINDS = {
     "bad_flag": "a flag that is not a Eurostat flag",
     "unknown_indicator": "an indicator the catalogue does not know",
     "unknown_region": "an area the region list does not know",
+    "unknown_programme": "a programme the funding_programmes table does not know",
+    "unknown_municipality": "a municipality the register does not know",
     "duplicate_key": "the same key twice in the file",
     "reserved_id": "an identifier reserved for the synthetic demo data",
     "currency": "an amount not in euro",
@@ -46,6 +48,8 @@ KINDS = {
     "big_change": "a value moved more than 50 % from the published one",
     "ignored_column": "a column that is not used",
     "forced_value": "a value set by the pipeline, not taken from the file",
+    "incomplete_snapshot": "a new newest funding snapshot that lacks codes the current newest one has",
+    "older_snapshot": "a funding snapshot older than the newest one, which the dashboard shows",
 }
 
 
