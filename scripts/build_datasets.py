@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from si_metrics.ingest import isun  # noqa: E402
 from si_metrics.ingest.eurostat import read_sdmx_csv, read_tsv  # noqa: E402
 
 # Tile-grid positions (row, column), north at the top, so that neighbours stay neighbours.
@@ -33,16 +34,6 @@ NUTS3_TILES = {
 }
 EU = {"code": "EU27_2020", "name_en": "European Union (27 countries, from 2020)",
       "name_bg": "Европейски съюз (27 държави, от 2020 г.)"}
-# ISUN's district code for Sofia city is S22 (not in its own mapping); SOF00 is Sofia (stolitsa) by prefix.
-SOFIA_CITY_MUNI, SOFIA_CITY_NUTS3 = "SOF00", "BG411"
-ISUN_SNAPSHOT = "2026-08-24"
-ESF_FUND = {"2021-27": "ESF+", "2014-20": "ESF"}
-PROGRAMME_NAMES_EN = {  # our translation of the Bulgarian programme names
-    "2021BG05SFPR001": "Education 2021-2027",
-    "2021BG05SFPR002": "Human Resources Development 2021-2027",
-    "2021BG05SFPR003": "Food and Basic Material Assistance 2021-2027",
-    "2014BG05M9OP001": "Human Resources Development 2014-2020",
-}
 
 
 def fmt(value: float) -> str:
@@ -109,19 +100,11 @@ def build_observations(ref: Path) -> list[list]:
 
 
 def build_funding(ref: Path) -> tuple[list[list], list[list]]:
+    """The two ИСУН extracts as funding_programmes and funding_municipalities rows (the mapping uploads use too)."""
     with (ref / "isun_programme_totals.csv").open(encoding="utf-8") as fh:
-        programmes = [
-            [r["code"], r["name"], PROGRAMME_NAMES_EN[r["code"]], r["period"], ESF_FUND[r["period"]],
-             r["contracted_eur"], r["paid_eur"], r["contract_count"], r["grant_eur"], r["beneficiary_count"],
-             ISUN_SNAPSHOT]
-            for r in csv.DictReader(fh)
-        ]
+        programmes = [list(isun.programme_row(r, isun.ISUN_SNAPSHOT).values()) for r in csv.DictReader(fh)]
     with (ref / "isun_eu_funds_by_municipality.csv").open(encoding="utf-8") as fh:
-        munis = [
-            [r["muni"], r["oblast"], r["nuts3_code"] or (SOFIA_CITY_NUTS3 if r["muni"] == SOFIA_CITY_MUNI else ""),
-             r["contract_count"], r["contracted_eur"], r["paid_eur"], r["population"], ISUN_SNAPSHOT]
-            for r in csv.DictReader(fh)
-        ]
+        munis = [list(isun.municipality_row(r, isun.ISUN_SNAPSHOT).values()) for r in csv.DictReader(fh)]
     return programmes, sorted(munis)
 
 
@@ -139,12 +122,8 @@ def main(argv: list[str] | None = None) -> int:
               ["indicator_code", "region_code", "year", "value", "flag", "sex", "age", "source", "vintage"],
               build_observations(ref))
     programmes, munis = build_funding(ref)
-    write_csv(out / "funding_programmes.csv",
-              ["programme_code", "name_bg", "name_en", "period", "fund", "contracted_eur", "paid_eur",
-               "contract_count", "grant_eur", "beneficiary_count", "snapshot"], programmes)
-    write_csv(out / "funding_municipalities.csv",
-              ["municipality_code", "source_district_code", "region_code", "contract_count", "contracted_eur",
-               "paid_eur", "population", "snapshot"], munis)
+    write_csv(out / "funding_programmes.csv", list(isun.COLUMNS[isun.PROGRAMMES]), programmes)
+    write_csv(out / "funding_municipalities.csv", list(isun.COLUMNS[isun.MUNICIPALITIES]), munis)
     print(f"wrote regions, observations, funding_programmes, funding_municipalities to {out}")
     return 0
 

@@ -16,6 +16,7 @@ from .ingest import pipeline, report, template
 from .ingest import read as ingest_read
 from .queries import run
 
+CHANGES_SHOWN = 50  # rows `history --changes` lists unless --limit says otherwise
 
 def _cmd_init(args: argparse.Namespace) -> int:
     path = config.db_path()
@@ -72,18 +73,46 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split()) if isinstance(text, str) else ""
 
 
+def _counts(r) -> str:
+    """A release's counts, as the diff before publishing names them."""
+    return (f"{r.rows_added} new, {r.rows_changed} changed, {r.rows_removed} removed, "
+            f"{r.rows_unchanged} unchanged")
+
+
+def _history_line(r) -> str:
+    """One release: number, time, dataset, kind, who, counts, file, note (tab-separated)."""
+    kind = r.kind if pd.isna(r.rolls_back) else f"{r.kind} of {int(r.rolls_back)}"
+    return (f"{r.id}\t{r.published_at:%Y-%m-%d %H:%M:%S}\t{r.dataset}\t{kind}\t{_one_line(r.user_name)}\t"
+            f"{_counts(r)}\t{_one_line(r.file_name)}\t{_one_line(r.note)}")
+
+
 def _cmd_history(args: argparse.Namespace) -> int:
     con = store.open_store()
+    if args.changes is not None:
+        return _print_changes(con, args)
     for r in store.release_history(con, args.dataset).itertuples():
-        kind = r.kind if pd.isna(r.rolls_back) else f"{r.kind} of {int(r.rolls_back)}"
-        print(f"{r.id}\t{r.published_at:%Y-%m-%d %H:%M:%S}\t{r.dataset}\t{kind}\t{_one_line(r.user_name)}\t"
-              f"+{r.rows_added} ~{r.rows_changed} -{r.rows_removed} ={r.rows_unchanged}\t"
-              f"{_one_line(r.file_name)}\t{_one_line(r.note)}")
+        print(_history_line(r))
+    return 0
+
+
+def _print_changes(con, args: argparse.Namespace) -> int:
+    """The release's history line, then its rows (change, key columns, old → new), then how many were shown."""
+    limit = args.limit if args.limit > 0 else None
+    found = releases.release_changes(con, args.changes, limit)
+    if args.dataset and found.release["dataset"] != args.dataset:
+        raise ValueError(f"release {args.changes} is of {found.release['dataset']}, not {args.dataset}")
+    print(_history_line(pd.Series(found.release)))
+    print("\t".join(["change", *found.keys, "old → new"]))
+    for row in found.rows.itertuples(index=False):
+        print("\t".join(_one_line(str(v)) for v in row))
+    more = "; --limit N shows more (0: all)" if len(found.rows) < found.total else ""
+    print(f"{len(found.rows)} of {found.total} rows shown{more}")
     return 0
 
 
 def _read_options(args: argparse.Namespace) -> ingest_read.ReadOptions:
-    return ingest_read.ReadOptions(args.dataset, args.format, args.encoding, args.delimiter, args.decimal)
+    return ingest_read.ReadOptions(args.dataset, args.format, args.encoding, args.delimiter, args.decimal,
+                                   args.snapshot)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -116,20 +145,34 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    out = Path(args.out) if args.out else Path(f"{args.dataset}_template.csv")
-    written, explained = template.write(args.dataset, out)
-    print(f"wrote {written} and {explained}")
+    names = template.TEMPLATES[args.dataset]
+    if len(names) > 1:  # funding: both tables, into the folder --out names
+        folder = Path(args.out or ".")
+        if not folder.is_dir():
+            raise ValueError(f"--out for {args.dataset} names a folder (it writes {len(names)} templates): {folder}")
+        outs = [folder / f"{name}_template.csv" for name in names]
+    else:
+        outs = [Path(args.out) if args.out else Path(f"{names[0]}_template.csv")]
+    for name, out in zip(names, outs):
+        written, explained = template.write(name, out)
+        print(f"wrote {written} and {explained}")
     return 0
 
 
 def _upload_arguments(s: argparse.ArgumentParser) -> None:
     """The options validate and publish share: what to read and how (default: detect)."""
     s.add_argument("file", metavar="FILE")
-    s.add_argument("--dataset", choices=ingest_read.DATASETS, help="the dataset the file holds (default: detect)")
+    s.add_argument("--dataset", choices=ingest_read.DATASETS,
+                   help="the dataset the file holds (default: detect); funding is funding_programmes or "
+                        "funding_municipalities, told from the header")
     s.add_argument("--format", choices=ingest_read.FORMATS, default="auto", help="file format (default: auto)")
     s.add_argument("--encoding", help="text encoding, e.g. utf-8, windows-1251 (default: detect)")
     s.add_argument("--delimiter", help="field separator: , ; tab | (default: detect)")
     s.add_argument("--decimal", help="decimal mark: . or , (default: detect)")
+    s.add_argument("--snapshot", metavar="DATE",
+                   help="funding: the register snapshot date of rows that give none (an ИСУН extract has none; "
+                        "default: a yyyy-mm-dd date in the file name). Funding uploads merge by code and snapshot: "
+                        "rows the file does not name stay")
 
 
 def _upload_parsers(sub) -> None:
@@ -149,9 +192,10 @@ def _upload_parsers(sub) -> None:
     s.add_argument("--note", required=True, help="why (recorded)")
     s.set_defaults(func=_cmd_rollback)
     s = sub.add_parser("template", help="write an upload template CSV and a text explaining its columns (EN/BG)")
-    s.add_argument("dataset", choices=ingest_read.DATASETS, metavar="DATASET",
-                   help="one of: " + ", ".join(ingest_read.DATASETS))
-    s.add_argument("--out", help="the CSV to write (default: DATASET_template.csv); the text goes beside it")
+    s.add_argument("dataset", choices=list(template.TEMPLATES), metavar="DATASET",
+                   help="one of: " + ", ".join(template.TEMPLATES) + " (funding: both funding tables)")
+    s.add_argument("--out", help="the CSV to write (default: DATASET_template.csv); the text goes beside it; for "
+                                 "funding, the folder to write both templates to (default: the current folder)")
     s.set_defaults(func=_cmd_template)
 
 
@@ -201,8 +245,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("hash-password", help="read a password from standard input, print its scrypt hash for a "
                    "staff account (SI_STAFF_ACCOUNTS or [staff.accounts] in secrets)").set_defaults(
         func=_cmd_hash_password)
-    s = sub.add_parser("history", help="list releases, one per line, starting with the release number")
+    s = sub.add_parser("history", help="list releases, one per line, starting with the release number, with "
+                                       "their counts (new, changed, removed, unchanged)")
     s.add_argument("dataset", nargs="?", choices=list(catalog()), metavar="DATASET")
+    s.add_argument("--changes", type=int, metavar="RELEASE",
+                   help="list the rows one release changed (old → new), added or removed, changed ones first")
+    s.add_argument("--limit", type=int, default=CHANGES_SHOWN,
+                   help=f"with --changes: rows to list (default {CHANGES_SHOWN}; 0: all)")
     s.set_defaults(func=_cmd_history)
     _upload_parsers(sub)
     return p

@@ -6,6 +6,7 @@ back, computed from the append-only ``<dataset>__versions`` history.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -78,3 +79,69 @@ def _stage_state(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, release_id: 
     cur.execute("create schema if not exists staging")
     cur.execute(f"create table {staged} as {_state_sql(meta)}", {"release": release_id})
     return staged
+
+
+CHANGE_ORDER = ("changed", "removed", "new")  # how a release's rows are listed: corrections first
+EMPTY = "(empty)"  # how a missing value is written in old → new
+
+
+@dataclass(frozen=True)
+class ReleaseChanges:
+    """What one release did to its dataset: the release, its first rows (key, change, old → new) and how many."""
+
+    release: dict
+    keys: list[str]
+    rows: pd.DataFrame
+    total: int
+
+
+def _changes_sql(meta: DatasetMeta) -> str:
+    """Each row a release ($release) wrote beside the same key's state before it: new, changed or removed, and
+    the non-key columns as ``column: old → new`` (changed), ``column: value`` (new, removed)."""
+    keys = [ident(k) for k in meta.primary_key]
+    on = " and ".join(f"b.{k} = w.{k}" for k in keys)
+    others = [c for c in meta.column_names if c not in meta.primary_key]  # allow-listed names, safe as literals
+
+    def text(column: str) -> str:
+        return f"coalesce(cast({column} as varchar), '{EMPTY}')"
+    changed = ", ".join(f"case when b.{ident(c)} is distinct from w.{ident(c)} then '{c}: ' || "
+                        f"{text('b.' + ident(c))} || ' → ' || {text('w.' + ident(c))} end" for c in others)
+    listed = ", ".join(f"case when w.{ident(c)} is not null then '{c}: ' || cast(w.{ident(c)} as varchar) end"
+                       for c in others)
+    order = " ".join(f"when '{kind}' then {i}" for i, kind in enumerate(CHANGE_ORDER))
+    versions = ident(meta.name + "__versions")
+    return f"""with written as (select * from {versions} where _release_id = $release),
+               before as (
+                   select * from (
+                       select v.*, row_number() over (partition by {', '.join(f'v.{k}' for k in keys)}
+                                                      order by v._release_id desc) as _rn
+                       from {versions} v semi join written w on {on.replace('b.', 'v.')}
+                       where v._release_id < $release)
+                   where _rn = 1 and _op = 'upsert'),
+               compared as (
+                   select case when w._op = 'delete' then 'removed' when b._op is null then 'new' else 'changed'
+                          end as change, {', '.join(f'w.{k}' for k in keys)},
+                          case when w._op = 'upsert' and b._op is not null then concat_ws('; ', {changed})
+                               else concat_ws('; ', {listed}) end as changes
+                   from written w left join before b on {on})
+               select * from compared
+               order by case change {order} end, {', '.join(keys)}"""
+
+
+def release_changes(con: duckdb.DuckDBPyConnection, release_id: int, limit: int | None = 50) -> ReleaseChanges:
+    """The rows one release changed (old → new), added or removed, changed ones first; at most ``limit`` rows
+    (None: all) and the total."""
+    rel = release(con, release_id)
+    if rel["dataset"] not in catalog():
+        raise ValueError(f"release {release_id} imported {rel['dataset']}; only dataset releases list their rows")
+    meta = dataset(rel["dataset"])
+    cur = con.cursor()
+    total = cur.execute(f"select count(*) from {ident(meta.name + '__versions')} where _release_id = ?",
+                        [release_id]).fetchone()[0]
+    sql = _changes_sql(meta) + (" limit $limit" if limit is not None else "")
+    params = {"release": release_id, **({"limit": limit} if limit is not None else {})}
+    rows = cur.execute(sql, params).df()
+    for column in meta.columns:  # dates as dates (DuckDB hands DATE keys to pandas as timestamps)
+        if column.type == "DATE" and column.name in rows.columns:
+            rows[column.name] = pd.to_datetime(rows[column.name]).dt.date
+    return ReleaseChanges(rel, list(meta.primary_key), rows, int(total))

@@ -22,6 +22,25 @@ KOHESIO_HEAD = ("Operation_Unique_Identifier,Operation_Name_English,Operation_Na
                 "Operation_Start_Date,Operation_End_Date,Total_Eligible_Expenditure_amount,"
                 "Total_Eligible_Expenditure_Currency,Project_EU_Budget,Beneficiary_Name,Fund_Code,Category_Label,"
                 "NUTS3_Code\n")
+# lfst_r_lfe2emprt by educational attainment: the mapping (unit=PC;age=Y20-64) does not fix isced11
+EMPLOYMENT_BY_EDUCATION = ("freq,unit,sex,age,isced11,geo\\TIME_PERIOD\t2022 \t2023 \n"
+                           "A,PC,T,Y20-64,ED0-2,BG31\t50.1 \t51.0 \n"
+                           "A,PC,T,Y20-64,ED3_4,BG31\t70.2 \t71.3 \n"
+                           "A,PC,T,Y20-64,TOTAL,BG31\t68.0 \t: \n"
+                           "A,PC,T,Y20-64,ED5-8,AT11\t80.0 \t81.0 \n")
+# ilc_peps11n as Eurostat serves it now (unit PC and THS_PER); the mapping names unit=PC_POP
+AROPE_UNITS = ("DATAFLOW,LAST UPDATE,freq,unit,age,sex,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG\n"
+               "ESTAT:ILC_PEPS11N(1.0),22/04/25 23:00:00,A,PC,TOTAL,T,BG31,2024,30.1,\n"
+               "ESTAT:ILC_PEPS11N(1.0),22/04/25 23:00:00,A,THS_PER,TOTAL,T,BG31,2024,230,\n")
+FUNDING_HEAD = ("programme_code,name_bg,name_en,period,fund,contracted_eur,paid_eur,contract_count,grant_eur,"
+                "beneficiary_count,snapshot\n")
+FUNDING_ROW = "2021BG05SFPR002,РЧР,Human Resources Development 2021-2027,2021-27,ESF+,{},{},2032,{},1454,{}\n"
+MUNI_HEAD = ("municipality_code,source_district_code,region_code,contract_count,contracted_eur,paid_eur,population,"
+             "snapshot\n")
+ISUN_PROGRAMMES = ("code,name,period,contracted_eur,paid_eur,contract_count,grant_eur,beneficiary_count,"
+                   "fund_type_as_classified,fund_bucket\n")
+ISUN_MUNIS = "muni,oblast,nuts3_code,contract_count,contracted_eur,paid_eur,population,per_capita_eur\n"
+SNAPSHOT = {"snapshot": "2026-09-30"}
 
 # (id, file bytes or text, file name, options, expected (line, column, kind))
 CORPUS = [
@@ -77,8 +96,41 @@ CORPUS = [
      "dataflow,ESTAT:NAMA_10R_2GDP(1.0),BG31,2020,100\n", "x.csv", {}, (2, "STRUCTURE_ID", "unknown_dataset")),
     ("SDMX-CSV quarterly period", "STRUCTURE,STRUCTURE_ID,unit,geo,TIME_PERIOD,OBS_VALUE\n"
      "dataflow,ESTAT:ILC_LI41(1.0),PC_POP,BG31,2020-Q1,20\n", "x.csv", {}, (2, "TIME_PERIOD", "bad_year")),
+    ("Eurostat TSV with a dimension the mapping does not fix", EMPLOYMENT_BY_EDUCATION, "lfst_r_lfe2emprt.tsv", {},
+     (3, "freq,unit,sex,age,isced11,geo\\TIME_PERIOD", "unmapped_dimension")),
+    ("SDMX-CSV whose unit codes the mapping does not use", AROPE_UNITS, "peps.csv", {},
+     (2, "unit", "unmapped_dimension")),
     ("a Eurostat file uploaded as projects", "unit,geo\\time\t2015 \nPC_POP,BG31\t44.8 \n", "tgs00107.tsv",
      {"dataset": "projects"}, (1, "(file)", "wrong_dataset")),
+    ("funding: unknown programme", FUNDING_HEAD + FUNDING_ROW.format(1, 1, 1, "2026-09-30").replace("SFPR002",
+     "SFPR009"), "f.csv", {}, (2, "programme_code", "unknown_programme")),
+    ("funding: unknown municipality in an ИСУН extract", ISUN_MUNIS + "BGS04,BGS,BG341,1,1,1,1,1\n"
+     "BGS99,BGS,BG341,1,1,1,1,1\n", "m.csv", SNAPSHOT, (3, "muni", "unknown_municipality")),
+    ("funding: municipality in another district", MUNI_HEAD + "BGS04,BGS,BG331,1,1,1,1,2026-09-30\n", "m.csv", {},
+     (2, "region_code", "bad_code")),
+    ("funding: negative amount", FUNDING_HEAD + FUNDING_ROW.format(-5, 1, 1, "2026-09-30"), "f.csv", {},
+     (2, "contracted_eur", "out_of_range")),
+    ("funding: text in a number in an ИСУН extract", ISUN_PROGRAMMES + "2021BG05SFPR002,РЧР,2021-27,1,n/a,1,1,1,ESF,"
+     "ESF 2021-27\n", "p.csv", SNAPSHOT, (2, "paid_eur", "not_a_number")),
+    ("funding: a count with a fraction", MUNI_HEAD + "BGS04,,,12.5,1,1,1,2026-09-30\n", "m.csv", {},
+     (2, "contract_count", "not_a_number")),
+    ("funding: no population", MUNI_HEAD + "BGS04,,,1,1,1,0,2026-09-30\n", "m.csv", {},
+     (2, "population", "out_of_range")),
+    ("funding: impossible snapshot date", FUNDING_HEAD + FUNDING_ROW.format(1, 1, 1, "31.02.2026"), "f.csv", {},
+     (2, "snapshot", "bad_date")),
+    ("funding: snapshot option that is not a date", ISUN_PROGRAMMES + "2021BG05SFPR002,РЧР,2021-27,1,1,1,1,1,,\n",
+     "p.csv", {"snapshot": "2026-02-30"}, (1, "snapshot", "bad_date")),
+    ("funding: fund of another period", FUNDING_HEAD + FUNDING_ROW.format(1, 1, 1, "2026-09-30").replace("ESF+",
+     "ESF"), "f.csv", {}, (2, "fund", "bad_code")),
+    ("funding: the same programme and snapshot twice", FUNDING_HEAD + FUNDING_ROW.format(1, 1, 1, "2026-09-30")
+     + FUNDING_ROW.format(2, 1, 1, "30.09.2026"), "f.csv", {}, (3, "programme_code + snapshot", "duplicate_key")),
+    ("funding: ИСУН extract without a snapshot date", ISUN_PROGRAMMES + "2021BG05SFPR002,РЧР,2021-27,1,1,1,1,1,,\n",
+     "isun_programme_totals.csv", {}, (1, "(file)", "cannot_infer")),
+    ("funding: ИСУН absorption extract", "level,code,name_bg,period,fund_type_as_classified,contracted_eur,paid_eur,"
+     "absorption_pct,contract_count\nprogramme,2021BG05SFPR002,РЧР,2021-27,ESF,1,1,50,1\n", "a.csv", SNAPSHOT,
+     (1, "(file)", "unknown_format")),
+    ("an indicator file uploaded as funding", HEAD + "SMD,BG34,2015,30\n", "o.csv", {"dataset": "funding"},
+     (1, "(file)", "unknown_format")),
     ("project with a demo id", PROJECT_HEAD + PROJECT.replace("P-1", "DEMO-000001") + "2024-01-01,2025-01-01,10,5\n",
      "p.csv", {}, (2, "project_id", "reserved_id")),
     ("project ending before it starts", PROJECT_HEAD + PROJECT + "2024-01-01,2023-01-01,10,5\n", "p.csv", {},
@@ -140,6 +192,24 @@ def test_bad_input_is_named_by_line_and_column_and_changes_nothing(con, before, 
 def test_the_corpus_covers_at_least_25_kinds_of_bad_input():
     assert len(CORPUS) >= 25
     assert len({c[4][2] for c in CORPUS}) >= 25
+
+
+def test_an_unfixed_eurostat_dimension_is_one_error_not_a_flood_of_duplicates(con, before):
+    prepared = attempt(con, EMPLOYMENT_BY_EDUCATION, "lfst_r_lfe2emprt.tsv", {})
+    assert len(prepared.errors) == 1, prepared.errors.to_string()
+    e = prepared.errors.iloc[0]
+    assert (e.line, e.value, e.kind) == (3, "ED0-2, ED3_4, TOTAL", "unmapped_dimension")  # AT11's ED5-8 is skipped
+    assert e.problem == ("dimension isced11 has 3 values (ED0-2, ED3_4, TOTAL); the catalogue maps lfst_r_lfe2emprt "
+                         "to EMP_20_64 where unit=PC;age=Y20-64 and does not fix isced11, so every key would repeat — "
+                         "add isced11=<one of them> to that row of datasets/indicator_eurostat.csv, or keep one "
+                         "isced11 in the file")
+    assert len(prepared.rows) == 0 and prepared.skipped == {"areas outside the region list": 2}
+    units = attempt(con, AROPE_UNITS, "peps.csv", {})
+    assert units.errors[["line", "column", "value", "kind"]].values.tolist() == [
+        [2, "unit", "PC, THS_PER", "unmapped_dimension"]]
+    assert units.errors["problem"].iloc[0].startswith("the catalogue maps ilc_peps11n to AROPE where unit=PC_POP, "
+                                                      "but the file's unit has PC, THS_PER")
+    assert full_export(con) == before
 
 
 def test_suggestions_for_unknown_names(con):

@@ -122,6 +122,21 @@ def test_eurostat_tsv_oldest_first_keeps_sex_and_age_breakdowns(fresh_store):
     assert p.skipped == {"areas outside the region list": 3}
 
 
+SEVERE_DEPRIVATION_BY_SEX = ("freq,unit,age,sex,geo\\TIME_PERIOD\t2023 \t2024 \n"
+                             "A,PC,TOTAL,F,BG\t20.1 \t19.0 \n"
+                             "A,PC,TOTAL,M,BG\t18.2 \t17.5 \n"
+                             "A,PC,TOTAL,T,BG\t19.2 \t18.3 p\n")
+
+
+def test_eurostat_dimension_fixed_by_the_mapping_keeps_the_mapped_value_and_counts_the_rest(fresh_store):
+    p = prepare(fresh_store, SEVERE_DEPRIVATION_BY_SEX, "ilc_mdsd11.tsv")  # mapped to SMSD where sex=T
+    assert_clean(p)
+    assert p.skipped == {"sex=F not in the mapping": 2, "sex=M not in the mapping": 2}
+    assert len(p.rows) == 2
+    assert row(p, "SMSD", "BG", 2023).value == 19.2
+    assert (row(p, "SMSD", "BG", 2024).value, row(p, "SMSD", "BG", 2024).flag) == (18.3, "p")
+
+
 def test_eurostat_tsv_gzipped_as_downloaded(fresh_store):
     p = prepare(fresh_store, gzip.compress(TSV_NEWEST_FIRST.encode()), "tgs00107.tsv.gz")
     assert_clean(p)
@@ -270,3 +285,92 @@ def test_header_spellings(fresh_store, header):
     p = prepare(fresh_store, header + "\nSMD,BG34,2015,33.9\n")
     assert_clean(p)
     assert row(p, "SMD", "BG34", 2015).value == 33.9
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Funding: the funding tables' own CSV format and ИСУН's extracts (../shared/reference, section 8)
+
+def reference_bytes(name: str) -> bytes:
+    from conftest import REFERENCE
+
+    return (REFERENCE / name).read_bytes()
+
+
+def funding_row(p: pipeline.Prepared, code: str, snapshot: str):
+    key = "programme_code" if p.dataset == "funding_programmes" else "municipality_code"
+    found = p.rows[(p.rows[key] == code) & (p.rows["snapshot"].astype(str) == snapshot)]
+    assert len(found) == 1, (code, snapshot, p.rows)
+    return found.iloc[0]
+
+
+def test_isun_programme_extract_maps_as_the_bundled_table_with_the_snapshot_given(fresh_store):
+    p = prepare(fresh_store, reference_bytes("isun_programme_totals.csv"), "isun_programme_totals.csv",
+                dataset="funding", snapshot="30.09.2026")
+    assert_clean(p)
+    d = p.detected
+    assert (d.format, d.format_label, d.dataset) == ("isun", "ИСУН programme totals extract", "funding_programmes")
+    assert p.notes == ["snapshot is not in the file: set to '2026-09-30'"]
+    hrd = funding_row(p, "2021BG05SFPR002", "2026-09-30")
+    assert (hrd.name_en, hrd.period, hrd.fund) == ("Human Resources Development 2021-2027", "2021-27", "ESF+")
+    assert (hrd.contracted_eur, hrd.paid_eur, hrd.contract_count, hrd.grant_eur, hrd.beneficiary_count) == (
+        1389386943.62, 779782599.16, 2032, 1381357590.51, 1454)
+    assert funding_row(p, "2014BG05M9OP001", "2026-09-30").fund == "ESF"
+    assert list(p.rows["_line"]) == [2, 3, 4, 5]
+    assert (p.diff.new, p.diff.changed, p.diff.unchanged) == (4, 0, 0)  # a new snapshot: four new rows
+    assert p.warnings.empty  # complete: every programme of the newest snapshot is there
+
+
+def test_isun_municipality_extract_equals_the_bundled_table_with_the_date_in_the_file_name(fresh_store):
+    p = prepare(fresh_store, reference_bytes("isun_eu_funds_by_municipality.csv"),
+                "isun_eu_funds_by_municipality_2026-08-24.csv")  # format and table detected from the header
+    assert_clean(p)
+    assert (p.detected.format, p.detected.dataset) == ("isun", "funding_municipalities")
+    assert (p.rows_read, len(p.rows)) == (265, 265)
+    assert (p.diff.new, p.diff.changed, p.diff.unchanged) == (0, 0, 265)  # the same mapping as the bundled CSV
+    sofia = funding_row(p, "SOF00", "2026-08-24")
+    assert (sofia.source_district_code, sofia.region_code, sofia.contracted_eur) == ("S22", "BG411", 5586912360.46)
+    assert round(p.rows["contracted_eur"].sum(), 2) == 21991155879.54
+
+
+FUNDING_OFFICE = ("municipality_code;contracted_eur;paid_eur;contract_count;population;snapshot\r\n"
+                  "vid01;12 345 678,5;6 000 000;50;40 000;30.09.2026\r\n"
+                  "BGS04;700 000 000;400 000 000,25;2300;196582;30.09.2026\r\n")
+
+
+def test_funding_table_from_a_bulgarian_spreadsheet_fills_district_and_area_from_the_code(fresh_store):
+    p = prepare(fresh_store, FUNDING_OFFICE, "общини.csv")
+    d = p.detected
+    assert (d.format, d.dataset, d.delimiter, d.decimal) == ("tidy", "funding_municipalities", ";", ",")
+    assert p.errors.empty and p.ok, p.errors.to_string()
+    vidin = funding_row(p, "VID01", "2026-09-30")
+    assert (vidin.source_district_code, vidin.region_code, vidin.contracted_eur, vidin.population) == (
+        "VID", "BG311", 12345678.5, 40000)
+    assert funding_row(p, "BGS04", "2026-09-30").paid_eur == 400000000.25
+    # a new newest snapshot with 2 of 265 municipalities: a warning, not an error
+    assert p.warnings[["line", "column", "value", "kind"]].values.tolist() == [
+        [2, "snapshot", "2026-09-30", "incomplete_snapshot"]]
+    assert "lacks 263 of the 265 codes of 2026-08-24 (BGS01, BGS06, BGS08," in p.warnings["problem"].iloc[0]
+
+
+def test_an_older_funding_snapshot_is_kept_with_a_warning(fresh_store):
+    text = ("programme_code,name_bg,period,contracted_eur,paid_eur,contract_count,grant_eur,beneficiary_count,"
+            "snapshot\n"
+            "2021BG05SFPR002,РЧР,2021-27,1266939966.04,683068242.74,1944,1266939966.04,1400,2026-05-27\n")
+    p = prepare(fresh_store, text, "programmes.csv", dataset="funding")
+    assert_clean(p)
+    r = funding_row(p, "2021BG05SFPR002", "2026-05-27")
+    assert (r.name_en, r.fund) == ("Human Resources Development 2021-2027", "ESF+")  # filled from the code, period
+    assert p.warnings[["line", "kind"]].values.tolist() == [[2, "older_snapshot"]]
+
+
+def test_funding_templates_round_trip(fresh_store, tmp_path):
+    from si_metrics.ingest import template
+
+    for name in ("funding_programmes", "funding_municipalities"):
+        csv_path, text_path = template.write(name, tmp_path / f"{name}.csv")
+        p = pipeline.prepare_file(fresh_store, csv_path)
+        assert_clean(p)
+        assert (p.detected.dataset, p.diff.new, p.diff.changed, p.diff.unchanged) == (name, 0, 0, 1)
+    explained = text_path.read_text(encoding="utf-8")
+    assert "municipality_code (required / задължителна)" in explained
+    assert "region_code (optional / незадължителна)" in explained and "BG: Население според източника" in explained

@@ -124,3 +124,61 @@ def test_the_whole_flow_errors_fix_preview_publish_and_roll_back(con, monkeypatc
     next(b for b in at.button if b.label == "Roll back").click().run()
     assert any(s.value.endswith(f"as they were before release {release}.") for s in at.success)
     assert store.current(con, "observations").equals(before)
+
+
+def test_the_history_shows_each_release_with_its_counts_and_rows(con, monkeypatch):
+    from si_metrics import releases, store
+    from si_metrics.ingest import pipeline
+
+    text = b"indicator_code,region_code,year,value\nUNEMP,BG33,2025,5.5\nUNEMP,BG34,2024,6.1\n"
+    prepared = pipeline.prepare(con, text, "history.csv")
+    rel = pipeline.publish(con, prepared, user="maria", note="history test")
+    try:
+        at = _signed_in(monkeypatch)
+        history = next(d.value for d in at.dataframe if "Added" in d.value.columns)
+        newest = history.iloc[0]
+        assert newest[["Release", "By", "File", "Added", "Changed", "Removed", "Unchanged"]].tolist() == [
+            rel.id, "maria", "history.csv", 1, 1, 0, 0]
+        assert next(sb for sb in at.selectbox if sb.label == "Show what a release changed").value == rel.id
+        assert ("Release %d (observations): 1 new, 1 changed, 0 removed, 0 unchanged. 2 of 2 rows listed, changed "
+                "ones first." % rel.id) in [c.value for c in at.caption]
+        rows = next(d.value for d in at.dataframe if "Old → new" in d.value.columns)
+        assert rows[["Change", "Area code", "Year"]].values.tolist() == [["changed", "BG34", 2024],
+                                                                          ["new", "BG33", 2025]]
+        assert rows["Old → new"].iloc[0].startswith("value: 4.9 → 6.1; flag: b → (empty); source: Eurostat tgs00010")
+        assert rows["Old → new"].iloc[1].startswith("value: 5.5; source: Upload: history.csv")
+    finally:
+        releases.rollback(con, rel.id, user="maria", note="undo the history test")
+    left = store.current(con, "observations").query("indicator_code == 'UNEMP' and region_code == 'BG33'")
+    assert left[left["year"] == 2025].empty
+
+
+def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeypatch):
+    import datetime as dt
+
+    from conftest import REFERENCE
+    from si_metrics import releases, store
+
+    before = store.current(con, "funding_programmes")
+    at = _signed_in(monkeypatch)
+    next(sb for sb in at.selectbox if sb.label == "Dataset").set_value("funding")
+    next(di for di in at.date_input if di.label == "Snapshot date (funding)").set_value(dt.date(2026, 9, 30))
+    at = _upload(at, "isun_programme_totals.csv", (REFERENCE / "isun_programme_totals.csv").read_bytes())
+    assert any(c.value.startswith("Format: ИСУН programme totals extract") and "dataset: funding_programmes" in c.value
+               for c in at.caption)
+    assert not at.error
+    assert [m.value for m in at.metric[:3]] == ["4", "0", "0"]  # a new snapshot: four new programme rows
+    next(ti for ti in at.text_input if ti.label.startswith("Note for the release")).input("ISUN 2026-09-30")
+    next(cb for cb in at.checkbox if cb.label.startswith("I have checked")).check()
+    next(b for b in at.button if b.label == "Publish").click().run()
+    published = next(s.value for s in at.success if s.value.startswith("Published as release"))
+    release = int(published.split()[3].rstrip(":"))
+    try:
+        now = store.current(con, "funding_programmes")
+        assert len(now) == len(before) + 4
+        new = now[now["snapshot"].astype(str) == "2026-09-30"].set_index("programme_code")
+        assert new.loc["2021BG05SFPR003", ["name_en", "fund", "contracted_eur", "contract_count"]].tolist() == [
+            "Food and Basic Material Assistance 2021-2027", "ESF+", 245861912.25, 251]
+    finally:
+        releases.rollback(con, release, user="maria", note="undo the funding test")
+    assert store.current(con, "funding_programmes").equals(before)

@@ -1,6 +1,7 @@
 """Publish, history and rollback, in process and through the command line; concurrency; nothing ever half-done."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -130,6 +131,27 @@ def test_rollback_restores_values_as_a_new_release_and_keeps_all_history(fresh_s
     assert set(releases.changes(fresh_store, back.id)["_op"]) == {"upsert", "delete"}
 
 
+def test_release_changes_list_old_to_new_changed_rows_first(fresh_store):
+    first = pipeline.publish(fresh_store, pipeline.prepare(fresh_store, GOOD.encode(), "a.csv"), user="maria",
+                             note="first")
+    found = releases.release_changes(fresh_store, first.id)
+    assert (found.total, found.keys) == (2, ["indicator_code", "region_code", "year", "sex", "age"])
+    rows = found.rows
+    assert rows[["change", "region_code", "year"]].values.tolist() == [["changed", "BG31", 2024],
+                                                                        ["new", "BG311", 2025]]
+    assert rows["changes"].iloc[0].startswith("value: 9.7 → 9.9; flag: b → (empty); source: Eurostat tgs00010")
+    assert rows["changes"].iloc[1].startswith("value: 7.5; flag: p; source: Upload: a.csv; vintage: ")
+    undo = releases.rollback(fresh_store, first.id, user="ivan", note="undo")
+    back = releases.release_changes(fresh_store, undo.id, limit=1)
+    assert back.total == 2 and back.rows[["change", "region_code"]].values.tolist() == [["changed", "BG31"]]
+    assert back.rows["changes"].iloc[0].startswith("value: 9.9 → 9.7; flag: (empty) → b; source: Upload: a.csv → ")
+    removed = releases.release_changes(fresh_store, undo.id, limit=None).rows.iloc[1]
+    assert (removed.change, removed.region_code) == ("removed", "BG311")
+    assert releases.release_changes(fresh_store, 1, limit=3).total == 38  # the initial load of the 38 areas
+    with pytest.raises(ValueError, match="there is no release 999"):
+        releases.release_changes(fresh_store, 999)
+
+
 def test_rollback_refuses_the_initial_load_and_unknown_releases(fresh_store):
     with pytest.raises(ValueError, match="initial load of regions"):
         releases.rollback(fresh_store, 1, user="maria", note="n")
@@ -235,6 +257,25 @@ def test_publish_history_and_rollback_from_the_command_line(data_dir, tmp_path):
     assert [int(re.match(r"^(\d+)\t", ln).group(1)) for ln in lines] == list(range(1, initial + 3))
     assert lines[-2].split("\t")[3:5] == ["publish", "maria"] and lines[-2].endswith("u.csv\ttwo lines")
     assert lines[-1].split("\t")[3:5] == [f"rollback of {initial + 1}", "ivan"]
+    assert lines[-2].split("\t")[5] == "1 new, 1 changed, 0 removed, 0 unchanged"
+    bundled = len(catalog()["observations"].csv_path.read_text(encoding="utf-8").splitlines()) - 1
+    # a rollback restores the whole dataset: every other row is counted unchanged
+    assert lines[-1].split("\t")[5] == f"0 new, 1 changed, 1 removed, {bundled - 1} unchanged"
+    today = dt.date.today().isoformat()
+    changes = cli(data_dir, "history", "--changes", str(initial + 1)).stdout.splitlines()
+    assert changes == [lines[-2], "change\tindicator_code\tregion_code\tyear\tsex\tage\told → new",
+                       "changed\tUNEMP\tBG31\t2024\tT\tTOTAL\tvalue: 9.7 → 9.9; flag: b → (empty); source: Eurostat "
+                       f"tgs00010 (SDMX-CSV 2.0) → Upload: u.csv; vintage: 2026-02 → {today}",
+                       "new\tUNEMP\tBG311\t2025\tT\tTOTAL\tvalue: 7.5; flag: p; source: Upload: u.csv; "
+                       f"vintage: {today}",
+                       "2 of 2 rows shown"]
+    undone = cli(data_dir, "history", "observations", "--changes", str(initial + 2), "--limit", "1").stdout
+    assert undone.splitlines()[2:] == [
+        "changed\tUNEMP\tBG31\t2024\tT\tTOTAL\tvalue: 9.9 → 9.7; flag: (empty) → b; source: Upload: u.csv → Eurostat "
+        f"tgs00010 (SDMX-CSV 2.0); vintage: {today} → 2026-02", "1 of 2 rows shown; --limit N shows more (0: all)"]
+    other = cli(data_dir, "history", "projects", "--changes", str(initial + 1))
+    assert other.returncode == 1
+    assert other.stderr.strip() == f"error: release {initial + 1} is of observations, not projects"
     exported = cli(data_dir, "export", "observations").stdout
     assert "UNEMP,BG31,2024,9.7,b," in exported and "UNEMP,BG311,2025" not in exported
 
@@ -262,3 +303,73 @@ def test_template_command_writes_the_csv_and_its_bilingual_notes(data_dir, tmp_p
     assert cli(data_dir, "validate", str(out)).returncode == 0
     projects = cli(data_dir, "template", "projects", "--out", str(tmp_path / "p.csv"))
     assert projects.returncode == 0 and (tmp_path / "p.columns.txt").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Funding uploads: merged by code and snapshot, published as a release, rolled back
+
+def test_an_isun_extract_publishes_a_new_funding_snapshot_and_rolls_back(fresh_store):
+    from conftest import REFERENCE
+    from si_metrics.ingest.read import ReadOptions
+    from si_metrics.queries import run
+
+    before = full_export(fresh_store)
+    data = (REFERENCE / "isun_programme_totals.csv").read_bytes().replace(b"1389386943.62", b"1400000000.5")
+    prepared = pipeline.prepare(fresh_store, data, "isun_programme_totals.csv",
+                                ReadOptions(dataset="funding", snapshot="2026-09-30"))
+    assert prepared.ok, prepared.errors.to_string()
+    rel = pipeline.publish(fresh_store, prepared, user="maria", note="ISUN 2026-09-30")
+    assert (rel.dataset, rel.rows_added, rel.rows_changed, rel.rows_removed, rel.rows_unchanged) == (
+        "funding_programmes", 4, 0, 0, 0)
+    exported = to_csv_bytes(store.current(fresh_store, "funding_programmes")).decode().splitlines()
+    assert len(exported) == 1 + 8  # the 2026-08-24 snapshot stays beside the new one
+    assert ('2021BG05SFPR002,"Програма ""Развитие на човешките ресурси"" 2021-2027",Human Resources Development '
+            "2021-2027,2021-27,ESF+,1400000000.5,779782599.16,2032,1381357590.51,1454,2026-09-30") in exported
+    assert "2014BG05M9OP001,Развитие на човешките ресурси,Human Resources Development 2014-2020,2014-20,ESF," \
+           "1474501796.42,1375831878.19,4403,1463318732.93,2597,2026-09-30" in exported
+    shown = run(fresh_store, "funding_programme_table")  # the funding page shows the newest snapshot at once
+    assert set(shown["snapshot"].astype(str)) == {"2026-09-30"}
+    assert shown.set_index("programme_code").loc["2021BG05SFPR002", "contracted_eur"] == 1400000000.5
+    assert staging_tables(fresh_store) == 0
+
+    undo = releases.rollback(fresh_store, rel.id, user="maria", note="wrong date")
+    assert (undo.rows_removed, undo.rows_unchanged) == (4, 4)
+    after = full_export(fresh_store)
+    assert after["funding_programmes"] == before["funding_programmes"]
+    assert after["observations"] == before["observations"]
+
+
+def test_funding_from_the_command_line_merges_by_key_and_rolls_back(data_dir, tmp_path):
+    initial = len(catalog())
+    before = export_of(data_dir)
+    fix = write(tmp_path, "general_ledger.csv", "municipality_code,contracted_eur,paid_eur,contract_count,"
+                                                "population,snapshot\nBGS04,700000000,364494555.6,2240,196582,"
+                                                "2026-08-24\n")
+    checked = cli(data_dir, "validate", str(fix), "--dataset", "funding")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "detected: funding_municipalities table; encoding utf-8; delimiter ','; decimal '.'; dataset " \
+           "funding_municipalities" in checked.stdout
+    assert "diff: 0 new, 1 changed (1 with a new value), 0 unchanged" in checked.stdout
+    published = cli(data_dir, "publish", str(fix), "--dataset", "funding", "--user", "maria", "--note", "fix")
+    assert published.returncode == 0, published.stderr
+    assert f"release {initial + 1}: funding_municipalities published by maria: 0 new, 1 changed, 0 unchanged" \
+        in published.stdout
+    exported = cli(data_dir, "export", "funding_municipalities").stdout.splitlines()
+    assert len(exported) == 1 + 265  # merged: the 264 other municipalities stay
+    assert "BGS04,BGS,BG341,2240,700000000,364494555.6,196582,2026-08-24" in exported
+    changes = cli(data_dir, "history", "--changes", str(initial + 1)).stdout.splitlines()
+    assert changes[2] == ("changed\tBGS04\t2026-08-24\tcontract_count: 2232 → 2240; contracted_eur: 688753812.39 → "
+                          "700000000.0")
+    bad = cli(data_dir, "publish", str(write(tmp_path, "bad.csv", "municipality_code,contracted_eur,paid_eur,"
+                                              "contract_count,population,snapshot\nBGS99,1,1,1,1,2026-08-24\n")),
+              "--user", "maria", "--note", "n")
+    assert bad.returncode == 1 and "line 2, column municipality_code: 'BGS99': not a municipality" in bad.stdout
+    rolled = cli(data_dir, "rollback", str(initial + 1), "--user", "ivan", "--note", "undo")
+    assert rolled.returncode == 0, rolled.stderr
+    after = export_of(data_dir)
+    assert after["funding_municipalities"] == before["funding_municipalities"]
+    templates = cli(data_dir, "template", "funding", "--out", str(tmp_path))
+    assert templates.returncode == 0 and len(templates.stdout.splitlines()) == 2
+    assert (tmp_path / "funding_municipalities_template.csv").read_text(encoding="utf-8").splitlines()[1] == \
+        "BGS04,BGS,BG341,2232,688753812.39,364494555.6,196582,2026-08-24"
+    assert cli(data_dir, "validate", str(tmp_path / "funding_programmes_template.csv")).returncode == 0

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from si_metrics import geo, kpis, queries, store
+from si_metrics import geo, kpis, queries, releases, store
 
 TTL = 600  # seconds; bounds memory only, freshness comes from the release key
 
@@ -133,3 +133,9 @@ def targets(release: int, country: str) -> list[kpis.TargetProgress]:
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
 def row_counts(release: int) -> dict[str, int]:
     return store.row_counts(connection())
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def release_changes(release: int, release_id: int, limit: int) -> releases.ReleaseChanges:
+    """The first ``limit`` rows one release changed (old → new), added or removed, and how many there are."""
+    return releases.release_changes(connection(), release_id, limit)

@@ -10,6 +10,7 @@ from ui.components import download, labelled, md_escape, paged_table, source_foo
 from ui.i18n import num, t
 
 PREPARED = "upload_prepared"
+CHANGES_SHOWN = 1000  # rows of one release listed on the page (the command line lists all with --limit 0)
 st.title(t("upload_title"))
 st.write(t("upload_intro"))
 user = auth.staff_user()
@@ -31,7 +32,9 @@ with st.expander(t("upload_options"), icon=":material/tune:"):
         format=c[1].selectbox(t("upload_format"), FORMATS),
         encoding={"auto": None}.get(enc := c[2].selectbox(t("upload_encoding"), ("auto", "utf-8", "cp1251")), enc),
         delimiter={"auto": None}.get(sep := c[3].selectbox(t("upload_delimiter"), ("auto", ",", ";", "tab")), sep),
-        decimal={"auto": None}.get(dec := c[4].selectbox(t("upload_decimal"), ("auto", ".", ",")), dec))
+        decimal={"auto": None}.get(dec := c[4].selectbox(t("upload_decimal"), ("auto", ".", ",")), dec),
+        snapshot=(day.isoformat() if (day := st.date_input(t("upload_snapshot"), value=None,
+                                                            help=t("upload_snapshot_help"))) else None))
 upload = st.file_uploader(t("upload_file"), type=["csv", "tsv", "txt"], key="upload_file", help=t("upload_file_help"))
 if upload is not None:
     content = upload.getvalue()
@@ -85,6 +88,14 @@ st.header(t("upload_history"))
 history = data.query(data.release(), "release_history")
 paged_table(history, key="upload_history", page_size=20)
 download(history, "releases.csv", "upload_history")
+listed = history.loc[history["dataset"] != "boundaries", "id"].astype(int).tolist()
+if shown := st.selectbox(t("upload_changes_pick"), listed, key="upload_changes"):
+    changes = data.release_changes(data.release(), shown, CHANGES_SHOWN)
+    r = changes.release
+    st.caption(t("upload_changes_summary", release=shown, dataset=r["dataset"], added=num(r["rows_added"]),
+                 changed=num(r["rows_changed"]), removed=num(r["rows_removed"]), unchanged=num(r["rows_unchanged"]),
+                 shown=num(len(changes.rows)), total=num(changes.total)))
+    paged_table(changes.rows, key="upload_changes_rows", page_size=25)
 with st.form("rollback"):
     target = st.selectbox(t("upload_rollback_pick"), [int(r) for r in history.loc[history["kind"] != "initial", "id"]])
     note = st.text_input(t("upload_note"), max_chars=500, key="rollback_note")

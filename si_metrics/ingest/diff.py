@@ -13,7 +13,8 @@ from .problems import PROBLEM_COLUMNS
 
 PREVIEW_ROWS = 1000  # changed rows first, then new ones; the full set is what publish writes
 BIG_CHANGE = 0.5  # issue 4: warn when a value moves more than 50 % from the published one
-MAIN_COLUMN = {"observations": "value", "projects": "budget_eur"}  # the number the preview shows old → new
+MAIN_COLUMN = {"observations": "value", "projects": "budget_eur",  # the number the preview shows old → new
+               "funding_programmes": "contracted_eur", "funding_municipalities": "contracted_eur"}
 
 
 @dataclass(frozen=True)

@@ -210,3 +210,59 @@ def _tsv_row(line: str, number: int, dims: list[str], years: list[str], good: se
                         ("flag", m.group("flag").lower())):
             out[name].append(v)
     return problems
+
+
+MAPPING_FILE = "datasets/indicator_eurostat.csv"
+SHOWN_VALUES = 8  # dimension values named in a message; the rest are counted
+
+
+def _values_text(values: list[str]) -> str:
+    shown = ", ".join(values[:SHOWN_VALUES])
+    return shown + (f" and {len(values) - SHOWN_VALUES} more" if len(values) > SHOWN_VALUES else "")
+
+
+def _filters_text(filters: dict[str, str]) -> str:
+    return ";".join(f"{k}={v}" for k, v in filters.items()) or "no filter"
+
+
+def unmapped_dimensions(long: pd.DataFrame, dims: pd.DataFrame, indicator: pd.Series, keep: pd.Series,
+                        rules: list[tuple[str, dict[str, str]]], code: str, columns: dict[str, str]
+                        ) -> tuple[list[Problem], pd.Series]:
+    """One Problem per dimension the mapping leaves open that holds several values in the rows to publish (they
+    would repeat every key), and the rows of those indicators, which are not published.
+
+    Also, when no row matches any mapping rule, one Problem per fixed dimension whose value the file lacks (the
+    mapping names a code the download does not use), instead of a bare 'nothing left to publish'.
+    """
+    problems: list[Problem] = []
+    dropped = pd.Series(False, index=long.index)
+    present = keep & ~long["value"].astype(str).str.strip().isin(("", ":"))  # missing values are skipped anyway
+    for ind, filters in rules:
+        mine = present & (indicator == ind)
+        for dim in dims.columns:
+            if dim == "geo" or dim in BREAKDOWNS or dim in filters:
+                continue
+            values = sorted(set(dims.loc[mine, dim]))
+            if len(values) < 2:
+                continue
+            first = dims.loc[mine, dim].iloc[0]
+            line = int(long.loc[mine & (dims[dim] != first), "_line"].min())
+            problems.append(Problem(line, columns.get(dim, columns.get("indicator_code", dim)), _values_text(values),
+                                    "unmapped_dimension",
+                                    f"dimension {dim} has {len(values)} values ({_values_text(values)}); the catalogue "
+                                    f"maps {code} to {ind} where {_filters_text(filters)} and does not fix {dim}, "
+                                    f"so every key would repeat — add {dim}=<one of them> to that row of "
+                                    f"{MAPPING_FILE}, or keep one {dim} in the file"))
+            dropped |= indicator == ind
+    if (indicator == "").all() and len(long):
+        for ind, filters in rules:
+            for dim, value in filters.items():
+                values = sorted(set(dims[dim])) if dim in dims.columns else []
+                if values and value not in values:
+                    problems.append(Problem(int(long["_line"].min()), columns.get(dim, columns.get("indicator_code",
+                                                                                                     dim)),
+                                            _values_text(values), "unmapped_dimension",
+                                            f"the catalogue maps {code} to {ind} where {dim}={value}, but the file's "
+                                            f"{dim} has {_values_text(values)} — correct that row of {MAPPING_FILE} "
+                                            f"(or add one for these codes), or download the {dim}={value} rows"))
+    return problems, dropped

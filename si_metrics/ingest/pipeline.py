@@ -18,13 +18,14 @@ from .. import config, store
 from ..catalog import dataset
 from ..exporting import number_text, to_csv_bytes
 from .diff import Diff, compare
+from .funding_upload import CHECKERS as FUNDING_CHECKERS
 from .problems import FILE, PROBLEM_COLUMNS, FileRejected, Problem, file_problem, problems_frame
 from .read import Detected, Reading, ReadOptions, read
 from .resolve import load_context
 from .validate import Checked, check_observations, check_projects
 
 SHOWN_ERRORS = 200  # the page and the command line list this many; the CSV report has them all
-CHECKERS = {"observations": check_observations, "projects": check_projects}
+CHECKERS = {"observations": check_observations, "projects": check_projects, **FUNDING_CHECKERS}
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Prepared:
 
     @property
     def dataset(self) -> str | None:
-        """observations or projects (None when the file could not be read)."""
+        """observations, projects or a funding table (None when the file could not be read)."""
         return self.detected.dataset
 
     @property

@@ -26,6 +26,7 @@ KINDS = {
     "unknown_format": "the format cannot be recognised",
     "unknown_dataset": "the Eurostat dataset is not mapped to a catalogue indicator",
     "wrong_dataset": "the file holds another dataset than the one chosen",
+    "unmapped_dimension": "a Eurostat dimension whose values the catalogue's mapping does not choose",
     "required": "a required cell is empty",
     "not_a_number": "text where a number is expected",
     "not_finite": "NaN or infinity",
@@ -36,6 +37,8 @@ KINDS = {
     "bad_flag": "a flag that is not a Eurostat flag",
     "unknown_indicator": "an indicator the catalogue does not know",
     "unknown_region": "an area the region list does not know",
+    "unknown_programme": "a programme the funding_programmes table does not know",
+    "unknown_municipality": "a municipality the register does not know",
     "duplicate_key": "the same key twice in the file",
     "reserved_id": "an identifier reserved for the synthetic demo data",
     "currency": "an amount not in euro",
@@ -45,6 +48,8 @@ KINDS = {
     "big_change": "a value moved more than 50 % from the published one",
     "ignored_column": "a column that is not used",
     "forced_value": "a value set by the pipeline, not taken from the file",
+    "incomplete_snapshot": "a new newest funding snapshot that lacks codes the current newest one has",
+    "older_snapshot": "a funding snapshot older than the newest one, which the dashboard shows",
 }
 
 

@@ -1,5 +1,6 @@
 """Read an upload into text rows of a catalogue dataset: the tidy template (English or Bulgarian headers),
-a Eurostat bulk TSV, Eurostat SDMX-CSV 1.0 / 2.0 (with or without labels) or Kohesio's project export.
+a Eurostat bulk TSV, Eurostat SDMX-CSV 1.0 / 2.0 (with or without labels), Kohesio's project export, or a
+funding table / ИСУН extract (funding_upload).
 
 Nothing is converted or checked here beyond the file's shape; ``validate`` turns the text into typed rows.
 Every row keeps ``_line``, the line of the original file it starts on (the header is line 1).
@@ -13,15 +14,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import eurostat, kohesio
+from . import eurostat, isun, kohesio
 from .detect import (decimal_option, decode, delimiter_option, detect_decimal, reject_markup, sniff_dialect,
                      split_lines, unpack)
 from .problems import FILE, FileRejected, Problem, file_problem
 from .resolve import Context
 from .table import Table, header_key, parse
 
-FORMATS = ("auto", "tidy", "eurostat-tsv", "sdmx-csv", "kohesio")
-DATASETS = ("observations", "projects")
+FORMATS = ("auto", "tidy", "eurostat-tsv", "sdmx-csv", "kohesio", "isun")
+DATASETS = ("observations", "projects", "funding")  # funding: funding_programmes or funding_municipalities
 DECIMAL_SAMPLE = 5000  # number cells looked at to tell the decimal mark
 
 # Headers the tidy observations template accepts, compared case-insensitively (see header_key).
@@ -53,6 +54,7 @@ class ReadOptions:
     encoding: str | None = None
     delimiter: str | None = None
     decimal: str | None = None
+    snapshot: str | None = None  # funding: the register snapshot date of rows that do not give one
 
     def checked(self) -> "ReadOptions":
         """The options with delimiter and decimal names resolved; a ValueError names a bad choice."""
@@ -62,7 +64,7 @@ class ReadOptions:
             raise ValueError(f"cannot upload to {self.dataset!r}; use one of {', '.join(DATASETS)}")
         return ReadOptions(self.dataset, self.format, self.encoding or None,
                            delimiter_option(self.delimiter) if self.delimiter else None,
-                           decimal_option(self.decimal) if self.decimal else None)
+                           decimal_option(self.decimal) if self.decimal else None, self.snapshot or None)
 
 
 @dataclass
@@ -113,6 +115,8 @@ def detect_format(text: str) -> str:
         return "sdmx-csv"
     if "operation unique identifier" in names:
         return "kohesio"
+    if isun.is_extract(set(names)):
+        return "isun"
     return "tidy"
 
 
@@ -127,7 +131,7 @@ def read(raw: bytes, file_name: str, ctx: Context, options: ReadOptions, detecte
         raise file_problem("empty_file", "the file holds no text; expected a header line")
     detected.format = options.format if options.format != "auto" else detect_format(decoded.text)
     reading = READERS[detected.format](decoded.text, file_name, ctx, options, detected, max_rows)
-    if options.dataset and options.dataset != detected.dataset:
+    if options.dataset and options.dataset not in (detected.dataset, isun.family(detected.dataset)):
         raise file_problem("wrong_dataset", f"a {detected.format_label} file holds {detected.dataset}, not "
                                             f"{options.dataset}", value=detected.format or "")
     return reading
@@ -204,6 +208,8 @@ def _read_tidy(text: str, file_name: str, ctx: Context, options: ReadOptions, de
     """The project's own template: observations, or projects when the header has project_id."""
     table = _table(text, options, detected, max_rows)
     keys = {header_key(h) for h in table.header}
+    if options.dataset == "funding" or isun.recognise(keys):  # the funding tables' own CSV format
+        return _read_funding(table, file_name, options, detected)
     detected.dataset = options.dataset or ("projects" if "project id" in keys else "observations")
     detected.format_label = f"tidy {detected.dataset} template"
     if detected.dataset == "projects":
@@ -351,14 +357,15 @@ def _eurostat(long: pd.DataFrame, code: str, ctx: Context, detected: Detected, s
     if outside.any():
         skipped["areas outside the region list"] = int(outside.sum())
     keep = (indicator != "") & ~outside
-    frame = _observations(long, indicator, rules, source, vintage)[keep].reset_index(drop=True)
+    problems, unmapped = eurostat.unmapped_dimensions(long, dims, indicator, keep, rules, code, columns)
+    frame = _observations(long, indicator, rules, source, vintage)[keep & ~unmapped].reset_index(drop=True)
     detected.mapping = [{"eurostat_dataset": code, "indicator": ind,
                          "filters": ";".join(f"{k}={v}" for k, v in f.items()),
                          "breakdowns": ", ".join(b for b in eurostat.BREAKDOWNS if b in dims.columns and b not in f),
                          "rows": int((frame["indicator_code"] == ind).sum())} for ind, f in rules]
     columns = {**columns, "indicator_code": columns.get("indicator_code", "(mapping)"),
                "region_code": columns.get("geo", columns.get("region_code", "geo"))}
-    return Reading(frame, columns, unknown_regions="skip", skipped=skipped)
+    return Reading(frame, columns, unknown_regions="skip", skipped=skipped, problems=problems)
 
 
 def _observations(long: pd.DataFrame, indicator: pd.Series, rules: list[tuple[str, dict[str, str]]],
@@ -377,5 +384,18 @@ def _observations(long: pd.DataFrame, indicator: pd.Series, rules: list[tuple[st
     return frame
 
 
-READERS = {"tidy": _read_tidy, "eurostat-tsv": _read_tsv, "sdmx-csv": _read_sdmx, "kohesio": _read_kohesio}
+def _read_funding(table: Table, file_name: str, options: ReadOptions, detected: Detected) -> Reading:
+    """Either funding table, in the observatory's CSV format or as an ИСУН extract (see funding_upload)."""
+    from .funding_upload import read_funding  # it builds on this module's helpers, so it is imported late
+    return read_funding(table, file_name, options, detected)
+
+
+def _read_isun(text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected,
+               max_rows: int) -> Reading:
+    """An ИСУН extract (format isun)."""
+    return _read_funding(_table(text, options, detected, max_rows), file_name, options, detected)
+
+
+READERS = {"tidy": _read_tidy, "eurostat-tsv": _read_tsv, "sdmx-csv": _read_sdmx, "kohesio": _read_kohesio,
+           "isun": _read_isun}
 __all__ = ["FORMATS", "DATASETS", "ReadOptions", "Detected", "Reading", "read", "FileRejected"]
