@@ -18,6 +18,7 @@ from .queries import run
 
 CHANGES_SHOWN = 50  # rows `history --changes` lists unless --limit says otherwise
 
+
 def _cmd_init(args: argparse.Namespace) -> int:
     path = config.db_path()
     existed = path.exists()
