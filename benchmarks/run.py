@@ -137,10 +137,10 @@ def cold_starts(runs: int, root: Path) -> dict:
     """New process -> first rendered Overview on the bundled datasets/ (ours: store built, and from nothing)."""
     bundled = Path(root) / "bundled"
     store_dir = bundled / "store"
-    if not (store_dir / "si_observatory.duckdb").exists():
-        from si_metrics import store
+    from si_metrics import store
 
-        store.open_store(store_dir / "si_observatory.duckdb").close()
+    shutil.rmtree(store_dir, ignore_errors=True)  # built by this code: a kept store may be of an older schema
+    store.open_store(store_dir / "si_observatory.duckdb").close()
     variants = {"ours (store built)": ("coldstart", "ours", lambda: store_dir),
                 "ours (store built on first use)": ("coldstart", "ours", None),
                 "baseline": ("coldstart", "baseline", lambda: store_dir)}

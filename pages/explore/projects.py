@@ -62,8 +62,8 @@ rows = data.query(release, "projects_list", **params)
 if rows.empty:
     st.info(t("projects_none"))
 else:
-    if int(rows["matched"].iloc[0]) > len(rows):
-        st.caption(t("projects_table_capped", shown=num(len(rows)), matched=num(rows["matched"].iloc[0])))
+    if k["projects"] > len(rows):  # the list stops at 2,000 rows; the summary counts them all
+        st.caption(t("projects_table_capped", shown=num(len(rows)), matched=num(k["projects"])))
     st.caption(t("projects_table_hint"))
     config = {t("projects_col_title"): st.column_config.TextColumn(width="large"),
               t("projects_col_eu_eur"): st.column_config.NumberColumn(format="localized"),

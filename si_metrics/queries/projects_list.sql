@@ -1,5 +1,5 @@
 -- grain: one row per demo project that matches the filters and the search and runs during the period,
--- by project id (at most 2,000 rows; matched = how many match in all)
+-- by project id (at most 2,000 rows; how many match in all is projects_summary's count in the period)
 with searched as (
     select * from matching_projects($region, $themes::varchar[], $statuses::varchar[], $sectors::varchar[],
                                     $programmes::varchar[], $groups::varchar[], $cross_only, $words::varchar[])
@@ -18,8 +18,7 @@ final as (
         s.status,
         s.eu_contribution_eur,
         s.beneficiaries_reached,
-        s.beneficiaries_target,
-        count(*) over () as matched
+        s.beneficiaries_target
     from searched as s
     join regions as r on r.code = s.region_code
     where year(s.start_date) <= $year_to
