@@ -108,10 +108,10 @@ def upload(folder: Path, in_process: bool) -> dict:
               "measured": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")}
     if has_cli:
         file = str(sc.upload_path(folder))
-        # the upload size cap (SI_MAX_UPLOAD_MB, default 50) is below a 1M-row file (~82 MB): raised for the timing
+        # a file above the upload size cap (SI_MAX_UPLOAD_MB, default 200) would be refused: raised for the timing
         size_mb = sc.upload_path(folder).stat().st_size / 2**20
         result["file_mb"] = round(size_mb, 1)
-        limit = {"SI_MAX_UPLOAD_MB": str(int(size_mb) + 10)} if size_mb > 50 else {}
+        limit = {"SI_MAX_UPLOAD_MB": str(int(size_mb) + 10)} if size_mb > 200 else {}
         result["raised_limit"] = bool(limit)
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
             shutil.copy(sc.store_path(folder), Path(tmp) / "si_observatory.duckdb")
@@ -344,7 +344,7 @@ def start_table(results: dict) -> list[str]:
                          f"{when}exit {c['exit']}; {c['process_s']:.2f} s with interpreter start-up; "
                          f"{'it validates the file again first; ' if name == 'publish' else ''}file "
                          f"{u.get('file_mb', 0):.0f} MB"
-                         f"{', SI_MAX_UPLOAD_MB raised above it (the default 50 MB refuses it)' if u.get('raised_limit', u.get('file_mb', 0) > 50) else ''}; "
+                         f"{', SI_MAX_UPLOAD_MB raised above it (the default 200 MB refuses it)' if u.get('raised_limit', u.get('file_mb', 0) > 200) else ''}; "
                          f"into a copy of the {results['scale']} store; output ends: “{out}” |")
         d = u["direct"]
         lines.append(f"| — of which the typed load alone: `store.stage_csv` | {rows:,} | {d['validate_s']:.2f} | "

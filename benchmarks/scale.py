@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from si_metrics import demo, store
-from si_metrics.catalog import DATASETS_DIR, DatasetMeta, catalog
+from si_metrics.catalog import DatasetMeta, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_ROOT = ROOT / "benchmarks" / "data"  # git-ignored

@@ -30,8 +30,9 @@ def _positive_number(name: str, raw: str | None, default: float) -> float:
 
 
 def max_upload_mb() -> float:
-    """Largest file accepted for upload, in MB: $SI_MAX_UPLOAD_MB, default 50."""
-    return _positive_number("SI_MAX_UPLOAD_MB", os.environ.get("SI_MAX_UPLOAD_MB"), 50)
+    """Largest file accepted for upload, in MB: $SI_MAX_UPLOAD_MB, default 200 (a 1,000,000-row observations file
+    is about 82 MB; Streamlit's own cap, server.maxUploadSize, is 200 MB too)."""
+    return _positive_number("SI_MAX_UPLOAD_MB", os.environ.get("SI_MAX_UPLOAD_MB"), 200)
 
 
 def max_upload_rows() -> int:

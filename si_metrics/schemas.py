@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 Code = Field(pattern=r"^[A-Z]{2}[A-Z0-9_]*$")
 Semis = Field(default="", pattern=r"^([a-z0-9_]+(;[a-z0-9_]+)*)?$")
@@ -56,23 +56,24 @@ class IndicatorEurostatRow(_Row):
 FLAG_PATTERN = r"^[bcdefnprsuz]*$"
 
 
+def _finite(v: float) -> float:
+    if not math.isfinite(v):
+        raise ValueError("value must be a finite number")
+    return v
+
+
+# Every rule of ObservationRow looks at one field (no validator methods), so an upload checks each distinct value
+# of a field once instead of every row (si_metrics/ingest/validate.py, field_by_field).
 class ObservationRow(_Row):
     indicator_code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     region_code: str = Code
     year: int = Field(ge=1990, le=2100)
-    value: float
+    value: Annotated[float, AfterValidator(_finite)]
     flag: str | None = Field(default=None, pattern=FLAG_PATTERN)
     sex: Literal["T", "M", "F"] = "T"
     age: str = Field(default="TOTAL", pattern=r"^(TOTAL|UNK|Y[A-Z0-9_\-]+)$")
     source: str = Field(min_length=1)
     vintage: str = Field(min_length=1)
-
-    @field_validator("value")
-    @classmethod
-    def _finite(cls, v: float) -> float:
-        if not math.isfinite(v):
-            raise ValueError("value must be a finite number")
-        return v
 
 
 class TargetRow(_Row):

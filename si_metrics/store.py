@@ -18,14 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import config
 from .catalog import DatasetMeta, catalog, dataset
 
 SCHEMA_VERSION = 3  # 3: project_search (search keys kept at publish)
 SYSTEM_USER = "system"
-# Serialises publishes within a process (re-entrant: publish_file holds it around stage + publish); DuckDB's
+# The order new rows are written in: the explorer filters observations by area, so rows of an area kept together
+# let DuckDB skip whole row groups by their min/max (about 2x faster area queries at 5,000,000 rows, 8x for one area).
+CLUSTER = {"observations": ("region_code", "indicator_code", "year")}
+# Serialises publishes within a process (re-entrant: rollback holds it around stage + publish); DuckDB's
 # file lock does across processes, see StoreBusy.
 _publish_lock = threading.RLock()
 publishing = _publish_lock  # `with store.publishing:` keeps other publishes out of a multi-step change
@@ -203,60 +208,112 @@ def publish(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, staged: str, *, u
             rolls_back: int | None = None, rows_in_file: int | None = None) -> Release:
     """Publish the staged rows as one release in one transaction: new and changed rows are versioned,
     unchanged ones skipped; with ``replace`` current rows missing from the file are marked deleted.
-    ``rows_in_file`` records the rows read from the upload (default: the rows staged)."""
+    ``rows_in_file`` records the rows read from the upload (default: the rows staged). The staging table is
+    dropped."""
     if not re.fullmatch(r'staging\."[a-z][a-z0-9_]*"', staged):
         raise ValueError(f"not a staging table: {staged!r}")
-    t, v, s = ident(meta.name), ident(meta.name + "__versions"), staged
+    with _publish_lock:
+        cur = con.cursor()
+        try:
+            return _release(cur, meta, staged, f"drop table {staged}", user=user, note=note, file_name=file_name,
+                            sha256=sha256, kind=kind, replace=replace, rolls_back=rolls_back,
+                            rows_in_file=rows_in_file)
+        except Exception:
+            cur.execute(f"drop table if exists {staged}")
+            raise
+
+
+def state(con: duckdb.DuckDBPyConnection) -> tuple[str, int]:
+    """The store file and its latest release: what was compared with it holds while both stay the same."""
+    path = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
+    return str(path), latest_release(con)
+
+
+def publish_rows(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, rows: pd.DataFrame,
+                 diffed: tuple[tuple[str, int] | None, np.ndarray | None] = (None, None), *, user: str, note: str,
+                 file_name: str | None, sha256: str | None, rows_in_file: int | None = None) -> Release:
+    """Publish typed rows (a frame with the dataset's columns) as ``publish`` does a staging table, DuckDB reading
+    them straight from memory: values stay exactly as they are, and nothing is written and read back first.
+    Empty text is stored as null, as a staging CSV has it.
+
+    ``diffed`` is (``state`` when the rows were compared with the store, positions of the rows that were new or
+    changed then): while nothing has been published since, the other rows are unchanged and only these are
+    compared again."""
+    casts = ", ".join(f"cast(nullif({ident(c.name)}, '') as VARCHAR) as {ident(c.name)}" if c.type == "VARCHAR"
+                      else f"cast({ident(c.name)} as {c.type}) as {ident(c.name)}" for c in meta.columns)
+    against, to_write = diffed
+    with _publish_lock:
+        cur = con.cursor()
+        try:
+            total = len(rows)
+            if against is not None and to_write is not None and against == state(cur):
+                rows = rows.iloc[to_write]
+            cur.register("_rows_raw", pa.Table.from_pandas(rows[meta.column_names], preserve_index=False))
+            cur.execute(f"create or replace temp view _rows as select {casts} from _rows_raw")
+            return _release(cur, meta, "_rows", "drop view _rows", user=user, note=note, file_name=file_name,
+                            sha256=sha256, rows_in_file=rows_in_file, rows_total=total)
+        finally:
+            cur.close()
+
+
+def _release(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta, source: str, cleanup: str, *, user: str, note: str,
+             file_name: str | None, sha256: str | None, kind: str = "publish", replace: bool = False,
+             rolls_back: int | None = None, rows_in_file: int | None = None, rows_total: int | None = None
+             ) -> Release:
+    """The release transaction of ``publish`` over the rows of ``source`` (a staging table or view); ``cleanup``
+    (dropping it) runs inside the transaction; ``rows_total`` counts the rows of the upload when ``source`` holds
+    only those that may differ. Only new and changed rows are written: changed rows are updated in
+    place, new ones appended; the current table is never rewritten."""
+    t, v, s = ident(meta.name), ident(meta.name + "__versions"), source
     cols = ", ".join(ident(c) for c in meta.column_names)
     on = " and ".join(f"i.{ident(k)} = c.{ident(k)}" for k in meta.primary_key)
     same = " and ".join(f"i.{ident(c)} is not distinct from c.{ident(c)}" for c in meta.column_names) or "true"
     key0 = ident(meta.primary_key[0])
-    with _publish_lock:
-        cur = con.cursor()
-        cur.execute("begin transaction")
-        try:
-            cur.execute(
-                f"""create or replace temp table _diff as
-                    select i.*, case when c.{key0} is null then 'new' when {same} then 'same' else 'changed' end as _kind
-                    from {s} i left join {t} c on {on}"""
-            )
-            removed_sql = f"select c.* from {t} c anti join {s} i on {on}" if replace else f"select * from {t} where false"
-            cur.execute(f"create or replace temp table _removed as {removed_sql}")
-            added, changed, unchanged = cur.execute(
-                "select count(*) filter (_kind = 'new'), count(*) filter (_kind = 'changed'), "
-                "count(*) filter (_kind = 'same') from _diff"
-            ).fetchone()
-            removed = cur.execute("select count(*) from _removed").fetchone()[0]
-            rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
-            cur.execute(
-                "insert into releases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [rid, meta.name, kind, _now(), user, note, file_name, sha256,
-                 added + changed + unchanged if rows_in_file is None else rows_in_file,
-                 added, changed, removed, unchanged, rolls_back],
-            )
-            cur.execute(f"insert into {v} select {cols}, ?, 'upsert' from _diff where _kind <> 'same'", [rid])
-            cur.execute(f"insert into {v} select {cols}, ?, 'delete' from _removed", [rid])
-            dk = " and ".join(f"{t}.{ident(k)} = d.{ident(k)}" for k in meta.primary_key)
-            cur.execute(f"delete from {t} using (select * from _diff where _kind = 'changed') d where {dk}")
-            cur.execute(f"delete from {t} using _removed d where {dk}")
-            cur.execute(f"insert into {t} select {cols} from _diff where _kind <> 'same'")
-            _derive(cur, meta.name)
-            cur.execute("drop table _diff")
-            cur.execute("drop table _removed")
-            cur.execute(f"drop table {s}")
-            cur.execute("commit")
-        except Exception:
-            cur.execute("rollback")
-            cur.execute(f"drop table if exists {s}")
-            raise
+    cur.execute("begin transaction")
+    try:
+        cur.execute(
+            f"""create or replace temp table _diff as
+                select i.*, case when c.{key0} is null then 'new' else 'changed' end as _kind
+                from {s} i left join {t} c on {on} where c.{key0} is null or not ({same})"""
+        )
+        removed_sql = f"select c.* from {t} c anti join {s} i on {on}" if replace else f"select * from {t} where false"
+        cur.execute(f"create or replace temp table _removed as {removed_sql}")
+        keys = ", ".join(ident(k) for k in meta.primary_key)
+        added, changed, repeated = cur.execute(
+            "select count(*) filter (_kind = 'new'), count(*) filter (_kind = 'changed'), "
+            f"count(*) - count(distinct ({keys})) from _diff").fetchone()
+        if repeated:  # what the primary key refuses (the update below would take one row silently)
+            raise duckdb.ConstraintException(f"{repeated} staged row(s) repeat the key ({keys}) of another; "
+                                             "each key may appear once")
+        # the current table has one row per key, so each staged row is new, changed or unchanged
+        total = cur.execute(f"select count(*) from {s}").fetchone()[0] if rows_total is None else rows_total
+        unchanged = total - added - changed
+        removed = cur.execute("select count(*) from _removed").fetchone()[0]
+        rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
+        cur.execute(
+            "insert into releases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [rid, meta.name, kind, _now(), user, note, file_name, sha256,
+             added + changed + unchanged if rows_in_file is None else rows_in_file,
+             added, changed, removed, unchanged, rolls_back],
+        )
+        cur.execute(f"insert into {v} select {cols}, ?, 'upsert' from _diff", [rid])
+        cur.execute(f"insert into {v} select {cols}, ?, 'delete' from _removed", [rid])
+        dk = " and ".join(f"{t}.{ident(k)} = d.{ident(k)}" for k in meta.primary_key)
+        cur.execute(f"delete from {t} using _removed d where {dk}")
+        values = ", ".join(f"{ident(c)} = d.{ident(c)}" for c in meta.column_names if c not in meta.primary_key)
+        if values:
+            cur.execute(f"update {t} set {values} from _diff d where d._kind = 'changed' and {dk}")
+        order = ", ".join(ident(c) for c in CLUSTER.get(meta.name, meta.primary_key))
+        cur.execute(f"insert into {t} select {cols} from _diff where _kind = 'new' order by {order}")
+        _derive(cur, meta.name)
+        cur.execute("drop table _diff")
+        cur.execute("drop table _removed")
+        cur.execute(cleanup)
+        cur.execute("commit")
+    except Exception:
+        cur.execute("rollback")
+        raise
     return Release(rid, meta.name, added, changed, removed, unchanged)
-
-
-def publish_file(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, path: Path, **release) -> Release:
-    """Stage a CSV in the dataset's own format and publish it, both under the publish lock (so concurrent
-    publishes in one process never interleave their staging and transaction); ``release`` as for publish."""
-    with _publish_lock:
-        return publish(con, meta, stage_csv(con, meta, path), **release)
 
 
 def replace_boundaries(con: duckdb.DuckDBPyConnection, geometries: dict[str, str], *, user: str, note: str,

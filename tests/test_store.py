@@ -9,7 +9,7 @@ import pytest
 
 from si_metrics import store
 from si_metrics.catalog import DATASETS_DIR, catalog, dataset
-from si_metrics.queries import QUERIES_DIR, names, run
+from si_metrics.queries import QUERIES_DIR, names
 
 
 def csv_rows(name: str) -> int:

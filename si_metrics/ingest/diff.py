@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from .. import store
 from ..catalog import dataset
 from ..store import ident
 from .problems import PROBLEM_COLUMNS
@@ -26,6 +29,8 @@ class Diff:
     unchanged: int
     preview: pd.DataFrame
     value_changed: int = 0  # changed rows whose main value moved (the rest changed flag, source, vintage, …)
+    against: tuple[str, int] | None = None  # the store file and its latest release when compared
+    to_write: np.ndarray | None = None  # positions of the new and changed rows: publish compares only them again
 
 
 def typed_view(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, extra: tuple[str, ...] = ("_line",)
@@ -33,26 +38,27 @@ def typed_view(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, ex
     """Make the rows visible on the cursor as ``_upload``, cast to the dataset's column types, with the ``extra``
     bookkeeping columns; names and types come from the catalogue allow-list."""
     meta = dataset(name)
-    cur.register("_upload_raw", rows)
+    cur.register("_upload_raw", pa.Table.from_pandas(rows, preserve_index=False))  # DuckDB scans Arrow fastest
     casts = ", ".join(f"cast({ident(c.name)} as {c.type}) as {ident(c.name)}" for c in meta.columns)
     cur.execute(f"create or replace temp view _upload as select {casts}, {', '.join(extra)} from _upload_raw")
 
 
 def _compare_sql(name: str) -> str:
-    """Each upload row beside its current row: change kind, old and new main value, the columns that differ."""
+    """Each upload row that is new or differs from its current row: change kind, old and new main value, the
+    columns that differ. Unchanged rows are left out (and counted as the rest): most rows of a large upload."""
     meta = dataset(name)
     main = ident(MAIN_COLUMN[name])
+    key0 = ident(meta.primary_key[0])
     on = " and ".join(f"c.{ident(k)} = u.{ident(k)}" for k in meta.primary_key)
+    same = " and ".join(f"u.{ident(c)} is not distinct from c.{ident(c)}" for c in meta.column_names)
     differs = ", ".join(f"case when u.{ident(c)} is distinct from c.{ident(c)} then '{c}' end"
                         for c in meta.column_names)
     keys = ", ".join(f"u.{ident(k)}" for k in meta.primary_key)
-    return f"""select u._line, {keys},
-                   case when c.{ident(meta.primary_key[0])} is null then 'new'
-                        when concat_ws('', {differs}) = '' then 'unchanged' else 'changed' end as change,
+    return f"""select u._line, u._row, {keys}, case when c.{key0} is null then 'new' else 'changed' end as change,
                    c.{main} as old_{MAIN_COLUMN[name]}, u.{main} as new_{MAIN_COLUMN[name]},
-                   case when c.{ident(meta.primary_key[0])} is null then '' else concat_ws(', ', {differs})
-                   end as columns_changed
-               from _upload u left join {ident(name)} c on {on}"""
+                   case when c.{key0} is null then '' else concat_ws(', ', {differs}) end as columns_changed
+               from _upload u left join {ident(name)} c on {on}
+               where c.{key0} is null or not ({same})"""
 
 
 def compare(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, column: str | None = None,
@@ -61,20 +67,22 @@ def compare(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, colum
     (the file's header of the main value), or by the year when every year is its own column (Eurostat TSV)."""
     cur = con.cursor()
     try:
-        typed_view(cur, rows, name)
+        against = store.state(cur)  # before the comparison: a publish landing during it changes the release
+        typed_view(cur, rows.assign(_row=np.arange(len(rows))), name, extra=("_line", "_row"))
         cur.execute(f"create or replace temp table _compared as {_compare_sql(name)}")
         old, new_ = ident("old_" + MAIN_COLUMN[name]), ident("new_" + MAIN_COLUMN[name])
-        new, changed, unchanged, moved = cur.execute(
+        new, changed, moved = cur.execute(
             "select count(*) filter (change = 'new'), count(*) filter (change = 'changed'), "
-            f"count(*) filter (change = 'unchanged'), count(*) filter (change = 'changed' and {old} "
-            f"is distinct from {new_}) from _compared").fetchone()
-        preview = cur.execute("select * exclude (_line) from _compared where change <> 'unchanged' "
-                              "order by change = 'new', _line limit ?", [PREVIEW_ROWS]).df()
+            f"count(*) filter (change = 'changed' and {old} is distinct from {new_}) from _compared").fetchone()
+        preview = cur.execute("select * exclude (_line, _row) from _compared order by change = 'new', _line "
+                              "limit ?", [PREVIEW_ROWS]).df()
+        to_write = np.sort(cur.execute("select _row from _compared").fetchnumpy()["_row"])
         warnings = _big_changes(cur, MAIN_COLUMN[name], column or MAIN_COLUMN[name], by_year)
         cur.execute("drop table _compared")
     finally:
         cur.close()
-    return Diff(int(new), int(changed), int(unchanged), preview, int(moved)), warnings
+    unchanged = len(rows) - new - changed  # the current table has one row per key, so each upload row is one kind
+    return Diff(int(new), int(changed), int(unchanged), preview, int(moved), against, to_write), warnings
 
 
 def _big_changes(cur: duckdb.DuckDBPyConnection, main: str, column: str, by_year: bool) -> pd.DataFrame:

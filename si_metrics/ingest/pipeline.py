@@ -6,7 +6,6 @@ as one release in one transaction, or nothing at all.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ import pandas as pd
 
 from .. import config, store
 from ..catalog import dataset
-from ..exporting import number_text, to_csv_bytes
+from ..exporting import to_csv_bytes
 from .diff import Diff, compare
 from .funding_upload import CHECKERS as FUNDING_CHECKERS
 from .problems import FILE, PROBLEM_COLUMNS, FileRejected, Problem, file_problem, problems_frame
@@ -151,25 +150,12 @@ def _nothing_left(prepared: Prepared) -> Problem:
                                            "a value for a known area")
 
 
-def staging_csv(rows: pd.DataFrame, name: str, path: Path) -> None:
-    """Write typed rows in the dataset's own CSV format (what store.stage_csv reads), numbers exactly."""
-    meta = dataset(name)
-    out = rows[meta.column_names].copy()
-    for column in meta.columns:
-        if column.type == "BOOLEAN":
-            out[column.name] = out[column.name].map({True: "true", False: "false"})
-    out.to_csv(path, index=False, lineterminator="\n", float_format=number_text)
-
-
 def publish(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, note: str) -> store.Release:
     """Publish a prepared upload as one release (user, note, file name, sha256, counts); all or nothing."""
     if not prepared.ok:
         raise ValueError(f"{len(prepared.errors)} problem(s) in {prepared.file_name}; nothing was published")
     if not user.strip():
         raise ValueError("name who publishes (the release records it)")
-    meta = dataset(prepared.dataset)
-    with tempfile.TemporaryDirectory(prefix="si_publish_") as tmp:
-        path = Path(tmp) / f"{meta.name}.csv"
-        staging_csv(prepared.rows, meta.name, path)
-        return store.publish_file(con, meta, path, user=user.strip(), note=note, file_name=prepared.file_name,
-                                  sha256=prepared.sha256, rows_in_file=prepared.rows_read)
+    diffed = (prepared.diff.against, prepared.diff.to_write) if prepared.diff else (None, None)
+    return store.publish_rows(con, dataset(prepared.dataset), prepared.rows, diffed, user=user.strip(), note=note,
+                              file_name=prepared.file_name, sha256=prepared.sha256, rows_in_file=prepared.rows_read)

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import eurostat, isun, kohesio
-from .detect import (decimal_option, decode, delimiter_option, detect_decimal, reject_markup, sniff_dialect,
-                     split_lines, unpack)
+from .detect import decimal_option, decode, delimiter_option, detect_decimal, reject_markup, sniff_dialect, unpack
 from .problems import FILE, FileRejected, Problem, file_problem
 from .resolve import Context
 from .table import Table, header_key, parse
@@ -101,7 +100,7 @@ class Reading:
 
 def first_line(text: str) -> str:
     """The first non-blank line."""
-    return next((ln for ln in split_lines(text) if ln.strip()), "")
+    return next((m.group() for m in re.finditer(r"[^\r\n]*", text) if m.group().strip()), "")
 
 
 def detect_format(text: str) -> str:
@@ -190,7 +189,7 @@ def map_header(table: Table, aliases: dict[str, tuple[str, ...]], required: tupl
 
 def _frame(table: Table, columns: dict[str, int]) -> pd.DataFrame:
     """The mapped columns as text, with the line each row starts on."""
-    frame = pd.DataFrame({f: pd.Series(table.cells[i], dtype=object) for f, i in columns.items()})
+    frame = pd.DataFrame({f: table.cells[i] for f, i in columns.items()}, index=range(table.rows))
     frame["_line"] = pd.Series(table.lines, dtype="int64")
     return frame
 

@@ -1,4 +1,10 @@
-"""Parse delimited text into columns, remembering the line in the original file where each record starts."""
+"""Parse delimited text into columns, remembering the line in the original file where each record starts.
+
+Two readers give the same table. Arrow's CSV parser reads a well-formed file (one record per line, every quote
+closed on its line, as many fields on every line as in the header) in a fraction of a second; the standard
+library's reader, record by record, reads every other file and knows where each broken record starts. The fast
+reader only accepts a file when it can prove the line numbers and cells are the ones the slow reader would give.
+"""
 from __future__ import annotations
 
 import csv
@@ -6,10 +12,18 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
 from .detect import split_lines
 from .problems import ROW, Problem, file_problem
 
 csv.field_size_limit(16 * 2**20)  # a legitimate long text cell (a project summary) is far below 16 MB
+# what detection and the options can give; any other dialect takes the record-by-record reader
+FAST_DELIMITERS, FAST_QUOTES = (",", ";", "\t", "|"), ("\"", "'")
 
 
 @dataclass
@@ -18,8 +32,8 @@ class Table:
 
     header: list[str]
     header_line: int
-    lines: list[int] = field(default_factory=list)
-    cells: list[list[str]] = field(default_factory=list)
+    lines: list[int] | np.ndarray = field(default_factory=list)
+    cells: list[pd.Series] = field(default_factory=list)  # one text column per header field
     problems: list[Problem] = field(default_factory=list)
     blank_lines: int = 0
 
@@ -76,6 +90,72 @@ def _ragged(cells: list[str], start: int, end: int, width: int, delimiter: str) 
 
 def parse(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
     """Parse the text; None when it holds no header. Ragged rows and quote errors become Problems."""
+    table = parse_fast(text, delimiter, quote)
+    if table is None:
+        return parse_records(text, delimiter, quote, max_rows)
+    if table.rows > max_rows:
+        raise _too_many_rows(max_rows, int(table.lines[max_rows]))
+    return table
+
+
+def _too_many_rows(max_rows: int, line: int):
+    return file_problem("too_many_rows", f"more than {max_rows:,} data rows (SI_MAX_UPLOAD_ROWS); split the file or "
+                                         "raise the limit", line=line)
+
+
+def _quotes_close_on_their_line(text: str, delimiter: str, quote: str) -> bool:
+    """True when every field that starts with a quote ends with one on the same line, just before a delimiter or
+    the line's end: there Arrow's reader and the strict reader agree (Arrow also takes ``"33"9`` and quotes that
+    never close, which the strict reader reports)."""
+    if quote not in text:
+        return True
+    q, d = (f"\\x{{{ord(c):02x}}}" for c in (quote, delimiter))  # RE2 escapes
+    one = f"(?:{q}(?:[^{q}\\r\\n]|{q}{q})*{q}|[^{q}{d}\\r\\n][^{d}\\r\\n]*|)"
+    lines = pc.split_pattern(pa.array([text], pa.large_string()), "\n").flatten()
+    return bool(pc.all(pc.match_substring_regex(lines, f"^{one}(?:{d}{one})*\\r?$")).as_py())
+
+
+def parse_fast(text: str, delimiter: str, quote: str) -> Table | None:
+    """The table by Arrow's CSV parser, or None when the file needs the record-by-record reader: a header not on
+    line 1 or ending in empty cells, a record over several lines, a quote out of place, a ragged row, a lone \\r."""
+    if delimiter not in FAST_DELIMITERS or quote not in FAST_QUOTES or (
+            "\r" in text and text.count("\r") != text.count("\r\n")):
+        return None
+    end = text.find("\n")
+    first = text[:end if end >= 0 else len(text)].removesuffix("\r")
+    try:
+        header = next(csv.reader([first], delimiter=delimiter, quotechar=quote, strict=True))
+    except (csv.Error, StopIteration):
+        return None
+    if not header or not header[-1].strip() or not _quotes_close_on_their_line(text, delimiter, quote):
+        return None
+    names = [f"c{i}" for i in range(len(header))]
+    try:  # every quote closes on its line, so no value holds a line break (Arrow then reads blocks in parallel)
+        parsed = pacsv.read_csv(
+            pa.py_buffer(text.encode("utf-8")), read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=quote, double_quote=True,
+                                             escape_char=False, newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid:  # a ragged row: the slow reader names it
+        return None
+    lines = text.count("\n") + (not text.endswith("\n"))  # physical lines (no lone \r here)
+    if parsed.num_rows != lines:  # a record over several lines
+        return None
+    cells = [pd.Series(parsed.column(n).combine_chunks(), dtype="str").iloc[1:].reset_index(drop=True)
+             for n in names]
+    blank = np.ones(len(cells[0]), dtype=bool)  # records of blank cells only: skipped and counted, as blank lines
+    for column in cells:
+        if blank.any():
+            blank &= (column.str.strip() == "").to_numpy()
+    keep = ~blank
+    return Table([h.strip() for h in header], 1, lines=np.arange(2, lines + 1)[keep],
+                 cells=[c[keep].reset_index(drop=True) for c in cells] if blank.any() else cells,
+                 blank_lines=int(blank.sum()))
+
+
+def parse_records(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
+    """The table by the standard library's reader, record by record, with the line each record starts on."""
     reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, quotechar=quote, strict=True)
     table: Table | None = None
     consumed = 0
@@ -112,6 +192,8 @@ def parse(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
             table = Table([h.strip() for h in header], start, cells=[[] for _ in header])
             continue
         _add(table, cells, start, consumed, delimiter, max_rows)
+    if table is not None:
+        table.cells = [pd.Series(column, dtype="str") for column in table.cells]
     return table
 
 
@@ -123,8 +205,7 @@ def _add(table: Table, cells: list[str], start: int, end: int, delimiter: str, m
         table.problems.append(_ragged(cells, start, end, width, delimiter))
         return
     if table.rows >= max_rows:
-        raise file_problem("too_many_rows", f"more than {max_rows:,} data rows (SI_MAX_UPLOAD_ROWS); split the "
-                                            "file or raise the limit", line=start)
+        raise _too_many_rows(max_rows, start)
     table.lines.append(start)
     for column, cell in zip(table.cells, cells):
         column.append(cell)

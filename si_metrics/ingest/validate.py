@@ -1,9 +1,10 @@
 """Turn the text rows of an upload into typed rows of its dataset, with every problem named by line and column.
 
-Cell by cell (vectorised): required cells, numbers (decimal mark, NaN/inf), years, dates, names → codes.
-Row by row: the dataset's pydantic model (si_metrics/schemas.py). Set-based in DuckDB: duplicate keys within
-the file, unknown indicators and areas (a join with every way they may be written), value ranges by the
-indicator's unit, end before start.
+Cell by cell (vectorised, each text check once per distinct value): required cells, numbers (decimal mark,
+NaN/inf), years, dates, names → codes. The dataset's pydantic model (si_metrics/schemas.py): once per distinct value
+of each field when each of its rules looks at one field (observations), else row by row (projects). Set-based in
+DuckDB: duplicate keys within the file, unknown indicators and areas (a join with every way they may be written),
+value ranges by the indicator's unit, end before start.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pydantic
 from pydantic import TypeAdapter
@@ -96,16 +98,42 @@ def text_or_empty(column: pd.Series) -> pd.Series:
     return column.astype(object).where(column.notna(), "")
 
 
+def none_if_empty(column: pd.Series) -> pd.Series:
+    """Text with None (SQL null) for empty cells."""
+    return column.astype(object).where(column != "", None)
+
+
 def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Every listed column as stripped text, '' for missing cells and absent columns."""
     out = pd.DataFrame(index=frame.index)
     for name in columns:
         col = frame[name] if name in frame.columns else pd.Series("", index=frame.index)
-        out[name] = text_or_empty(col).astype(str).str.strip().astype(object)
+        out[name] = col.astype(str).fillna("").str.strip()
     out["_line"] = frame["_line"]
     if "_col" in frame.columns:
         out["_col"] = frame["_col"]
     return out
+
+
+def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's position among the column's distinct values, and those values as Python objects: a check runs
+    once per distinct value (a million observations hold a few thousand areas, years and values), then ``_spread``
+    puts its result back on every row."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+
+
+def _spread(result: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """A result computed per distinct value, on every row (text as text, not Python objects)."""
+    if result.dtype == object and all(isinstance(v, str) for v in result):
+        result = result.astype(str)
+    return result.iloc[codes].set_axis(index)
+
+
+def _per_value(column: pd.Series, change) -> pd.Series:
+    """Apply a function once per distinct value."""
+    codes, distinct = _distinct(column)
+    return _spread(pd.Series([change(v) for v in distinct], dtype=object), codes, column.index)
 
 
 def parse_numbers(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -128,7 +156,8 @@ def _number_problem(decimal: str) -> str:
 def _numbers(rows: _Rows, names: tuple[str, ...], decimal: str, integer: bool = False) -> None:
     """Parse number fields in place; text and NaN/inf become errors."""
     for name in names:
-        values, not_number, non_finite = parse_numbers(rows.frame[name], decimal)
+        codes, distinct = _distinct(rows.frame[name])
+        values, not_number, non_finite = (_spread(r, codes, rows.frame.index) for r in parse_numbers(distinct, decimal))
         rows.fail(not_number, name, "not_a_number", "expected a whole number" if integer
                   else _number_problem(decimal))
         rows.fail(non_finite, name, "not_finite", "expected a finite number, not NaN or infinity")
@@ -142,7 +171,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, rows: _Rows, name: str, aliases: pd
              labels: dict[str, str], kind: str, skip_unknown: Counter | None = None) -> None:
     """Replace written names by codes; unknown ones are errors with a suggestion (or skipped, for Eurostat areas)."""
     written = rows.frame[name]
-    distinct = sorted(set(written[(written != "") & ~rows.skip]))
+    distinct = sorted(set(written[(written != "") & ~rows.skip].unique()))
     found = resolve(con, distinct, aliases) if distinct else {}
     unknown_values = {v for v, codes in found.items() if not codes}
     unknown = written.isin(unknown_values)
@@ -152,10 +181,12 @@ def _resolve(con: duckdb.DuckDBPyConnection, rows: _Rows, name: str, aliases: pd
         rows.bad |= unknown
     what = "indicator" if kind == "unknown_indicator" else "area"
     hints = {v: f"not a known {what}" + suggestion(v, aliases, labels) for v in unknown_values}
-    rows.fail(unknown, name, kind, written.map(hints))
     several = {v: f"could mean {' or '.join(codes)}; write the code" for v, codes in found.items() if len(codes) > 1}
-    rows.fail(written.isin(several.keys()), name, kind, written.map(several))
-    rows.frame[name] = text_or_empty(written.map({v: codes[0] for v, codes in found.items() if len(codes) == 1}))
+    for problems in (hints, several):
+        if problems:
+            rows.fail(written.isin(problems.keys()), name, kind, _per_value(written, lambda v: problems.get(v, "")))
+    single = {v: codes[0] for v, codes in found.items() if len(codes) == 1}
+    rows.frame[name] = _per_value(written, lambda v: single.get(v, ""))
 
 
 def _required(rows: _Rows, names: list[str], hints: dict[str, str] | None = None) -> None:
@@ -173,15 +204,37 @@ def _plain(column: pd.Series) -> list:
     return column.astype(object).where(column.notna(), None).tolist()
 
 
-def _pydantic(rows: _Rows, model: type[pydantic.BaseModel], names: list[str], kinds: dict[str, str],
-              problems: dict[str, str]) -> None:
-    """Validate every row not skipped against the dataset's row model, in chunks; cells already reported by the
-    cell checks are not reported twice."""
+def field_by_field(model: type[pydantic.BaseModel]) -> bool:
+    """True when each rule of the model looks at one field only (no model or field validator methods), so a value
+    passes or fails the same way in every row."""
+    decorators = model.__pydantic_decorators__
+    return not (decorators.model_validators or decorators.field_validators)
+
+
+def _field_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: list[str]
+                    ) -> dict[str, dict[int, str]]:
+    """Each field's distinct values checked once by the model's own rules for that field: row → message."""
+    failures: dict[str, dict[int, str]] = {}
+    for name in names:
+        codes, distinct = _distinct(frame[name])
+        adapter = TypeAdapter(list[model.model_fields[name].rebuild_annotation()], config=model.model_config)
+        try:
+            adapter.validate_python(_plain(distinct))
+            continue
+        except pydantic.ValidationError as exc:
+            messages = {int(err["loc"][0]): err["msg"] for err in exc.errors(include_url=False)}
+        hit = np.isin(codes, list(messages))
+        failures[name] = dict(zip(frame.index[hit], (messages[c] for c in codes[hit])))
+    return failures
+
+
+def _row_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: list[str]
+                  ) -> dict[str, dict[int, str]]:
+    """Every row checked by the model, in chunks: field → row → message."""
     adapter = TypeAdapter(list[model])
-    good = rows.frame.index[~rows.skip]
-    columns = [_plain(rows.frame.loc[good, n]) for n in names]
-    failures: dict[str, list[tuple[int, str]]] = {}
-    for start in range(0, len(good), CHUNK):
+    columns = [_plain(frame[n]) for n in names]
+    failures: dict[str, dict[int, str]] = {}
+    for start in range(0, len(frame), CHUNK):
         chunk = [dict(zip(names, values)) for values in zip(*(c[start:start + CHUNK] for c in columns))]
         try:
             adapter.validate_python(chunk)
@@ -189,19 +242,27 @@ def _pydantic(rows: _Rows, model: type[pydantic.BaseModel], names: list[str], ki
             for err in exc.errors(include_url=False):
                 position, *where = err["loc"]
                 name = str(where[0]) if where else names[0]
-                row = good[start + int(position)]
-                if row not in rows.failed.get(name, ()):
-                    failures.setdefault(name, []).append((row, err["msg"]))
+                failures.setdefault(name, {})[frame.index[start + int(position)]] = err["msg"]
+    return failures
+
+
+def _pydantic(rows: _Rows, model: type[pydantic.BaseModel], names: list[str], kinds: dict[str, str],
+              problems: dict[str, str]) -> None:
+    """Validate every row not skipped against the dataset's row model; cells already reported by the cell checks
+    are not reported twice."""
+    good = rows.frame.loc[~rows.skip, names]
+    failures = (_field_failures if field_by_field(model) else _row_failures)(good, model, names)
     for name, found in failures.items():
-        index = pd.Index([i for i, _ in found])
-        mask = rows.frame.index.isin(index)
-        messages = pd.Series({i: problems.get(name, msg) for i, msg in found})
-        rows.fail(pd.Series(mask, index=rows.frame.index), name, kinds.get(name, "invalid"),
-                  text_or_empty(messages.reindex(rows.frame.index)))
+        found = {row: problems.get(name, msg) for row, msg in found.items() if row not in rows.failed.get(name, ())}
+        if found:
+            messages = pd.Series(found)
+            rows.fail(pd.Series(rows.frame.index.isin(messages.index), index=rows.frame.index), name,
+                      kinds.get(name, "invalid"), text_or_empty(messages.reindex(rows.frame.index)))
 
 
 def _duplicates(cur: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:
-    """Rows whose key an earlier row of the file already has: row, the line of the first, key text."""
+    """Rows whose key an earlier row of the file already has: row, the line of the first, key text (``_upload``
+    holds the rows whose key repeats)."""
     k = ", ".join(ident(c) for c in keys)
     text = " || ' ' || ".join(f"coalesce(cast({ident(c)} as varchar), '')" for c in keys)
     return cur.execute(f"""select _row, first_line, key_text from (
@@ -235,12 +296,13 @@ def _set_checks(con: duckdb.DuckDBPyConnection, rows: _Rows, meta_name: str, key
     """Duplicate keys within the file and value ranges by unit, in DuckDB over the rows still good."""
     meta = dataset(meta_name)
     good = rows.frame.loc[~rows.bad, [*meta.column_names, "_line"]].assign(_row=rows.frame.index[~rows.bad])
+    repeated = good.duplicated(meta.primary_key, keep=False)  # hashing the keys in pandas is cheaper than a grouping
     cur = con.cursor()
     try:
+        if repeated.any():
+            typed_view(cur, good[repeated], meta_name, extra=("_line", "_row"))
+            _duplicate_errors(rows, _duplicates(cur, meta.primary_key), meta.primary_key, key_label)
         typed_view(cur, good, meta_name, extra=("_line", "_row"))
-        dup = _duplicates(cur, meta.primary_key)
-        if len(dup):
-            _duplicate_errors(rows, dup, meta.primary_key, key_label)
         for sql, name, kind in RANGE_CHECKS[meta_name]:
             found = cur.execute(sql, {"units": list(PERCENT_UNITS)} if "$units" in sql else None).df()
             if len(found):
@@ -299,21 +361,16 @@ def check_observations(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Co
     _pydantic(rows, ObservationRow, meta.column_names, OBS_KINDS, OBS_PROBLEMS)
     _set_checks(con, rows, "observations", "indicator, area, year, sex and age")
     checked.rows = rows.frame.loc[~rows.bad, [*meta.column_names, "_line"]].reset_index(drop=True)
-    checked.rows["flag"] = checked.rows["flag"].where(checked.rows["flag"] != "", None)
+    checked.rows["flag"] = none_if_empty(checked.rows["flag"])
     checked.errors = rows.errors
     return checked
-
-
-def _per_value(column: pd.Series, change) -> pd.Series:
-    """Apply a function once per distinct value (columns repeat few values many times)."""
-    return column.map({v: change(v) for v in column.unique()})
 
 
 def _observation_defaults(frame: pd.DataFrame, reading: Reading) -> None:
     """Empty optional cells get their defaults; sex, age and flags are written the catalogue's way."""
     frame["sex"] = _per_value(frame["sex"], lambda v: SEX.get(v.casefold(), v) if v else "T")
     frame["age"] = _per_value(frame["age"], lambda v: "TOTAL" if v.casefold() in ("", "total", "общо") else v.upper())
-    frame["flag"] = frame["flag"].str.replace(" ", "", regex=False).str.lower()
+    frame["flag"] = _per_value(frame["flag"], lambda v: v.replace(" ", "").lower())
     for name in ("source", "vintage"):
         if name in reading.defaults:
             frame[name] = frame[name].where(frame[name] != "", reading.defaults[name])
@@ -326,10 +383,12 @@ def _region_labels(ctx: Context) -> dict[str, str]:
 
 def _years(rows: _Rows) -> None:
     """Years as integers; anything else is an error."""
-    text = rows.frame["year"]
-    bad = ~text.str.fullmatch(r"\d{4}") & (text != "")
-    rows.fail(bad, "year", "bad_year", f"expected a 4-digit year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}")
-    rows.frame["year"] = pd.to_numeric(text.where(~bad & (text != "")), errors="coerce").astype("Int64")
+    codes, text = _distinct(rows.frame["year"])
+    bad = ~text.str.fullmatch(r"\d{4}").astype(bool) & (text != "")
+    rows.fail(_spread(bad, codes, rows.frame.index), "year", "bad_year",
+              f"expected a 4-digit year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}")
+    years = pd.to_numeric(text.where(~bad & (text != "")), errors="coerce").astype("Int64")
+    rows.frame["year"] = _spread(years, codes, rows.frame.index)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -362,7 +421,7 @@ def check_projects(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Contex
     _set_checks(con, rows, "projects", "project_id")
     checked.rows = rows.frame.loc[~rows.bad, [*meta.column_names, "_line"]].reset_index(drop=True)
     for name in ("partner_sectors", "programme_code", "target_groups"):
-        checked.rows[name] = checked.rows[name].where(checked.rows[name] != "", None)
+        checked.rows[name] = none_if_empty(checked.rows[name])
     checked.errors = rows.errors
     return checked
 
