@@ -342,7 +342,7 @@ def start_table(results: dict) -> list[str]:
             lines.append(f"| {name} the observations upload: `python -m si_metrics {name} --dataset observations` | "
                          f"{rows:,} | {c['seconds']:.2f} | {rows / c['seconds']:,.0f} | {_mb(c['peak_rss_mb'])} | "
                          f"{when}exit {c['exit']}; {c['process_s']:.2f} s with interpreter start-up; "
-                         f"{'it validates the file again first; ' if name == 'publish' else ''}file "
+                         f"{'the command reads and checks the file, then publishes: this includes the validate time; ' if name == 'publish' else ''}file "
                          f"{u.get('file_mb', 0):.0f} MB"
                          f"{', SI_MAX_UPLOAD_MB raised above it (the default 200 MB refuses it)' if u.get('raised_limit', u.get('file_mb', 0) > 200) else ''}; "
                          f"into a copy of the {results['scale']} store; output ends: “{out}” |")
@@ -417,6 +417,8 @@ def render(results: dict) -> str:
         "",
         *page_table(results),
         "",
+        *([f"Not measured (the process failed; exit -9 is the kernel stopping it for lack of memory): "
+           f"{'; '.join(results['failed'])}.", ""] if results.get("failed") else []),
         "## Start and publishing",
         "",
         *start_table(results),
@@ -512,7 +514,13 @@ def main(argv: list[str] | None = None) -> dict:
                 cmd = ["page", "--app", app, "--page", url, "--folder", str(folder), "--runs", str(args.runs),
                        "--budget", str(budget), "--min-runs", str(args.min_runs)] + (
                           [] if args.no_profile else ["--profile"])
-                r, _ = child(cmd)
+                try:
+                    r, _ = child(cmd)
+                except RuntimeError as exc:  # e.g. killed for memory: say so in the table, measure the rest
+                    first = str(exc).splitlines()[0][:160]
+                    log(f"  {app} failed: {first}")
+                    results.setdefault("failed", []).append(f"{harness.PAGE_BY_URL[url].title}, {app}: {first}")
+                    continue
             if "profile" in r:
                 (profiles / f"{app}_{url}.txt").write_text(r["profile"]["pstats"], encoding="utf-8")
                 r["profile"].pop("pstats")
