@@ -5,12 +5,14 @@ import math
 import textwrap
 
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 # Cividis (Nuñez et al. 2018) is perceptually uniform and readable with colour-vision deficiencies.
-SEQUENTIAL = "Cividis"
+# Spelt out (Plotly's own stops) rather than named: figures are not validated, which is where the name is expanded.
+SEQUENTIAL = plotly.colors.get_colorscale("Cividis")
 NO_DATA = "#d9d9d9"
 BENCHMARK_COLOURS = {"country": "#000000", "benchmark": "#7f7f7f"}
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
@@ -21,8 +23,10 @@ TITLE_WIDTH = 62  # characters per title line before wrapping
 # A small template of our own: Plotly's default one is copied and validated into every figure (~10 ms each).
 # Streamlit's chart theme styles the template on the page; _layout sets what our charts rely on.
 TEMPLATE = dict(layout=dict(font=FONT, colorway=OKABE_ITO, paper_bgcolor="white", plot_bgcolor="white"))
-# Figures are built as plain dicts and validated once by go.Figure: Plotly's add_trace / update_* calls
-# re-validate on every call and cost several times more per chart.
+# Figures are built as plain dicts and wrapped in go.Figure without Plotly's validation: validating costs 3-45 ms
+# per chart on every rerun (45 ms for a map of 400 districts), and Plotly's add_trace / update_* calls re-validate
+# on every call. tests/test_charts.py validates every builder's output instead: a property Plotly does not know
+# fails there, and the validated figure must serialise to the same JSON as the one sent.
 
 
 def _layout(title: str, lang: str, height: int | None = None, **extra) -> dict:
@@ -37,7 +41,7 @@ def _layout(title: str, lang: str, height: int | None = None, **extra) -> dict:
 
 
 def _figure(traces: list[dict], layout: dict) -> go.Figure:
-    return go.Figure(data=traces, layout=layout)
+    return go.Figure(data=traces, layout=layout, _validate=False)
 
 
 def _reversed(higher_is_better: bool) -> bool:
@@ -145,7 +149,7 @@ def trend_lines(frame: pd.DataFrame, *, title: str, lang: str, value_label: str,
             customdata=flags, hovertemplate=f"{series} %{{x}}: %{{y}} {flag_label} %{{customdata}}<extra></extra>",
         ))
     return _figure(traces, _layout(title, lang, 420, xaxis=dict(dtick=1, tickformat="d", showgrid=False),
-                                   yaxis=dict(title=value_label, gridcolor="#eeeeee", rangemode="tozero"),
+                                   yaxis=dict(title=dict(text=value_label), gridcolor="#eeeeee", rangemode="tozero"),
                                    legend=dict(orientation="h", y=-0.15), hovermode="closest"))
 
 
@@ -160,22 +164,39 @@ def ranking_bar(frame: pd.DataFrame, *, title: str, lang: str, value_label: str,
     top = float(frame["value"].max()) if len(frame) else 0.0
     return _figure([bar], _layout(
         title, lang, height or 110 + 28 * len(frame),
-        xaxis=dict(title=value_label, gridcolor="#eeeeee", range=[0, top * 1.2 if top > 0 else 1]),  # room for labels
+        # room for the labels beyond the longest bar
+        xaxis=dict(title=dict(text=value_label), gridcolor="#eeeeee", range=[0, top * 1.2 if top > 0 else 1]),
         yaxis=dict(tickmode="array", tickvals=list(frame["name"]), automargin=True)))
 
 
+def _merge(layout: dict, extra: dict | None) -> dict:
+    """``layout`` with ``extra`` laid over it, one level deep (``xaxis=dict(dtick=1)`` keeps the axis's title)."""
+    for key, value in (extra or {}).items():
+        both = isinstance(value, dict) and isinstance(layout.get(key), dict)
+        layout[key] = {**layout[key], **value} if both else value
+    return layout
+
+
 def bars(frame: pd.DataFrame, *, x: str, y: str, title: str, lang: str, value_label: str,
-         colour: str | None = None, horizontal: bool = True) -> go.Figure:
-    """Bars of a small aggregated frame, optionally stacked by a category column."""
-    groups = frame.groupby(colour, sort=False) if colour else [(None, frame)]
-    traces = [dict(type="bar", x=part[y] if horizontal else part[x], y=part[x] if horizontal else part[y], name=name,
-                   orientation="h" if horizontal else "v", marker=dict(color=OKABE_ITO[i % len(OKABE_ITO)]),
-                   showlegend=colour is not None)
-              for i, (name, part) in enumerate(groups)]
-    value_axis = dict(title=value_label, gridcolor="#eeeeee")
+         colour: str | None = None, horizontal: bool = True, layout: dict | None = None) -> go.Figure:
+    """Bars of a small aggregated frame, optionally stacked by a category column; ``layout`` is laid over the
+    chart's own layout (see _merge)."""
+    categories, values = frame[x].tolist(), frame[y].to_numpy()
+    rows: dict[object, list[int]] = {None: list(range(len(frame)))}  # one trace of every row, even of none
+    if colour:  # a trace per colour, in order of first appearance (a pandas groupby costs more)
+        rows = {}
+        for i, name in enumerate(frame[colour].tolist()):
+            rows.setdefault(name, []).append(i)
+    traces = []
+    for n, (name, at) in enumerate(rows.items()):
+        cats, vals = [categories[i] for i in at], values[at]
+        traces.append(dict(type="bar", x=vals if horizontal else cats, y=cats if horizontal else vals, name=name,
+                           orientation="h" if horizontal else "v", marker=dict(color=OKABE_ITO[n % len(OKABE_ITO)]),
+                           showlegend=colour is not None))
+    value_axis = dict(title=dict(text=value_label), gridcolor="#eeeeee")
     axes = dict(xaxis=value_axis, yaxis=dict(autorange="reversed")) if horizontal else dict(yaxis=value_axis)
-    return _figure(traces, _layout(title, lang, 120 + 26 * frame[x].nunique() if horizontal else 400,
-                                   barmode="stack", legend=dict(orientation="h", y=-0.2), **axes))
+    return _figure(traces, _merge(_layout(title, lang, 120 + 26 * len(set(categories)) if horizontal else 400,
+                                          barmode="stack", legend=dict(orientation="h", y=-0.2), **axes), layout))
 
 
 def sankey(links: pd.DataFrame, *, title: str, lang: str) -> go.Figure:
@@ -213,7 +234,7 @@ def quadrants(frame: pd.DataFrame, *, x_line: float, y_line: float, title: str, 
     reference = dict(dash="dot", color="#555555")
     shapes = [dict(type="line", x0=x_line, x1=x_line, xref="x", y0=0, y1=1, yref="y domain", line=reference),
               dict(type="line", x0=0, x1=1, xref="x domain", y0=y_line, y1=y_line, yref="y", line=reference)]
-    xaxis = dict(title=x_label, gridcolor="#eeeeee")
+    xaxis = dict(title=dict(text=x_label), gridcolor="#eeeeee")
     if len(frame):
         low, high = min(xs.min(), x_line), max(xs.max(), x_line)
         xaxis["range"] = [low - 0.08 * dx, high + 0.08 * dx]  # room for the names of the outermost points
@@ -222,4 +243,4 @@ def quadrants(frame: pd.DataFrame, *, x_line: float, y_line: float, title: str, 
                                  (y_note, dict(x=1, xref="paper", y=y_line, xanchor="right", yanchor="bottom")))
              if note]
     return _figure([trace], _layout(title, lang, 480, shapes=shapes, annotations=notes, xaxis=xaxis,
-                                    yaxis=dict(title=y_label, gridcolor="#eeeeee")))
+                                    yaxis=dict(title=dict(text=y_label), gridcolor="#eeeeee")))

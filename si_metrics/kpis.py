@@ -51,16 +51,17 @@ class TargetProgress:
 
 
 class Totals:
-    """The total values (sex T, age TOTAL) of a few indicators for a few areas, every year, read in one query;
-    the headline figures are picked from these rows (one query instead of one per figure)."""
+    """The total values (sex T, age TOTAL) of a few indicators for a few areas, every year, read in one query per
+    area; the headline figures are picked from these rows (instead of one query per figure)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, indicators, codes):
-        frame = run(con, "total_values", indicators=sorted(set(indicators)), codes=sorted(set(codes)))
         self._series: dict[tuple[str, str], list[Figure]] = {}
-        for r in frame.itertuples(index=False):  # newest first within each series
-            self._series.setdefault((r.indicator_code, r.region_code), []).append(
-                Figure(r.indicator_code, r.region_code, int(r.year), float(r.value),
-                       r.flag if isinstance(r.flag, str) else None, str(r.source)))
+        for code in sorted(set(codes)):
+            frame = run(con, "total_values", code=code, indicators=sorted(set(indicators)))
+            for r in frame.itertuples(index=False):  # newest first within each series
+                self._series.setdefault((r.indicator_code, r.region_code), []).append(
+                    Figure(r.indicator_code, r.region_code, int(r.year), float(r.value),
+                           r.flag if isinstance(r.flag, str) else None, str(r.source)))
 
     def latest(self, indicator: str, region: str, year_from: int, year_to: int) -> Figure | None:
         """The latest value of an indicator for an area within [year_from, year_to], or None."""

@@ -19,6 +19,46 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def assert_valid_figure(fig) -> None:
+    """Plotly's validation accepts the figure and changes nothing that is sent (charts are built unvalidated)."""
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    sent = json.loads(pio.to_json(fig, validate=False))  # parsed: the order of keys means nothing
+    validated = json.loads(pio.to_json(go.Figure(fig.to_dict()), validate=False))
+    assert validated == sent, f"validation changes the figure at {_first_difference(sent, validated)}"
+
+
+def _first_difference(a, b, path: str = "") -> str:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if a.get(key, "<absent>") != b.get(key, "<absent>"):
+                return _first_difference(a.get(key, "<absent>"), b.get(key, "<absent>"), f"{path}.{key}")
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return _first_difference(x, y, f"{path}[{i}]")
+    return f"{path}: sent {str(a)[:120]!r}, validated {str(b)[:120]!r}"
+
+
+@pytest.fixture(autouse=True)
+def validated_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every figure a test draws (pages included) is checked by Plotly's validation, which the app skips for speed:
+    an unknown or ill-typed property fails the test that drew it (see si_metrics.charts._figure)."""
+    from si_metrics import charts
+
+    unvalidated = charts._figure
+
+    def checked(traces: list[dict], layout: dict):
+        fig = unvalidated(traces, layout)
+        assert_valid_figure(fig)
+        return fig
+
+    monkeypatch.setattr(charts, "_figure", checked)
+
+
 @pytest.fixture(scope="session")
 def con(data_dir: Path):
     """The store built from the bundled datasets, shared read-mostly by the session."""

@@ -149,3 +149,46 @@ def test_an_area_without_municipal_funding_has_no_funding_figures(con):
     k = home_kpis(con, "EU27_2020", 2006, 2030)
     assert (k.eu_funds_contracted_eur, k.eu_funds_per_person_eur, k.projects) == (None, None, 0)
     assert k.poverty.value == 21.0  # the EU's own AROPE 2024
+
+
+def _derived(con) -> tuple[list, list, list]:
+    """(project_index as kept, project_index derived afresh from projects, population table)."""
+    cur = con.cursor()
+    exprs = ", ".join(expr for _, expr in store.PROJECT_INDEX.values())
+    kept = cur.execute("select * from project_index order by project_id").fetchall()
+    fresh = cur.execute(f"select {exprs} from projects order by project_id").fetchall()
+    population = cur.execute("select * from population order by region_code, year").fetchall()
+    return kept, fresh, population
+
+
+def test_derived_tables_follow_publish_and_rollback(fresh_store, tmp_path: Path):
+    from si_metrics import releases
+
+    kept, fresh, population = _derived(fresh_store)
+    assert kept == fresh and len(kept) == csv_rows("projects")
+    assert ("BG", 2025, 6437360.0) in population  # Eurostat population of Bulgaria, 1 January 2025
+    # a project renamed in Cyrillic and moved to another district; a new population figure
+    project = store.current(fresh_store, "projects").iloc[0].to_dict()
+    moved = {**project, "title_bg": "Нов живот за Враца", "region_code": "BG313" if project["region_code"] != "BG313"
+             else "BG314"}
+    meta = dataset("projects")
+    rel = store.publish(fresh_store, meta, _stage(fresh_store, meta, [moved], tmp_path), user="t", note="move",
+                        file_name=None, sha256=None)
+    obs = dataset("observations")
+    pop = {"indicator_code": "POP", "region_code": "BG", "year": 2025, "value": 6400000, "flag": "", "sex": "T",
+           "age": "TOTAL", "source": "test", "vintage": "2026"}
+    rel_pop = store.publish(fresh_store, obs, _stage(fresh_store, obs, [pop], tmp_path), user="t", note="pop",
+                            file_name=None, sha256=None)
+    kept, fresh, population = _derived(fresh_store)
+    assert kept == fresh
+    row = fresh_store.cursor().execute("select region_code, search_key from project_index where project_id = ?",
+                                       [project["project_id"]]).fetchone()
+    assert row[0] == moved["region_code"] and "nov zhivot za vratsa" in row[1]
+    assert ("BG", 2025, 6400000.0) in population
+    releases.rollback(fresh_store, rel.id, user="t", note="undo")
+    releases.rollback(fresh_store, rel_pop.id, user="t", note="undo")
+    kept, fresh, population = _derived(fresh_store)
+    assert kept == fresh
+    assert fresh_store.cursor().execute("select region_code from project_index where project_id = ?",
+                                        [project["project_id"]]).fetchone() == (project["region_code"],)
+    assert ("BG", 2025, 6437360.0) in population

@@ -1,6 +1,7 @@
 """The area map: a tile grid always, real boundaries when imported; a click chooses the area."""
 from __future__ import annotations
 
+import functools
 import textwrap
 
 import pandas as pd
@@ -13,6 +14,8 @@ from .components import chart_with_table
 from .i18n import t
 from .state import select_region, url_select
 
+
+@functools.lru_cache(maxsize=8192)  # a few thousand area names at most; textwrap is slow enough to matter on a map
 def tile_label(name: str, width: int) -> str:
     """A name in at most two lines of ``width`` characters (plotly line break), cut with … beyond that."""
     lines = textwrap.wrap(name, width, break_on_hyphens=True)

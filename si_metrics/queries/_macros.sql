@@ -1,7 +1,7 @@
 -- Table macros shared by several named queries; (re)created by si_metrics.store.open_store.
 -- project_search_key: the Latin search key of si_metrics.projects.search_key: lower-case, Bulgarian Cyrillic
 -- transliterated (2009 Act), accents stripped, non-letters to one space, a word-final "iya" folded to "ia";
--- България is Bulgaria (the Act's one exception). Kept per project in project_search at publish (store._derive).
+-- България is Bulgaria (the Act's one exception). Kept per project in project_index at publish (store._derive).
 create or replace macro project_search_key(title_en, title_bg, lead_org) as
 regexp_replace(trim(regexp_replace(strip_accents(
     replace(replace(replace(replace(replace(replace(replace(translate(replace(
@@ -16,37 +16,21 @@ len(list_distinct(list_append(
     coalesce(string_split(nullif(partner_sectors, ''), ';'), []::varchar[]), lead_sector
 ))) >= 2;
 
--- matching_projects: one row per demo project that matches the area, theme and page filters and the search
--- words (any period), with cross_sector and search_key from project_search.
+-- matching_projects: one row of project_index per demo project that matches the area, theme and page filters and
+-- the search words (any period). project_index is kept in area order (store._derive), so DuckDB skips the row
+-- groups of other areas; project_index.programme_code is the register's code or '' for none.
 create or replace macro matching_projects(region, themes, statuses, sectors, programmes, groups, cross_only, words) as table
-with areas as (
-    select region_code from region_closure where ancestor_code = region
-),
-
-candidates as (
-    -- every filter but the period
-    select p.*, k.cross_sector, k.search_key
-    from projects as p
-    join project_search as k on k.project_id = p.project_id
-    where p.region_code in (select a.region_code from areas as a)
-      and p.theme in (select unnest(themes))
-      and (len(statuses) = 0 or p.status in (select unnest(statuses)))
-      and (len(sectors) = 0 or p.lead_sector in (select unnest(sectors)))
-      and (len(programmes) = 0
-           or coalesce(nullif(p.programme_code, ''), 'none') in (select unnest(programmes)))
-      and (len(groups) = 0 or list_has_any(string_split(p.target_groups, ';'), groups))
-),
-
-searched as (
-    select c.*
-    from candidates as c
-    where (not cross_only or c.cross_sector)
-      and not exists (
-          select 1 from unnest(words) as w(word) where not contains(c.search_key, w.word)
-      )
-)
-
-select * from searched;
+select k.*
+from project_index as k
+where k.region_code in (select rc.region_code from region_closure as rc where rc.ancestor_code = region)
+  and k.theme in (select unnest(themes))
+  and (len(statuses) = 0 or k.status in (select unnest(statuses)))
+  and (len(sectors) = 0 or k.lead_sector in (select unnest(sectors)))
+  and (len(programmes) = 0 or coalesce(nullif(k.programme_code, ''), 'none') in (select unnest(programmes)))
+  and (len(groups) = 0 or list_has_any(string_split(k.target_groups, ';'), groups))
+  and (not cross_only or k.cross_sector)
+  -- every search word in the key (a lambda: a correlated subquery over the words took 0.5 s for a country)
+  and (len(words) = 0 or list_bool_and(list_transform(words, w -> contains(k.search_key, w))));
 
 -- eu_funds_by_area: one row per area (any level) with all EU funds attributed to the municipalities within it,
 -- at the latest register snapshot (snapshots are never mixed).
@@ -67,22 +51,20 @@ join region_closure as rc on rc.region_code = f.region_code
 group by rc.ancestor_code;
 
 -- population_latest: one row per area with its Eurostat population (total) of the latest year up to year_to;
--- per-person figures never use the register's own population column, whose year is not stated.
+-- per-person figures never use the register's own population column, whose year is not stated. The population
+-- table holds the observations of POP, sex T, age TOTAL (kept at publish, see si_metrics.store._derive).
 create or replace macro population_latest(year_to) as table
-select region_code as code, arg_max(value, year) as population, max(year) as pop_year
-from observations
-where indicator_code = 'POP'
-  and sex = 'T'
-  and age = 'TOTAL'
-  and year <= year_to
+select region_code as code, arg_max(population, year) as population, max(year) as pop_year
+from population
+where year <= year_to
 group by region_code;
 
 -- demo_projects_in: the demo (synthetic) projects located in an area or within it, of the given themes,
--- cancelled ones left out; callers add their own period rule (running during it, or started within it).
+-- cancelled ones left out, as rows of project_index; callers add their own period rule (running during it, or
+-- started within it).
 create or replace macro demo_projects_in(region, themes) as table
-select p.*
-from projects as p
-join region_closure as rc on rc.region_code = p.region_code
-where rc.ancestor_code = region
-  and p.theme in (select unnest(themes))
-  and p.status <> 'cancelled';
+select k.*
+from project_index as k
+where k.region_code in (select rc.region_code from region_closure as rc where rc.ancestor_code = region)
+  and k.theme in (select unnest(themes))
+  and k.status <> 'cancelled';

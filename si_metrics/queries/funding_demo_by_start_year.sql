@@ -4,12 +4,12 @@ with chosen as (
     select p.*
     from demo_projects_in($region, $themes) as p
     where p.eu_contribution_eur > 0
-      and year(p.start_date) between $year_from and $year_to
+      and p.start_year between $year_from and $year_to
 ),
 
 final as (
     select
-        year(start_date) as start_year,
+        start_year,
         fund,
         count(*) as projects,
         sum(eu_contribution_eur) as eu_contribution_eur

@@ -3,8 +3,8 @@
 with chosen as (
     select p.*
     from demo_projects_in($region, $themes) as p
-    where year(p.start_date) <= $year_to
-      and year(p.end_date) >= $year_from
+    where p.start_year <= $year_to
+      and p.end_year >= $year_from
 ),
 
 final as (

@@ -5,8 +5,8 @@ with chosen as (
     select p.*
     from demo_projects_in($region, $themes) as p
     where p.eu_contribution_eur > 0
-      and year(p.start_date) <= $year_to
-      and year(p.end_date) >= $year_from
+      and p.start_year <= $year_to
+      and p.end_year >= $year_from
 ),
 
 at_level as (

@@ -16,13 +16,14 @@ eu_funds as (
 
 demo as (
     select rc.ancestor_code as code, sum(p.eu_contribution_eur) as demo_eu_contribution_eur, count(*) as demo_projects
-    from projects as p
+    from project_index as p
     join region_closure as rc on rc.region_code = p.region_code
     where rc.ancestor_code in (select a.code from areas as a)
+      and p.region_code in (select c.region_code from region_closure as c where c.ancestor_code = $country)
       and p.theme in (select unnest($themes))
       and p.status <> 'cancelled'
-      and year(p.start_date) <= $year_to
-      and year(p.end_date) >= $year_from
+      and p.start_year <= $year_to
+      and p.end_year >= $year_from
     group by rc.ancestor_code
 ),
 

@@ -19,11 +19,8 @@ need as (
 ),
 
 pop as (
-    select region_code as code, year, value
-    from observations
-    where indicator_code = 'POP'
-      and sex = 'T'
-      and age = 'TOTAL'
+    select region_code as code, year, population as value
+    from population
 ),
 
 weight_year as (

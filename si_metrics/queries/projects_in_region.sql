@@ -3,12 +3,11 @@ with final as (
     select
         count(*) as projects,
         coalesce(sum(p.beneficiaries_reached), 0) as beneficiaries_reached,
-        count(*) filter (where project_cross_sector(p.lead_sector, p.partner_sectors)) as cross_sector_projects
-    from projects as p
-    join region_closure as rc on rc.region_code = p.region_code
-    where rc.ancestor_code = $region
-      and year(p.start_date) <= $year_to
-      and year(p.end_date) >= $year_from
+        count(*) filter (where p.cross_sector) as cross_sector_projects
+    from project_index as p
+    where p.region_code in (select rc.region_code from region_closure as rc where rc.ancestor_code = $region)
+      and p.start_year <= $year_to
+      and p.end_year >= $year_from
 )
 
 select * from final

@@ -5,26 +5,36 @@ with searched as (
                                     $programmes::varchar[], $groups::varchar[], $cross_only, $words::varchar[])
 ),
 
-final as (
-    select
-        s.project_id,
-        s.title_en,
-        s.title_bg,
-        s.lead_org,
-        s.region_code,
-        r.name_en as region_en,
-        r.name_bg as region_bg,
-        s.theme,
-        s.status,
-        s.eu_contribution_eur,
-        s.beneficiaries_reached,
-        s.beneficiaries_target
+shown as (
+    -- the page's projects are chosen in project_index; only they are read from projects
+    select s.project_id, s.region_code
     from searched as s
-    join regions as r on r.code = s.region_code
-    where year(s.start_date) <= $year_to
-      and year(s.end_date) >= $year_from
+    where s.start_year <= $year_to
+      and s.end_year >= $year_from
     order by s.project_id
     limit 2000
+),
+
+final as (
+    select
+        p.project_id,
+        p.title_en,
+        p.title_bg,
+        p.lead_org,
+        p.region_code,
+        r.name_en as region_en,
+        r.name_bg as region_bg,
+        p.theme,
+        p.status,
+        p.eu_contribution_eur,
+        p.beneficiaries_reached,
+        p.beneficiaries_target
+    from projects as p
+    join shown as s on s.project_id = p.project_id and s.region_code = p.region_code
+    join regions as r on r.code = p.region_code
+    -- the area's codes again, so DuckDB skips the row groups of other areas of projects (kept in area order)
+    where p.region_code in (select rc.region_code from region_closure as rc where rc.ancestor_code = $region)
 )
 
 select * from final
+order by project_id
