@@ -24,16 +24,23 @@ def per_person(amount: pd.Series, population: pd.Series) -> pd.Series:
 
 def sankey_links(flows: pd.DataFrame, top_n: int, other: str) -> pd.DataFrame:
     """Links fund → programme → theme → region (columns source, target, value), all but the ``top_n`` regions with
-    the most money grouped as ``other``. ``flows`` columns: fund, programme, theme, region, value (labels)."""
-    totals = flows.groupby("region")["value"].sum().reset_index().sort_values(["value", "region"],
-                                                                              ascending=[False, True])
-    top = set(totals["region"].head(top_n))
-    grouped = flows.assign(region=flows["region"].where(flows["region"].isin(top), other))
-    parts = [grouped.groupby([a, b], as_index=False, sort=False)["value"].sum()
-             .set_axis(["source", "target", "value"], axis=1)
-             for a, b in (("fund", "programme"), ("programme", "theme"), ("theme", "region"))]
-    links = pd.concat(parts, ignore_index=True)
-    return links[links["value"] > 0].reset_index(drop=True)
+    the most money grouped as ``other``. ``flows`` columns: fund, programme, theme, region, value (labels).
+    Links keep the order in which they first occur. Plain Python: the frames are small, and pandas' groupby
+    cost 20-30 ms here on every run."""
+    rows = list(zip(flows["fund"], flows["programme"], flows["theme"], flows["region"], flows["value"]))
+    totals: dict[str, float] = {}
+    for *_, region, value in rows:
+        totals[region] = totals.get(region, 0.0) + value
+    top = set(sorted(totals, key=lambda r: (-totals[r], r))[:top_n])
+    parts: list[dict[tuple[str, str], float]] = [{}, {}, {}]
+    for fund, programme, theme, region, value in rows:
+        pairs = ((fund, programme), (programme, theme), (theme, region if region in top else other))
+        for part, pair in zip(parts, pairs):
+            part[pair] = part.get(pair, 0.0) + value
+    links = [(a, b, v) for part in parts for (a, b), v in part.items() if v > 0]
+    return pd.DataFrame({"source": pd.Series([a for a, _, _ in links], dtype="str"),
+                         "target": pd.Series([b for _, b, _ in links], dtype="str"),
+                         "value": pd.Series([v for _, _, v in links], dtype="float64")})
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,9 @@ where k.region_code in (select rc.region_code from region_closure as rc where rc
   -- every search word in the key (a lambda: a correlated subquery over the words took 0.5 s for a country)
   and (len(words) = 0 or list_bool_and(list_transform(words, w -> contains(k.search_key, w))));
 
--- eu_funds_by_area: one row per area (any level) with all EU funds attributed to the municipalities within it,
--- at the latest register snapshot (snapshots are never mixed).
-create or replace macro eu_funds_by_area() as table
+-- eu_funds_by_area: one row per area of ``codes`` (any level) with all EU funds attributed to the municipalities
+-- within it, at the latest register snapshot (snapshots are never mixed); only the areas asked for are summed.
+create or replace macro eu_funds_by_area(codes) as table
 with latest as (
     select max(snapshot) as snapshot from funding_municipalities
 )
@@ -48,6 +48,7 @@ select
 from funding_municipalities as f
 join latest using (snapshot)
 join region_closure as rc on rc.region_code = f.region_code
+where rc.ancestor_code in (select unnest(codes))
 group by rc.ancestor_code;
 
 -- population_latest: one row per area with its Eurostat population (total) of the latest year up to year_to;

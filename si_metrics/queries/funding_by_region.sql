@@ -11,7 +11,7 @@ with areas as (
 ),
 
 money as (
-    select * from eu_funds_by_area()
+    select * from eu_funds_by_area((select list(a.code) from areas as a))
 ),
 
 population as (

@@ -5,7 +5,7 @@ with areas as (
 ),
 
 funds as (
-    select code as region_code, contracted_eur, paid_eur, municipalities, snapshot from eu_funds_by_area()
+    select code as region_code, contracted_eur, paid_eur, municipalities, snapshot from eu_funds_by_area($codes)
 ),
 
 population as (
