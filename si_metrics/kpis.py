@@ -143,12 +143,14 @@ def poverty_figure(totals: Totals, chain: list[str], year_from: int, year_to: in
 
 
 def home_kpis(con: duckdb.DuckDBPyConnection, region: str, year_from: int, year_to: int,
-              chain: list[str] | None = None) -> HomeKpis:
-    """Every headline figure of the home page for one area and period (``chain``: the area and the areas above
-    it, up to the country, when the caller has them; else read from the store)."""
+              chain: list[str] | None = None, esf: pd.DataFrame | None = None,
+              goals: pd.DataFrame | None = None) -> HomeKpis:
+    """Every headline figure of the home page for one area and period. A caller that keeps them may pass
+    ``chain`` (the area and the areas above it, up to the country), ``esf`` (the esf_programme_summary query)
+    and ``goals`` (region_targets of the country); else they are read from the store."""
     chain = chain or ancestors(run(con, "regions"), region)
     country = chain[-1]
-    goals = run(con, "region_targets", region=country).to_dict("records")
+    goals = (run(con, "region_targets", region=country) if goals is None else goals).to_dict("records")
     totals = Totals(con, [*POVERTY_INDICATORS, POPULATION, *(g["indicator_code"] for g in goals)],
                     [*chain, BENCHMARK])
     poverty = poverty_figure(totals, chain, year_from, year_to)
@@ -157,7 +159,7 @@ def home_kpis(con: duckdb.DuckDBPyConnection, region: str, year_from: int, year_
         national = totals.latest(poverty.indicator, country, poverty.year, poverty.year)
         eu = totals.latest(poverty.indicator, BENCHMARK, poverty.year, poverty.year)
     population = totals.latest(POPULATION, region, year_from, year_to)
-    esf = run(con, "esf_programme_summary")
+    esf = run(con, "esf_programme_summary") if esf is None else esf
     esf = esf[esf["fund"] == ESF_PLUS]
     funds = run(con, "eu_funds_in_region", region=region)
     funds = funds.iloc[0] if len(funds) else pd.Series({"contracted_eur": None, "paid_eur": None, "snapshot": None})

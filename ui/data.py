@@ -104,7 +104,10 @@ def year_bounds(release: int) -> tuple[int, int]:
 
 @st.cache_data(ttl=TTL, max_entries=256, show_spinner=False)
 def home_kpis(release: int, region: str, year_from: int, year_to: int) -> kpis.HomeKpis:
-    return kpis.home_kpis(connection(), region, year_from, year_to, areas(release).ancestors(region))
+    chain = areas(release).ancestors(region)
+    # the programme totals and the country's targets do not change with the area: cached per release / country
+    return kpis.home_kpis(connection(), region, year_from, year_to, chain, esf=query(release, "esf_programme_summary"),
+                          goals=query(release, "region_targets", region=chain[-1]))
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
