@@ -269,19 +269,25 @@ def _release(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta, source: str, cle
     on = " and ".join(f"i.{ident(k)} = c.{ident(k)}" for k in meta.primary_key)
     same = " and ".join(f"i.{ident(c)} is not distinct from c.{ident(c)}" for c in meta.column_names) or "true"
     key0 = ident(meta.primary_key[0])
+    # which non-key columns differ, per row: the update below sets only columns that differ in some row, since
+    # every column it sets is rewritten in each row group it touches when the change is checkpointed
+    others = [c for c in meta.column_names if c not in meta.primary_key]
+    differs = "".join(f", i.{ident(c)} is distinct from c.{ident(c)} as _differs_{n}" for n, c in enumerate(others))
     cur.execute("begin transaction")
     try:
         cur.execute(
             f"""create or replace temp table _diff as
-                select i.*, case when c.{key0} is null then 'new' else 'changed' end as _kind
+                select i.*, case when c.{key0} is null then 'new' else 'changed' end as _kind{differs}
                 from {s} i left join {t} c on {on} where c.{key0} is null or not ({same})"""
         )
         removed_sql = f"select c.* from {t} c anti join {s} i on {on}" if replace else f"select * from {t} where false"
         cur.execute(f"create or replace temp table _removed as {removed_sql}")
         keys = ", ".join(ident(k) for k in meta.primary_key)
-        added, changed, repeated = cur.execute(
+        any_differs = "".join(f", coalesce(bool_or(_differs_{n}) filter (_kind = 'changed'), false)"
+                              for n in range(len(others)))
+        added, changed, repeated, *differing = cur.execute(
             "select count(*) filter (_kind = 'new'), count(*) filter (_kind = 'changed'), "
-            f"count(*) - count(distinct ({keys})) from _diff").fetchone()
+            f"count(*) - count(distinct ({keys})){any_differs} from _diff").fetchone()
         if repeated:  # what the primary key refuses (the update below would take one row silently)
             raise duckdb.ConstraintException(f"{repeated} staged row(s) repeat the key ({keys}) of another; "
                                              "each key may appear once")
@@ -300,7 +306,7 @@ def _release(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta, source: str, cle
         cur.execute(f"insert into {v} select {cols}, ?, 'delete' from _removed", [rid])
         dk = " and ".join(f"{t}.{ident(k)} = d.{ident(k)}" for k in meta.primary_key)
         cur.execute(f"delete from {t} using _removed d where {dk}")
-        values = ", ".join(f"{ident(c)} = d.{ident(c)}" for c in meta.column_names if c not in meta.primary_key)
+        values = ", ".join(f"{ident(c)} = d.{ident(c)}" for c, hit in zip(others, differing) if hit)
         if values:
             cur.execute(f"update {t} set {values} from _diff d where d._kind = 'changed' and {dk}")
         order = ", ".join(ident(c) for c in CLUSTER.get(meta.name, meta.primary_key))
