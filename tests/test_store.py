@@ -98,6 +98,18 @@ def test_publish_updates_each_column_that_changed_and_keeps_the_rest(fresh_store
     assert store.current(fresh_store, "observations").equals(expected)
 
 
+def test_rows_reach_duckdb_in_batches_unchanged():
+    import pandas as pd
+
+    frame = pd.DataFrame({"n": range(250_000), "text": [f"r{i}" for i in range(250_000)]})
+    table = store.arrow_table(frame)
+    assert [len(b) for b in table.to_batches()] == [122_880, 122_880, 4_240]
+    cur = store.duckdb.connect().cursor()
+    cur.register("t", table)
+    assert cur.execute("select * from t").df().equals(frame)
+    assert store.arrow_table(frame.iloc[0:0]).num_rows == 0
+
+
 def test_publish_with_replace_marks_missing_rows_deleted(fresh_store, tmp_path: Path):
     meta = dataset("targets")
     current = store.current(fresh_store, "targets")
