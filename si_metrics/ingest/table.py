@@ -135,15 +135,15 @@ def parse_fast(text: str, delimiter: str, quote: str) -> Table | None:
             pa.py_buffer(text.encode("utf-8")), read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=quote, double_quote=True,
                                              escape_char=False, newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+            # large_string: what pandas keeps its text in, so the cells need no conversion
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except pa.ArrowInvalid:  # a ragged row: the slow reader names it
         return None
     lines = text.count("\n") + (not text.endswith("\n"))  # physical lines (no lone \r here)
     if parsed.num_rows != lines:  # a record over several lines
         return None
-    cells = [pd.Series(parsed.column(n).combine_chunks(), dtype="str").iloc[1:].reset_index(drop=True)
-             for n in names]
+    cells = [pd.Series(parsed.column(n).slice(1).combine_chunks(), dtype="str") for n in names]  # header left out
     blank = np.ones(len(cells[0]), dtype=bool)  # records of blank cells only: skipped and counted, as blank lines
     for column in cells:
         if blank.any():
