@@ -279,11 +279,12 @@ def _release(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta, source: str, cle
     t, v, s = ident(meta.name), ident(meta.name + "__versions"), source
     cols = ", ".join(ident(c) for c in meta.column_names)
     on = " and ".join(f"i.{ident(k)} = c.{ident(k)}" for k in meta.primary_key)
-    same = " and ".join(f"i.{ident(c)} is not distinct from c.{ident(c)}" for c in meta.column_names) or "true"
     key0 = ident(meta.primary_key[0])
-    # which non-key columns differ, per row: the update below sets only columns that differ in some row, since
-    # every column it sets is rewritten in each row group it touches when the change is checkpointed
+    # a row found by its key has the same key: only the other columns can differ. The update below sets only
+    # columns that differ in some row, since every column it sets is rewritten in each row group it touches
+    # when the change is checkpointed
     others = [c for c in meta.column_names if c not in meta.primary_key]
+    same = " and ".join(f"i.{ident(c)} is not distinct from c.{ident(c)}" for c in others) or "true"
     differs = "".join(f", i.{ident(c)} is distinct from c.{ident(c)} as _differs_{n}" for n, c in enumerate(others))
     cur.execute("begin transaction")
     try:

@@ -49,13 +49,15 @@ def _compare_sql(name: str) -> str:
     main = ident(MAIN_COLUMN[name])
     key0 = ident(meta.primary_key[0])
     on = " and ".join(f"c.{ident(k)} = u.{ident(k)}" for k in meta.primary_key)
-    same = " and ".join(f"u.{ident(c)} is not distinct from c.{ident(c)}" for c in meta.column_names)
-    differs = ", ".join(f"case when u.{ident(c)} is distinct from c.{ident(c)} then '{c}' end"
-                        for c in meta.column_names)
+    # a row found by its key has the same key: only the other columns can differ
+    others = [c for c in meta.column_names if c not in meta.primary_key]
+    same = " and ".join(f"u.{ident(c)} is not distinct from c.{ident(c)}" for c in others) or "true"
+    differs = ", ".join(f"case when u.{ident(c)} is distinct from c.{ident(c)} then '{c}' end" for c in others)
+    differs = f"concat_ws(', ', {differs})" if others else "''"
     keys = ", ".join(f"u.{ident(k)}" for k in meta.primary_key)
     return f"""select u._line, u._row, {keys}, case when c.{key0} is null then 'new' else 'changed' end as change,
                    c.{main} as old_{MAIN_COLUMN[name]}, u.{main} as new_{MAIN_COLUMN[name]},
-                   case when c.{key0} is null then '' else concat_ws(', ', {differs}) end as columns_changed
+                   case when c.{key0} is null then '' else {differs} end as columns_changed
                from _upload u left join {ident(name)} c on {on}
                where c.{key0} is null or not ({same})"""
 
