@@ -194,7 +194,7 @@ def test_publish_compares_every_row_again_when_something_was_published_after_pre
     pipeline.publish(fresh_store, prepare(fresh_store, FILE + "UNEMP,BG32,2030,1,s,v\n"), user="t", note="first")
     upload = prepare(fresh_store, FILE + "UNEMP,BG32,2030,1,s,v\nUNEMP,BG33,2030,5,s,v\n")
     assert (upload.diff.new, upload.diff.changed, upload.diff.unchanged) == (1, 0, 1)
-    assert list(upload.diff.to_write) == [1]
+    assert (list(upload.diff.compared.to_write), list(upload.diff.compared.new)) == ([1], [True])
     pipeline.publish(fresh_store, prepare(fresh_store, FILE + "UNEMP,BG32,2030,2,s,v\n"), user="t", note="between")
     rel = pipeline.publish(fresh_store, upload, user="t", note="prepared before the one between")
     assert (rel.rows_added, rel.rows_changed, rel.rows_unchanged) == (1, 1, 0)

@@ -28,8 +28,7 @@ class Diff:
     unchanged: int
     preview: pd.DataFrame
     value_changed: int = 0  # changed rows whose main value moved (the rest changed flag, source, vintage, …)
-    against: tuple[str, int] | None = None  # the store file and its latest release when compared
-    to_write: np.ndarray | None = None  # positions of the new and changed rows: publish compares only them again
+    compared: store.Compared | None = None  # which rows are new or changed: publish writes them as found here
 
 
 def typed_view(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, extra: tuple[str, ...] = ("_line",)
@@ -77,13 +76,16 @@ def compare(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, colum
             f"count(*) filter (change = 'changed' and {old} is distinct from {new_}) from _compared").fetchone()
         preview = cur.execute("select * exclude (_line, _row) from _compared order by change = 'new', _line "
                               "limit ?", [PREVIEW_ROWS]).df()
-        to_write = np.sort(cur.execute("select _row from _compared").fetchnumpy()["_row"])
+        written = cur.execute("select _row, change = 'new' as new from _compared order by _row").fetchnumpy()
+        columns = cur.execute("select distinct unnest(string_split(columns_changed, ', ')) from _compared "
+                              "where change = 'changed'").fetchall()
+        compared = store.Compared(against, written["_row"], written["new"], frozenset(c for c, in columns))
         warnings = _big_changes(cur, MAIN_COLUMN[name], column or MAIN_COLUMN[name], by_year)
         cur.execute("drop table _compared")
     finally:
         cur.close()
     unchanged = len(rows) - new - changed  # the current table has one row per key, so each upload row is one kind
-    return Diff(int(new), int(changed), int(unchanged), preview, int(moved), against, to_write), warnings
+    return Diff(int(new), int(changed), int(unchanged), preview, int(moved), compared), warnings
 
 
 def _big_changes(cur: duckdb.DuckDBPyConnection, main: str, column: str, by_year: bool) -> pd.DataFrame:
