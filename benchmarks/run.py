@@ -114,7 +114,7 @@ def upload(folder: Path, in_process: bool) -> dict:
         limit = {"SI_MAX_UPLOAD_MB": str(int(size_mb) + 10)} if size_mb > 200 else {}
         result["raised_limit"] = bool(limit)
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
-            shutil.copy(sc.store_path(folder), Path(tmp) / "si_observatory.duckdb")
+            harness.copy_store(sc.store_path(folder), Path(tmp) / "si_observatory.duckdb")
             cli = {}
             for name, cmd in (("validate", ["validate", "--dataset", "observations", file]),
                               ("publish", ["publish", "--dataset", "observations", "--user", "benchmark",

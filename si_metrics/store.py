@@ -53,6 +53,12 @@ publishing = _publish_lock  # `with store.publishing:` keeps other publishes out
 BUSY = "the store is busy (another publish or the running app holds it); try again"
 
 
+# Rows handed to DuckDB from memory go in Arrow batches of this many rows (DuckDB's row group size): DuckDB scans an
+# Arrow table one batch per thread, so a million rows in one batch are read, cast and joined by one thread only
+# (the 1,000,000-row upload's comparison with the store took twice as long on 2 cores).
+ARROW_BATCH_ROWS = 122_880
+
+
 class StoreError(RuntimeError):
     """A problem with the store a user can act on (locked, missing, wrong version)."""
 
@@ -241,65 +247,99 @@ def publish(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, staged: str, *, u
             raise
 
 
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """A frame as an Arrow table for ``register``, in batches every DuckDB thread can take a share of."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return pa.Table.from_batches(table.to_batches(max_chunksize=ARROW_BATCH_ROWS), schema=table.schema)
+
+
 def state(con: duckdb.DuckDBPyConnection) -> tuple[str, int]:
     """The store file and its latest release: what was compared with it holds while both stay the same."""
     path = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
     return str(path), latest_release(con)
 
 
+@dataclass(frozen=True)
+class Compared:
+    """What comparing rows with the store found, true while the store stays as it was then (``against``, see
+    ``state``): positions of the rows that were new or changed, which of those were new, and the columns that
+    differ in the changed ones."""
+
+    against: tuple[str, int]
+    to_write: np.ndarray
+    new: np.ndarray
+    columns: frozenset[str]
+
+
 def publish_rows(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, rows: pd.DataFrame,
-                 diffed: tuple[tuple[str, int] | None, np.ndarray | None] = (None, None), *, user: str, note: str,
-                 file_name: str | None, sha256: str | None, rows_in_file: int | None = None) -> Release:
+                 compared: Compared | None = None, *, user: str, note: str, file_name: str | None,
+                 sha256: str | None, rows_in_file: int | None = None) -> Release:
     """Publish typed rows (a frame with the dataset's columns) as ``publish`` does a staging table, DuckDB reading
     them straight from memory: values stay exactly as they are, and nothing is written and read back first.
     Empty text is stored as null, as a staging CSV has it.
 
-    ``diffed`` is (``state`` when the rows were compared with the store, positions of the rows that were new or
-    changed then): while nothing has been published since, the other rows are unchanged and only these are
-    compared again."""
+    With ``compared`` and nothing published since that comparison, the rows it found new or changed are written
+    as it found them, and the others (unchanged) are not compared again; otherwise every row is."""
     casts = ", ".join(f"cast(nullif({ident(c.name)}, '') as VARCHAR) as {ident(c.name)}" if c.type == "VARCHAR"
                       else f"cast({ident(c.name)} as {c.type}) as {ident(c.name)}" for c in meta.columns)
-    against, to_write = diffed
     with _publish_lock:
         cur = con.cursor()
         try:
             total = len(rows)
-            if against is not None and to_write is not None and against == state(cur):
-                rows = rows.iloc[to_write]
-            cur.register("_rows_raw", pa.Table.from_pandas(rows[meta.column_names], preserve_index=False))
+            known = compared is not None and compared.against == state(cur)
+            columns = meta.column_names
+            if known:
+                rows = rows.iloc[compared.to_write].assign(_kind=np.where(compared.new, "new", "changed"))
+                columns, casts = [*columns, "_kind"], casts + ", _kind"
+            cur.register("_rows_raw", arrow_table(rows[columns]))
             cur.execute(f"create or replace temp view _rows as select {casts} from _rows_raw")
             return _release(cur, meta, "_rows", "drop view _rows", user=user, note=note, file_name=file_name,
-                            sha256=sha256, rows_in_file=rows_in_file, rows_total=total)
+                            sha256=sha256, rows_in_file=rows_in_file, rows_total=total,
+                            changed_columns=compared.columns if known else None)
         finally:
             cur.close()
 
 
 def _release(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta, source: str, cleanup: str, *, user: str, note: str,
              file_name: str | None, sha256: str | None, kind: str = "publish", replace: bool = False,
-             rolls_back: int | None = None, rows_in_file: int | None = None, rows_total: int | None = None
-             ) -> Release:
+             rolls_back: int | None = None, rows_in_file: int | None = None, rows_total: int | None = None,
+             changed_columns: frozenset[str] | None = None) -> Release:
     """The release transaction of ``publish`` over the rows of ``source`` (a staging table or view); ``cleanup``
     (dropping it) runs inside the transaction; ``rows_total`` counts the rows of the upload when ``source`` holds
-    only those that may differ. Only new and changed rows are written: changed rows are updated in
-    place, new ones appended; the current table is never rewritten."""
+    only those that may differ. With ``changed_columns``, ``source`` holds only new and changed rows, each with
+    its ``_kind``, as a comparison found them with nothing published since (see publish_rows), and the columns
+    that differ in the changed ones: they are not compared again. Only new and changed rows are written: changed
+    rows are updated in place, new ones appended; the current table is never rewritten."""
     t, v, s = ident(meta.name), ident(meta.name + "__versions"), source
     cols = ", ".join(ident(c) for c in meta.column_names)
     on = " and ".join(f"i.{ident(k)} = c.{ident(k)}" for k in meta.primary_key)
-    same = " and ".join(f"i.{ident(c)} is not distinct from c.{ident(c)}" for c in meta.column_names) or "true"
     key0 = ident(meta.primary_key[0])
+    # a row found by its key has the same key: only the other columns can differ. The update below sets only
+    # columns that differ in some row, since every column it sets is rewritten in each row group it touches
+    # when the change is checkpointed
+    others = [c for c in meta.column_names if c not in meta.primary_key]
+    same = " and ".join(f"i.{ident(c)} is not distinct from c.{ident(c)}" for c in others) or "true"
+    differs = "".join(f", i.{ident(c)} is distinct from c.{ident(c)} as _differs_{n}" for n, c in enumerate(others))
     cur.execute("begin transaction")
     try:
-        cur.execute(
-            f"""create or replace temp table _diff as
-                select i.*, case when c.{key0} is null then 'new' else 'changed' end as _kind
-                from {s} i left join {t} c on {on} where c.{key0} is null or not ({same})"""
-        )
+        if changed_columns is None:
+            cur.execute(
+                f"""create or replace temp table _diff as
+                    select i.*, case when c.{key0} is null then 'new' else 'changed' end as _kind{differs}
+                    from {s} i left join {t} c on {on} where c.{key0} is null or not ({same})"""
+            )
+        else:
+            cur.execute(f"create or replace temp table _diff as select * from {s}")
         removed_sql = f"select c.* from {t} c anti join {s} i on {on}" if replace else f"select * from {t} where false"
         cur.execute(f"create or replace temp table _removed as {removed_sql}")
         keys = ", ".join(ident(k) for k in meta.primary_key)
-        added, changed, repeated = cur.execute(
+        any_differs = "".join(f", coalesce(bool_or(_differs_{n}) filter (_kind = 'changed'), false)"
+                              for n in range(len(others))) if changed_columns is None else ""
+        added, changed, repeated, *differing = cur.execute(
             "select count(*) filter (_kind = 'new'), count(*) filter (_kind = 'changed'), "
-            f"count(*) - count(distinct ({keys})) from _diff").fetchone()
+            f"count(*) - count(distinct ({keys})){any_differs} from _diff").fetchone()
+        if changed_columns is not None:
+            differing = [c in changed_columns for c in others]
         if repeated:  # what the primary key refuses (the update below would take one row silently)
             raise duckdb.ConstraintException(f"{repeated} staged row(s) repeat the key ({keys}) of another; "
                                              "each key may appear once")
@@ -318,7 +358,7 @@ def _release(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta, source: str, cle
         cur.execute(f"insert into {v} select {cols}, ?, 'delete' from _removed", [rid])
         dk = " and ".join(f"{t}.{ident(k)} = d.{ident(k)}" for k in meta.primary_key)
         cur.execute(f"delete from {t} using _removed d where {dk}")
-        values = ", ".join(f"{ident(c)} = d.{ident(c)}" for c in meta.column_names if c not in meta.primary_key)
+        values = ", ".join(f"{ident(c)} = d.{ident(c)}" for c, hit in zip(others, differing) if hit)
         if values:
             cur.execute(f"update {t} set {values} from _diff d where d._kind = 'changed' and {dk}")
         order = ", ".join(ident(c) for c in CLUSTER.get(meta.name, meta.primary_key))

@@ -125,6 +125,51 @@ def test_each_field_is_checked_once_per_value_with_the_row_models_own_messages()
                              "vintage"}
 
 
+# Spellings that become one value only after stripping, normalising or resolving: the repeats of lines 2 and 4.
+SPELLINGS = ("indicator_code,region_code,year,value,flag,sex,age,source,vintage\n"
+             "SMD,BG311,2015,33.9,,T,TOTAL,NSI,2026\n"
+             "SMD,Видин,2015,30,,T,TOTAL,NSI,2026\n"
+             "SMD, BG311 ,2016,1,,t,total,NSI,2026\n"
+             "SMD,BG311,2016,2,,T,TOTAL, NSI,2026\n"
+             "smd,BG311,2017,abc,,T,TOTAL,NSI,2026\n"
+             "SMD,BG311,1850,5,,T,TOTAL,NSI,2026\n"
+             "SMD,XX,2015,5,q,X,15-64,NSI,2026\n"
+             "UNEMP,BG31,2024,150,,T,TOTAL,,\n"
+             "SMD,BG311,2018,:,,T,TOTAL,NSI,2026\n"
+             "POP,BG31,2024,-5,B,m,Y15-64,NSI, 2026 \n")
+
+
+def test_checks_on_known_distinct_values_find_what_checks_on_every_row_find(con, monkeypatch):
+    known = prepare(con, SPELLINGS)
+    text = validate._text
+    monkeypatch.setattr(validate, "_text", lambda frame, columns, distinct=None: text(frame, columns))
+    monkeypatch.setattr(validate._Rows, "distinct", lambda rows, name: validate._distinct(rows.frame[name]))
+    monkeypatch.setattr(validate, "_repeated", lambda rows, keys, among: rows.frame.loc[among, keys].duplicated(
+        keep=False))
+    each = prepare(con, SPELLINGS)
+    pd.testing.assert_frame_equal(known.rows, each.rows)
+    pd.testing.assert_frame_equal(known.errors, each.errors)
+    assert (known.skipped, known.diff.new, known.diff.changed) == (each.skipped, each.diff.new, each.diff.changed)
+    assert sorted(zip(known.errors["line"], known.errors["kind"])) == [
+        (3, "duplicate_key"), (5, "duplicate_key"), (6, "not_a_number"), (7, "bad_year"), (8, "bad_code"),
+        (8, "bad_code"), (8, "bad_flag"), (8, "unknown_region"), (9, "out_of_range"), (11, "out_of_range")]
+
+
+def test_repeated_keys_are_found_by_distinct_values_however_many_there_are():
+    rng = np.random.default_rng(5)
+    keys = [f"k{i}" for i in range(5)]
+    frame = pd.DataFrame({k: rng.permutation(10_000).astype(str) for k in keys})  # 10,000⁵ combinations: > 2⁶³
+    frame = pd.concat([frame, frame.iloc[[7, 9_000]]], ignore_index=True)  # two repeated keys
+    frame.loc[3, "k0"] = " " + frame.loc[3, "k0"]  # one value written two ways, as a stripped field may be
+    among = pd.Series(True, index=frame.index)
+    among[5] = False
+    known = {k: validate._distinct(frame[k]) for k in keys}
+    known["k0"] = (known["k0"][0], known["k0"][1].str.strip())
+    rows = validate._Rows(validate.Reading(frame, {}), frame.assign(k0=frame["k0"].str.strip()), known)
+    expected = rows.frame.loc[among, keys].duplicated(keep=False)
+    assert validate._repeated(rows, keys, among).equals(expected) and expected.sum() == 4
+
+
 def observation(con, indicator: str, region: str, year: int):
     return con.cursor().execute("select value, flag, source from observations where indicator_code = ? and "
                                 "region_code = ? and year = ? and sex = 'T' and age = 'TOTAL'",
@@ -149,7 +194,7 @@ def test_publish_compares_every_row_again_when_something_was_published_after_pre
     pipeline.publish(fresh_store, prepare(fresh_store, FILE + "UNEMP,BG32,2030,1,s,v\n"), user="t", note="first")
     upload = prepare(fresh_store, FILE + "UNEMP,BG32,2030,1,s,v\nUNEMP,BG33,2030,5,s,v\n")
     assert (upload.diff.new, upload.diff.changed, upload.diff.unchanged) == (1, 0, 1)
-    assert list(upload.diff.to_write) == [1]
+    assert (list(upload.diff.compared.to_write), list(upload.diff.compared.new)) == ([1], [True])
     pipeline.publish(fresh_store, prepare(fresh_store, FILE + "UNEMP,BG32,2030,2,s,v\n"), user="t", note="between")
     rel = pipeline.publish(fresh_store, upload, user="t", note="prepared before the one between")
     assert (rel.rows_added, rel.rows_changed, rel.rows_unchanged) == (1, 1, 0)

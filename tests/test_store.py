@@ -82,6 +82,34 @@ def test_publish_versions_changes_and_never_overwrites_history(fresh_store, tmp_
                        ).fetchone() == (0,)
 
 
+def test_publish_updates_each_column_that_changed_and_keeps_the_rest(fresh_store, tmp_path: Path):
+    meta = dataset("observations")
+    current = store.current(fresh_store, "observations")
+    some = current[current["region_code"] == "BG31"].head(3)
+    rows = some.astype(object).where(some.notna(), "").to_dict("records")  # a missing flag is an empty cell
+    rows[0]["value"] = 99.5  # only the value changes
+    rows[1]["flag"] = "e"  # only the flag
+    rel = store.publish(fresh_store, meta, _stage(fresh_store, meta, rows, tmp_path), user="tester", note="fix",
+                        file_name="x.csv", sha256=None)
+    assert (rel.rows_added, rel.rows_changed, rel.rows_unchanged) == (0, 2, 1)
+    expected = current.copy()
+    expected.loc[expected.index[current["region_code"] == "BG31"][0], "value"] = 99.5
+    expected.loc[expected.index[current["region_code"] == "BG31"][1], "flag"] = "e"
+    assert store.current(fresh_store, "observations").equals(expected)
+
+
+def test_rows_reach_duckdb_in_batches_unchanged():
+    import pandas as pd
+
+    frame = pd.DataFrame({"n": range(250_000), "text": [f"r{i}" for i in range(250_000)]})
+    table = store.arrow_table(frame)
+    assert [len(b) for b in table.to_batches()] == [122_880, 122_880, 4_240]
+    cur = store.duckdb.connect().cursor()
+    cur.register("t", table)
+    assert cur.execute("select * from t").df().equals(frame)
+    assert store.arrow_table(frame.iloc[0:0]).num_rows == 0
+
+
 def test_publish_with_replace_marks_missing_rows_deleted(fresh_store, tmp_path: Path):
     meta = dataset("targets")
     current = store.current(fresh_store, "targets")

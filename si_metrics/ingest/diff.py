@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from .. import store
 from ..catalog import dataset
@@ -29,8 +28,7 @@ class Diff:
     unchanged: int
     preview: pd.DataFrame
     value_changed: int = 0  # changed rows whose main value moved (the rest changed flag, source, vintage, …)
-    against: tuple[str, int] | None = None  # the store file and its latest release when compared
-    to_write: np.ndarray | None = None  # positions of the new and changed rows: publish compares only them again
+    compared: store.Compared | None = None  # which rows are new or changed: publish writes them as found here
 
 
 def typed_view(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, extra: tuple[str, ...] = ("_line",)
@@ -38,7 +36,7 @@ def typed_view(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, ex
     """Make the rows visible on the cursor as ``_upload``, cast to the dataset's column types, with the ``extra``
     bookkeeping columns; names and types come from the catalogue allow-list."""
     meta = dataset(name)
-    cur.register("_upload_raw", pa.Table.from_pandas(rows, preserve_index=False))  # DuckDB scans Arrow fastest
+    cur.register("_upload_raw", store.arrow_table(rows))  # DuckDB scans Arrow fastest
     casts = ", ".join(f"cast({ident(c.name)} as {c.type}) as {ident(c.name)}" for c in meta.columns)
     cur.execute(f"create or replace temp view _upload as select {casts}, {', '.join(extra)} from _upload_raw")
 
@@ -50,13 +48,15 @@ def _compare_sql(name: str) -> str:
     main = ident(MAIN_COLUMN[name])
     key0 = ident(meta.primary_key[0])
     on = " and ".join(f"c.{ident(k)} = u.{ident(k)}" for k in meta.primary_key)
-    same = " and ".join(f"u.{ident(c)} is not distinct from c.{ident(c)}" for c in meta.column_names)
-    differs = ", ".join(f"case when u.{ident(c)} is distinct from c.{ident(c)} then '{c}' end"
-                        for c in meta.column_names)
+    # a row found by its key has the same key: only the other columns can differ
+    others = [c for c in meta.column_names if c not in meta.primary_key]
+    same = " and ".join(f"u.{ident(c)} is not distinct from c.{ident(c)}" for c in others) or "true"
+    differs = ", ".join(f"case when u.{ident(c)} is distinct from c.{ident(c)} then '{c}' end" for c in others)
+    differs = f"concat_ws(', ', {differs})" if others else "''"
     keys = ", ".join(f"u.{ident(k)}" for k in meta.primary_key)
     return f"""select u._line, u._row, {keys}, case when c.{key0} is null then 'new' else 'changed' end as change,
                    c.{main} as old_{MAIN_COLUMN[name]}, u.{main} as new_{MAIN_COLUMN[name]},
-                   case when c.{key0} is null then '' else concat_ws(', ', {differs}) end as columns_changed
+                   case when c.{key0} is null then '' else {differs} end as columns_changed
                from _upload u left join {ident(name)} c on {on}
                where c.{key0} is null or not ({same})"""
 
@@ -76,13 +76,16 @@ def compare(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, colum
             f"count(*) filter (change = 'changed' and {old} is distinct from {new_}) from _compared").fetchone()
         preview = cur.execute("select * exclude (_line, _row) from _compared order by change = 'new', _line "
                               "limit ?", [PREVIEW_ROWS]).df()
-        to_write = np.sort(cur.execute("select _row from _compared").fetchnumpy()["_row"])
+        written = cur.execute("select _row, change = 'new' as new from _compared order by _row").fetchnumpy()
+        columns = cur.execute("select distinct unnest(string_split(columns_changed, ', ')) from _compared "
+                              "where change = 'changed'").fetchall()
+        compared = store.Compared(against, written["_row"], written["new"], frozenset(c for c, in columns))
         warnings = _big_changes(cur, MAIN_COLUMN[name], column or MAIN_COLUMN[name], by_year)
         cur.execute("drop table _compared")
     finally:
         cur.close()
     unchanged = len(rows) - new - changed  # the current table has one row per key, so each upload row is one kind
-    return Diff(int(new), int(changed), int(unchanged), preview, int(moved), against, to_write), warnings
+    return Diff(int(new), int(changed), int(unchanged), preview, int(moved), compared), warnings
 
 
 def _big_changes(cur: duckdb.DuckDBPyConnection, main: str, column: str, by_year: bool) -> pd.DataFrame:

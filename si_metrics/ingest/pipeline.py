@@ -156,6 +156,6 @@ def publish(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, no
         raise ValueError(f"{len(prepared.errors)} problem(s) in {prepared.file_name}; nothing was published")
     if not user.strip():
         raise ValueError("name who publishes (the release records it)")
-    diffed = (prepared.diff.against, prepared.diff.to_write) if prepared.diff else (None, None)
-    return store.publish_rows(con, dataset(prepared.dataset), prepared.rows, diffed, user=user.strip(), note=note,
+    compared = prepared.diff.compared if prepared.diff else None
+    return store.publish_rows(con, dataset(prepared.dataset), prepared.rows, compared, user=user.strip(), note=note,
                               file_name=prepared.file_name, sha256=prepared.sha256, rows_in_file=prepared.rows_read)

@@ -126,7 +126,7 @@ def read(raw: bytes, file_name: str, ctx: Context, options: ReadOptions, detecte
     decoded = decode(raw, options.encoding)
     detected.encoding, detected.bom = decoded.encoding, decoded.bom
     reject_markup(decoded.text)
-    if not decoded.text.strip():
+    if not decoded.text or decoded.text.isspace():  # not .strip(): that copies the whole text
         raise file_problem("empty_file", "the file holds no text; expected a header line")
     detected.format = options.format if options.format != "auto" else detect_format(decoded.text)
     reading = READERS[detected.format](decoded.text, file_name, ctx, options, detected, max_rows)

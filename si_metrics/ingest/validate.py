@@ -56,14 +56,43 @@ class Checked:
 class _Rows:
     """The frame being checked, its untouched text, and where each field came from in the file."""
 
-    def __init__(self, reading: Reading, frame: pd.DataFrame):
+    def __init__(self, reading: Reading, frame: pd.DataFrame,
+                 distinct: dict[str, tuple[np.ndarray, pd.Series]] | None = None):
         self.frame = frame
+        # each field's distinct values (see _distinct), when the caller gives them: then every field must change
+        # only through ``change`` / ``replace``, and each check uses them instead of finding them again
+        self.known = distinct
         self.raw = reading.frame
         self.columns = reading.columns
         self.bad = pd.Series(False, index=frame.index)  # rows with an error: reported, never published
         self.skip = pd.Series(False, index=frame.index)  # rows skipped and counted, not errors
         self.failed: dict[str, set] = {}  # cells already reported, so the row model does not report them again
         self.errors: list[pd.DataFrame] = []
+
+    def distinct(self, name: str) -> tuple[np.ndarray, pd.Series]:
+        """A field's rows as positions among its distinct values, and those values (see _distinct)."""
+        if self.known is not None and name in self.known:
+            return self.known[name]
+        return _distinct(self.frame[name])
+
+    def per_value(self, name: str, change) -> pd.Series:
+        """A function applied once per distinct value of a field, on every row."""
+        codes, values = self.distinct(name)
+        return _spread(pd.Series([change(v) for v in values], dtype=object), codes, self.frame.index)
+
+    def change(self, name: str, change) -> None:
+        """Replace a field by a function of each of its values (applied once per distinct value)."""
+        codes, values = self.distinct(name)
+        result = pd.Series([change(v) for v in values], dtype=object)
+        if self.frame[name].dtype == "str" and result.equals(values):
+            return  # text that stays as it is (codes already codes, sex already T): no need to write it again
+        self.replace(name, _spread(result, codes, self.frame.index), codes, result)
+
+    def replace(self, name: str, column: pd.Series, codes: np.ndarray, per_value: pd.Series) -> None:
+        """Replace a field by ``column``, which is ``per_value`` (one value per distinct value) spread by ``codes``."""
+        self.frame[name] = column
+        if self.known is not None:
+            self.known[name] = (codes, _objects(per_value))
 
     def column_of(self, name: str, mask: pd.Series) -> pd.Series:
         """The file's header for a field, per row (a year column in a Eurostat TSV)."""
@@ -103,12 +132,21 @@ def none_if_empty(column: pd.Series) -> pd.Series:
     return column.astype(object).where(column != "", None)
 
 
-def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Every listed column as stripped text, '' for missing cells and absent columns."""
+def _text(frame: pd.DataFrame, columns: list[str], distinct: dict | None = None) -> pd.DataFrame:
+    """Every listed column as stripped text, '' for missing cells and absent columns. With ``distinct``, each
+    column's distinct values are put there (see _Rows) and stripped once each, not once per row."""
     out = pd.DataFrame(index=frame.index)
     for name in columns:
         col = frame[name] if name in frame.columns else pd.Series("", index=frame.index)
-        out[name] = col.astype(str).fillna("").str.strip()
+        col = col.astype(str).fillna("")
+        if distinct is None:
+            out[name] = col.str.strip()
+            continue
+        codes, values = _distinct(col)
+        values = pd.Series(values, dtype=col.dtype)
+        stripped = values.str.strip()  # the column's own strip, on its distinct values
+        out[name] = col if stripped.equals(values) else _spread(stripped, codes, col.index)
+        distinct[name] = (codes, _objects(stripped))
     out["_line"] = frame["_line"]
     if "_col" in frame.columns:
         out["_col"] = frame["_col"]
@@ -120,7 +158,12 @@ def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
     once per distinct value (a million observations hold a few thousand areas, years and values), then ``_spread``
     puts its result back on every row."""
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    return codes, _objects(uniques)
+
+
+def _objects(values) -> pd.Series:
+    """Values as a Series of Python objects."""
+    return pd.Series(np.asarray(values, dtype=object), dtype=object)
 
 
 def _spread(result: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
@@ -128,12 +171,6 @@ def _spread(result: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     if result.dtype == object and all(isinstance(v, str) for v in result):
         result = result.astype(str)
     return result.iloc[codes].set_axis(index)
-
-
-def _per_value(column: pd.Series, change) -> pd.Series:
-    """Apply a function once per distinct value."""
-    codes, distinct = _distinct(column)
-    return _spread(pd.Series([change(v) for v in distinct], dtype=object), codes, column.index)
 
 
 def parse_numbers(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -156,25 +193,28 @@ def _number_problem(decimal: str) -> str:
 def _numbers(rows: _Rows, names: tuple[str, ...], decimal: str, integer: bool = False) -> None:
     """Parse number fields in place; text and NaN/inf become errors."""
     for name in names:
-        codes, distinct = _distinct(rows.frame[name])
-        values, not_number, non_finite = (_spread(r, codes, rows.frame.index) for r in parse_numbers(distinct, decimal))
+        codes, distinct = rows.distinct(name)
+        per_value = parse_numbers(distinct, decimal)
+        values, not_number, non_finite = (_spread(r, codes, rows.frame.index) for r in per_value)
         rows.fail(not_number, name, "not_a_number", "expected a whole number" if integer
                   else _number_problem(decimal))
         rows.fail(non_finite, name, "not_finite", "expected a finite number, not NaN or infinity")
         if integer:
             fractional = values.notna() & (values % 1 != 0)
             rows.fail(fractional, name, "not_a_number", "expected a whole number")
-        rows.frame[name] = values
+        rows.replace(name, values, codes, per_value[0])
 
 
 def _resolve(con: duckdb.DuckDBPyConnection, rows: _Rows, name: str, aliases: pd.DataFrame,
              labels: dict[str, str], kind: str, skip_unknown: Counter | None = None) -> None:
     """Replace written names by codes; unknown ones are errors with a suggestion (or skipped, for Eurostat areas)."""
     written = rows.frame[name]
-    distinct = sorted(set(written[(written != "") & ~rows.skip].unique()))
+    positions, values = rows.distinct(name)
+    present = np.bincount(positions[((written != "") & ~rows.skip).to_numpy()], minlength=len(values)) > 0
+    distinct = sorted(set(values[present]))
     found = resolve(con, distinct, aliases) if distinct else {}
     unknown_values = {v for v, codes in found.items() if not codes}
-    unknown = written.isin(unknown_values)
+    unknown = written.isin(unknown_values) if unknown_values else pd.Series(False, index=written.index)
     if skip_unknown is not None and unknown.any():
         skip_unknown["areas outside the region list"] += int((unknown & ~rows.skip).sum())
         rows.skip |= unknown
@@ -184,9 +224,9 @@ def _resolve(con: duckdb.DuckDBPyConnection, rows: _Rows, name: str, aliases: pd
     several = {v: f"could mean {' or '.join(codes)}; write the code" for v, codes in found.items() if len(codes) > 1}
     for problems in (hints, several):
         if problems:
-            rows.fail(written.isin(problems.keys()), name, kind, _per_value(written, lambda v: problems.get(v, "")))
+            rows.fail(written.isin(problems.keys()), name, kind, rows.per_value(name, lambda v, p=problems: p.get(v, "")))
     single = {v: codes[0] for v, codes in found.items() if len(codes) == 1}
-    rows.frame[name] = _per_value(written, lambda v: single.get(v, ""))
+    rows.change(name, lambda v: single.get(v, ""))
 
 
 def _required(rows: _Rows, names: list[str], hints: dict[str, str] | None = None) -> None:
@@ -211,12 +251,13 @@ def field_by_field(model: type[pydantic.BaseModel]) -> bool:
     return not (decorators.model_validators or decorators.field_validators)
 
 
-def _field_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: list[str]
-                    ) -> dict[str, dict[int, str]]:
-    """Each field's distinct values checked once by the model's own rules for that field: row → message."""
+def _field_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: list[str],
+                    known: dict[str, tuple[np.ndarray, pd.Series]] | None = None) -> dict[str, dict[int, str]]:
+    """Each field's distinct values checked once by the model's own rules for that field: row → message. ``known``
+    may give a field's distinct values in ``frame`` (see _Rows)."""
     failures: dict[str, dict[int, str]] = {}
     for name in names:
-        codes, distinct = _distinct(frame[name])
+        codes, distinct = known[name] if known and name in known else _distinct(frame[name])
         adapter = TypeAdapter(list[model.model_fields[name].rebuild_annotation()], config=model.model_config)
         try:
             adapter.validate_python(_plain(distinct))
@@ -250,8 +291,14 @@ def _pydantic(rows: _Rows, model: type[pydantic.BaseModel], names: list[str], ki
               problems: dict[str, str]) -> None:
     """Validate every row not skipped against the dataset's row model; cells already reported by the cell checks
     are not reported twice."""
-    good = rows.frame.loc[~rows.skip, names]
-    failures = (_field_failures if field_by_field(model) else _row_failures)(good, model, names)
+    keep = ~rows.skip.to_numpy()
+    good = rows.frame if keep.all() else rows.frame.loc[keep, names]
+    if field_by_field(model):
+        known = rows.known if rows.known is None or keep.all() else {
+            n: (codes[keep], values) for n, (codes, values) in rows.known.items()}
+        failures = _field_failures(good, model, names, known)
+    else:
+        failures = _row_failures(good, model, names)
     for name, found in failures.items():
         found = {row: problems.get(name, msg) for row, msg in found.items() if row not in rows.failed.get(name, ())}
         if found:
@@ -285,6 +332,29 @@ def _duplicate_errors(rows: _Rows, dup: pd.DataFrame, keys: list[str], key_label
     rows.fail(mask, keys[0], "duplicate_key", problem, column=column, value=text)
 
 
+def _repeated(rows: _Rows, keys: list[str], among: pd.Series) -> pd.Series:
+    """Which of the rows in ``among`` have a key another of them has too (hashing the keys in pandas is cheaper
+    than a grouping in DuckDB); by each key field's distinct values when they are known."""
+    if rows.known is None:
+        return rows.frame.loc[among, keys].duplicated(keep=False)
+    at = among.to_numpy()
+    combined, size = np.zeros(int(at.sum()), dtype=np.int64), 1  # one number per key: its fields' numbers combined
+    for key in keys:
+        codes, values = rows.distinct(key)
+        # distinct values may repeat (two spellings stripped or resolved to one code): number each value once
+        numbers, found = pd.factorize(values, use_na_sentinel=False)
+        if size * len(found) >= 2**63:  # renumber the combinations found so far, so the product stays an int64
+            combined, seen = pd.factorize(combined)
+            size = len(seen)
+        combined, size = combined * len(found) + numbers[codes[at]], size * len(found)
+    return pd.Series(combined, index=rows.frame.index[at]).duplicated(keep=False)
+
+
+def _good(rows: _Rows, columns: list[str]) -> pd.DataFrame:
+    """The columns of the rows without errors (not copied when every row is good: the usual large file)."""
+    return rows.frame[columns] if not rows.bad.any() else rows.frame.loc[~rows.bad, columns]
+
+
 def _fail_rows(rows: _Rows, found: pd.DataFrame, name: str, kind: str) -> None:
     """Record errors for the rows a set check found (columns _row and problem)."""
     problem = pd.Series(found["problem"].values, index=found["_row"].values).reindex(rows.frame.index)
@@ -295,8 +365,8 @@ def _fail_rows(rows: _Rows, found: pd.DataFrame, name: str, kind: str) -> None:
 def _set_checks(con: duckdb.DuckDBPyConnection, rows: _Rows, meta_name: str, key_label: str) -> None:
     """Duplicate keys within the file and value ranges by unit, in DuckDB over the rows still good."""
     meta = dataset(meta_name)
-    good = rows.frame.loc[~rows.bad, [*meta.column_names, "_line"]].assign(_row=rows.frame.index[~rows.bad])
-    repeated = good.duplicated(meta.primary_key, keep=False)  # hashing the keys in pandas is cheaper than a grouping
+    good = _good(rows, [*meta.column_names, "_line"]).assign(_row=rows.frame.index[~rows.bad])
+    repeated = _repeated(rows, meta.primary_key, ~rows.bad)
     cur = con.cursor()
     try:
         if repeated.any():
@@ -344,12 +414,16 @@ def check_observations(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Co
     """Typed observation rows, errors and skipped counts for a reading."""
     meta = dataset("observations")
     checked = Checked(rows=pd.DataFrame(columns=[*meta.column_names, "_line"]))
-    frame = _text(reading.frame, meta.column_names)
+    distinct: dict[str, tuple[np.ndarray, pd.Series]] = {}
+    frame = _text(reading.frame, meta.column_names, distinct)
     missing = frame["value"].isin(MISSING)
     if missing.any():
         checked.skipped["missing value (':' or empty)"] = int(missing.sum())
-    rows = _Rows(reading, frame[~missing].copy())
-    _observation_defaults(rows.frame, reading)
+        keep = ~missing.to_numpy()
+        frame = frame[keep].copy()
+        distinct = {name: (codes[keep], values) for name, (codes, values) in distinct.items()}
+    rows = _Rows(reading, frame, distinct)
+    _observation_defaults(rows, reading)
     _required(rows, ["indicator_code", "region_code", "year"])
     _resolve(con, rows, "indicator_code", indicator_aliases(ctx.indicators),
              dict(zip(ctx.indicators["code"], ctx.indicators["name_en"] + " (" + ctx.indicators["code"] + ")")),
@@ -360,20 +434,20 @@ def check_observations(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Co
     _years(rows)
     _pydantic(rows, ObservationRow, meta.column_names, OBS_KINDS, OBS_PROBLEMS)
     _set_checks(con, rows, "observations", "indicator, area, year, sex and age")
-    checked.rows = rows.frame.loc[~rows.bad, [*meta.column_names, "_line"]].reset_index(drop=True)
+    checked.rows = _good(rows, [*meta.column_names, "_line"]).reset_index(drop=True)
     checked.rows["flag"] = none_if_empty(checked.rows["flag"])
     checked.errors = rows.errors
     return checked
 
 
-def _observation_defaults(frame: pd.DataFrame, reading: Reading) -> None:
+def _observation_defaults(rows: _Rows, reading: Reading) -> None:
     """Empty optional cells get their defaults; sex, age and flags are written the catalogue's way."""
-    frame["sex"] = _per_value(frame["sex"], lambda v: SEX.get(v.casefold(), v) if v else "T")
-    frame["age"] = _per_value(frame["age"], lambda v: "TOTAL" if v.casefold() in ("", "total", "общо") else v.upper())
-    frame["flag"] = _per_value(frame["flag"], lambda v: v.replace(" ", "").lower())
+    rows.change("sex", lambda v: SEX.get(v.casefold(), v) if v else "T")
+    rows.change("age", lambda v: "TOTAL" if v.casefold() in ("", "total", "общо") else v.upper())
+    rows.change("flag", lambda v: v.replace(" ", "").lower())
     for name in ("source", "vintage"):
         if name in reading.defaults:
-            frame[name] = frame[name].where(frame[name] != "", reading.defaults[name])
+            rows.change(name, lambda v, default=reading.defaults[name]: v if v != "" else default)
 
 
 def _region_labels(ctx: Context) -> dict[str, str]:
@@ -383,12 +457,12 @@ def _region_labels(ctx: Context) -> dict[str, str]:
 
 def _years(rows: _Rows) -> None:
     """Years as integers; anything else is an error."""
-    codes, text = _distinct(rows.frame["year"])
+    codes, text = rows.distinct("year")
     bad = ~text.str.fullmatch(r"\d{4}").astype(bool) & (text != "")
     rows.fail(_spread(bad, codes, rows.frame.index), "year", "bad_year",
               f"expected a 4-digit year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}")
     years = pd.to_numeric(text.where(~bad & (text != "")), errors="coerce").astype("Int64")
-    rows.frame["year"] = _spread(years, codes, rows.frame.index)
+    rows.replace("year", _spread(years, codes, rows.frame.index), codes, years)
 
 
 # ---------------------------------------------------------------------------------------------------------
