@@ -25,8 +25,8 @@ TITLE_WIDTH = 62  # characters per title line before wrapping
 TEMPLATE = dict(layout=dict(font=FONT, colorway=OKABE_ITO, paper_bgcolor="white", plot_bgcolor="white"))
 # Figures are built as plain dicts and wrapped in go.Figure without Plotly's validation: validating costs 3-45 ms
 # per chart on every rerun (45 ms for a map of 400 districts), and Plotly's add_trace / update_* calls re-validate
-# on every call. tests/test_charts.py validates every builder's output instead: a property Plotly does not know
-# fails there, and the validated figure must serialise to the same JSON as the one sent.
+# on every call. The tests validate every figure they draw instead (tests/conftest.py): a property Plotly does not
+# know fails there, and the validated figure must serialise to the same JSON as the one sent.
 
 
 def _layout(title: str, lang: str, height: int | None = None, **extra) -> dict:

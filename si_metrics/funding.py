@@ -83,11 +83,6 @@ def _t(lang: str, key: str, **values: object) -> str:
     return i18n.translate(lang, key, **values)
 
 
-def _mapped(codes: pd.Series, label) -> pd.Series:
-    """``label`` of each code, called once per distinct code (the frames have up to thousands of rows)."""
-    return codes.map({c: label(c) for c in codes.unique()})
-
-
 def fund_label(fund: str, lang: str) -> str:
     return _t(lang, FUND_KEYS[fund]) if fund in FUND_KEYS else fund
 
@@ -120,8 +115,9 @@ def region_frames(by_region: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.
 
 def theme_fund_frames(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(plot, table) of demo project budgets by theme and fund (plot columns: theme, fund, value; labels)."""
-    plot = pd.DataFrame({"theme": _mapped(frame["theme"], lambda c: _t(lang, f"theme_{c}")),
-                         "fund": _mapped(frame["fund"], lambda c: fund_label(c, lang)), "value": frame["budget_eur"]})
+    plot = pd.DataFrame({"theme": i18n.label_each(frame["theme"], lambda c: _t(lang, f"theme_{c}")),
+                         "fund": i18n.label_each(frame["fund"], lambda c: fund_label(c, lang)),
+                         "value": frame["budget_eur"]})
     table = pd.DataFrame({"theme": plot["theme"], "fund": plot["fund"], "projects": frame["projects"],
                           "budget_eur": frame["budget_eur"].round(2),
                           "eu_contribution_eur": frame["eu_contribution_eur"].round(2)})
@@ -131,7 +127,7 @@ def theme_fund_frames(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.
 def start_year_frames(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(plot, table) of demo projects' EU contribution by start year and fund."""
     plot = pd.DataFrame({"year": frame["start_year"].astype(int),
-                         "fund": _mapped(frame["fund"], lambda c: fund_label(c, lang)),
+                         "fund": i18n.label_each(frame["fund"], lambda c: fund_label(c, lang)),
                          "value": frame["eu_contribution_eur"].round(2)})
     table = pd.DataFrame({"start_year": plot["year"], "fund": plot["fund"], "projects": frame["projects"],
                           "eu_contribution_eur": plot["value"]})
@@ -142,10 +138,10 @@ def flow_frames(flows: pd.DataFrame, names: dict[str, str], top_n: int,
                 lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(links, table): Sankey links (source, target, value = EU contribution, EUR) of demo money, and the same
     as a table; ``names``: area code → name."""
-    labelled = pd.DataFrame({"fund": _mapped(flows["fund"], lambda c: fund_label(c, lang)),
+    labelled = pd.DataFrame({"fund": i18n.label_each(flows["fund"], lambda c: fund_label(c, lang)),
                              "programme": flows["programme_code"],
-                             "theme": _mapped(flows["theme"], lambda c: _t(lang, f"theme_{c}")),
-                             "region": _mapped(flows["region_code"], names.get),
+                             "theme": i18n.label_each(flows["theme"], lambda c: _t(lang, f"theme_{c}")),
+                             "region": i18n.label_each(flows["region_code"], names.get),
                              "value": flows["eu_contribution_eur"]})
     links = sankey_links(labelled, top_n, _t(lang, "funding_other_regions"))
     links = links.assign(value=links["value"].round(2))
@@ -194,7 +190,8 @@ def year_ranges(years: list[int]) -> str:
 def theme_fund_chart(plot: pd.DataFrame, *, title: str, lang: str, value_label: str):
     """charts.bars by theme stacked by fund, themes ordered by their total, legend clear of the axis title."""
     order = list(plot.groupby("theme")["value"].sum().sort_values(ascending=False).index)
-    return charts.bars(plot, x="theme", y="value", colour="fund", title=title, lang=lang, value_label=value_label,
-                       layout=dict(yaxis=dict(categoryorder="array", categoryarray=order),
-                                   legend=dict(orientation="h", y=-0.3, yanchor="top"),
-                                   height=120 + 26 * plot["theme"].nunique() + 130))
+    fig = charts.bars(plot, x="theme", y="value", colour="fund", title=title, lang=lang, value_label=value_label,
+                      layout=dict(yaxis=dict(categoryorder="array", categoryarray=order),
+                                  legend=dict(orientation="h", y=-0.3, yanchor="top")))
+    fig.layout.height += 130  # room for the legend below the axis
+    return fig

@@ -35,6 +35,12 @@ def normalise_language(value: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
+def label_each(codes, label):
+    """``label`` of every code of ``codes`` (a pandas Series), called once per distinct code: the frames hold up to
+    thousands of rows of a few codes."""
+    return codes.map({c: label(c) for c in codes.unique()})
+
+
 def translate(lang: str, key: str, **values: object) -> str:
     """The message for ``key`` in ``lang`` with ``{placeholders}`` filled; English if missing."""
     text = messages(lang).get(key) or messages(DEFAULT_LANGUAGE)[key]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import charts
 from .demo import AS_OF, TARGET_GROUPS, THEMES  # noqa: F401 - TARGET_GROUPS: the projects page's filter
-from .i18n import format_date, format_money, format_number, translate
+from .i18n import format_date, format_money, format_number, label_each, translate
 
 STATUSES = ("planned", "ongoing", "completed", "cancelled")  # in time order; see demo.py for how they are set
 SECTORS = ("public", "private", "social")
@@ -221,11 +221,6 @@ def project_choices(frames: list[pd.DataFrame], lang: str, none: str) -> dict[st
     return choices
 
 
-def _labels(codes: pd.Series, lang: str, kind: str) -> pd.Series:
-    """``label`` of each code, looked up once per distinct code."""
-    return codes.map({c: label(lang, kind, c) for c in codes.unique()})
-
-
 def table_view(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The project list in the current language (title, area, labels) under translated headers; ID first."""
     bg = lang == "bg"
@@ -235,8 +230,8 @@ def table_view(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         "title": rows["title_bg" if bg else "title_en"],
         "lead": rows["lead_org"],
         "area": rows["region_bg" if bg else "region_en"],
-        "theme": _labels(rows["theme"], lang, "theme"),
-        "status": _labels(rows["status"], lang, "status"),
+        "theme": label_each(rows["theme"], lambda c: label(lang, "theme", c)),
+        "status": label_each(rows["status"], lambda c: label(lang, "status", c)),
         "eu_eur": rows["eu_contribution_eur"],
         "reached": rows["beneficiaries_reached"],
         "target": rows["beneficiaries_target"],

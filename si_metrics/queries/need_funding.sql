@@ -11,7 +11,8 @@ with areas as (
 ),
 
 eu_funds as (
-    select code, contracted_eur as eu_funds_contracted_eur, snapshot from eu_funds_by_area((select list(a.code) from areas as a))
+    select code, contracted_eur as eu_funds_contracted_eur, snapshot
+    from eu_funds_by_area((select list(a.code) from areas as a))
 ),
 
 demo as (
