@@ -149,6 +149,18 @@ def _quiet() -> None:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 
+def _pandas_defaults() -> None:
+    """The baseline runs with pandas' default text dtype. Importing si_metrics (scale.py does) switched it to
+    NumPy object strings for our app; a baseline page runs in its own process, so this only undoes that."""
+    import warnings
+
+    from pandas.errors import Pandas4Warning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Pandas4Warning)
+        pd.set_option("future.infer_string", True)
+
+
 def new_session(app: str, page: Page):
     """A fresh AppTest (a new visitor) opening ``page`` directly, as a link to it would."""
     from streamlit.testing.v1 import AppTest
@@ -311,6 +323,8 @@ def bench_page(app: str, url: str, folder: Path, runs: int = 20, budget: float =
     import streamlit as st
 
     _quiet()
+    if app == "baseline":
+        _pandas_defaults()
     page = PAGE_BY_URL[url]
     data = Data(folder)
     errors: list[str] = []

@@ -102,6 +102,11 @@ def programme_tables(progs: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.D
     return shown, raw
 
 
+def at_level(by_region: pd.DataFrame, level: int) -> pd.DataFrame:
+    """The rows of the funding_by_region query for the areas of one level."""
+    return by_region[by_region["level"] == level].reset_index(drop=True)
+
+
 def region_frames(by_region: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(plot, table): whole euros per person of each area for the map and ranking, and exactly that as a table."""
     per_person = by_region["contracted_per_person"].round(0)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import duckdb
 import pandas as pd
@@ -15,6 +17,10 @@ BENCHMARK = "EU27_2020"
 POVERTY_INDICATORS = ("AROPE", "AROPE_EU2020")
 POPULATION = "POP"
 ESF_PLUS = "ESF+"
+
+# Runs a named query: read("total_values", code=..., indicators=[...]). The app passes one that caches each
+# result per release, so the country's and the EU's rows are read once, not again for every district.
+Read = Callable[..., pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -50,14 +56,19 @@ class TargetProgress:
         return self.change_so_far / self.target_change * 100
 
 
+def reader(con: duckdb.DuckDBPyConnection) -> Read:
+    """Named queries straight from the store, uncached."""
+    return partial(run, con)
+
+
 class Totals:
     """The total values (sex T, age TOTAL) of a few indicators for a few areas, every year, read in one query per
     area; the headline figures are picked from these rows (instead of one query per figure)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, indicators, codes):
+    def __init__(self, read: Read, indicators, codes):
         self._series: dict[tuple[str, str], list[Figure]] = {}
         for code in sorted(set(codes)):
-            frame = run(con, "total_values", code=code, indicators=sorted(set(indicators)))
+            frame = read("total_values", code=code, indicators=sorted(set(indicators)))
             for r in frame.itertuples(index=False):  # newest first within each series
                 self._series.setdefault((r.indicator_code, r.region_code), []).append(
                     Figure(r.indicator_code, r.region_code, int(r.year), float(r.value),
@@ -128,7 +139,7 @@ def ancestors(regions: pd.DataFrame, code: str) -> list[str]:
 def targets(con: duckdb.DuckDBPyConnection, areas: list[str]) -> list[TargetProgress]:
     """The targets of the areas (a country, the EU benchmark), with progress where the store allows."""
     rows = [(area, row) for area in areas for row in run(con, "region_targets", region=area).to_dict("records")]
-    totals = Totals(con, [POPULATION, *(row["indicator_code"] for _, row in rows)], areas)
+    totals = Totals(reader(con), [POPULATION, *(row["indicator_code"] for _, row in rows)], areas)
     return [target_progress(totals, area, row) for area, row in rows]
 
 
@@ -142,16 +153,13 @@ def poverty_figure(totals: Totals, chain: list[str], year_from: int, year_to: in
     return None
 
 
-def home_kpis(con: duckdb.DuckDBPyConnection, region: str, year_from: int, year_to: int,
-              chain: list[str] | None = None, esf: pd.DataFrame | None = None,
-              goals: pd.DataFrame | None = None) -> HomeKpis:
-    """Every headline figure of the home page for one area and period. A caller that keeps them may pass
-    ``chain`` (the area and the areas above it, up to the country), ``esf`` (the esf_programme_summary query)
-    and ``goals`` (region_targets of the country); else they are read from the store."""
-    chain = chain or ancestors(run(con, "regions"), region)
+def home_kpis(read: Read, region: str, year_from: int, year_to: int, chain: list[str] | None = None) -> HomeKpis:
+    """Every headline figure of the home page for one area and period, from named queries run by ``read``. A
+    caller that keeps it may pass ``chain`` (the area and the areas above it, up to the country)."""
+    chain = chain or ancestors(read("regions"), region)
     country = chain[-1]
-    goals = (run(con, "region_targets", region=country) if goals is None else goals).to_dict("records")
-    totals = Totals(con, [*POVERTY_INDICATORS, POPULATION, *(g["indicator_code"] for g in goals)],
+    goals = read("region_targets", region=country).to_dict("records")
+    totals = Totals(read, [*POVERTY_INDICATORS, POPULATION, *(g["indicator_code"] for g in goals)],
                     [*chain, BENCHMARK])
     poverty = poverty_figure(totals, chain, year_from, year_to)
     national = eu = None
@@ -159,12 +167,12 @@ def home_kpis(con: duckdb.DuckDBPyConnection, region: str, year_from: int, year_
         national = totals.latest(poverty.indicator, country, poverty.year, poverty.year)
         eu = totals.latest(poverty.indicator, BENCHMARK, poverty.year, poverty.year)
     population = totals.latest(POPULATION, region, year_from, year_to)
-    esf = run(con, "esf_programme_summary") if esf is None else esf
+    esf = read("esf_programme_summary")
     esf = esf[esf["fund"] == ESF_PLUS]
-    funds = run(con, "eu_funds_in_region", region=region)
+    funds = read("eu_funds_in_region", region=region)
     funds = funds.iloc[0] if len(funds) else pd.Series({"contracted_eur": None, "paid_eur": None, "snapshot": None})
     contracted = float(funds["contracted_eur"]) if pd.notna(funds["contracted_eur"]) else None
-    projects = run(con, "projects_in_region", region=region, year_from=year_from, year_to=year_to).iloc[0]
+    projects = read("projects_in_region", region=region, year_from=year_from, year_to=year_to).iloc[0]
     return HomeKpis(
         region=region,
         country=country,

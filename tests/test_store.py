@@ -160,9 +160,9 @@ def test_named_queries_state_their_grain_and_bind_values():
 
 
 def test_latest_total_respects_the_period(con):
-    from si_metrics.kpis import Totals
+    from si_metrics.kpis import Totals, reader
 
-    totals = Totals(con, ["AROPE_EU2020", "AROPE", "POP"], ["BG31", "BG311"])
+    totals = Totals(reader(con), ["AROPE_EU2020", "AROPE", "POP"], ["BG31", "BG311"])
     fig = totals.latest("AROPE_EU2020", "BG31", 2008, 2012)
     assert (fig.year, fig.value) == (2012, 52.6)
     assert totals.latest("AROPE_EU2020", "BG31", 2013, 2013).value == 52.8
@@ -172,9 +172,9 @@ def test_latest_total_respects_the_period(con):
 
 
 def test_an_area_without_municipal_funding_has_no_funding_figures(con):
-    from si_metrics.kpis import home_kpis
+    from si_metrics.kpis import home_kpis, reader
 
-    k = home_kpis(con, "EU27_2020", 2006, 2030)
+    k = home_kpis(reader(con), "EU27_2020", 2006, 2030)
     assert (k.eu_funds_contracted_eur, k.eu_funds_per_person_eur, k.projects) == (None, None, 0)
     assert k.poverty.value == 21.0  # the EU's own AROPE 2024
 
@@ -187,6 +187,14 @@ def _derived(con) -> tuple[list, list, list]:
     fresh = cur.execute(f"select {exprs} from projects order by project_id").fetchall()
     population = cur.execute("select * from population order by region_code, year").fetchall()
     return kept, fresh, population
+
+
+def _totals(con) -> tuple[list, list]:
+    """(totals as kept, the total rows of observations derived afresh)."""
+    cur, cols = con.cursor(), ", ".join(store.TOTALS)
+    kept = cur.execute(f"select {cols} from totals order by {store.TOTALS_KEY}").fetchall()
+    fresh = cur.execute(f"select {cols} from observations where {store.TOTAL} order by {store.TOTALS_KEY}").fetchall()
+    return kept, fresh
 
 
 def test_derived_tables_follow_publish_and_rollback(fresh_store, tmp_path: Path):
@@ -205,10 +213,18 @@ def test_derived_tables_follow_publish_and_rollback(fresh_store, tmp_path: Path)
     obs = dataset("observations")
     pop = {"indicator_code": "POP", "region_code": "BG", "year": 2025, "value": 6400000, "flag": "", "sex": "T",
            "age": "TOTAL", "source": "test", "vintage": "2026"}
-    rel_pop = store.publish(fresh_store, obs, _stage(fresh_store, obs, [pop], tmp_path), user="t", note="pop",
-                            file_name=None, sha256=None)
+    new_total = {**pop, "indicator_code": "AROPE", "region_code": "BG311", "year": 2024, "value": 31.5}
+    women = {**new_total, "sex": "F", "value": 33.0}  # a breakdown row: not a total
+    totals_before = _totals(fresh_store)[0]
+    assert len(totals_before) == len(_totals(fresh_store)[1]) > 0
+    rel_pop = store.publish(fresh_store, obs, _stage(fresh_store, obs, [pop, new_total, women], tmp_path), user="t",
+                            note="pop", file_name=None, sha256=None)
     kept, fresh, population = _derived(fresh_store)
     assert kept == fresh
+    totals, expected = _totals(fresh_store)
+    assert totals == expected and len(totals) == len(totals_before) + 1
+    assert ("BG311", "AROPE", 2024, 31.5, None, "test") in totals
+    assert ("BG", "POP", 2025, 6400000.0, None, "test") in totals
     row = fresh_store.cursor().execute("select region_code, search_key from project_index where project_id = ?",
                                        [project["project_id"]]).fetchone()
     assert row[0] == moved["region_code"] and "nov zhivot za vratsa" in row[1]
@@ -220,3 +236,4 @@ def test_derived_tables_follow_publish_and_rollback(fresh_store, tmp_path: Path)
     assert fresh_store.cursor().execute("select region_code from project_index where project_id = ?",
                                         [project["project_id"]]).fetchone() == (project["region_code"],)
     assert ("BG", 2025, 6437360.0) in population
+    assert _totals(fresh_store)[0] == totals_before

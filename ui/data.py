@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from functools import partial
 
 import duckdb
 import pandas as pd
@@ -104,10 +105,9 @@ def year_bounds(release: int) -> tuple[int, int]:
 
 @st.cache_data(ttl=TTL, max_entries=256, show_spinner=False)
 def home_kpis(release: int, region: str, year_from: int, year_to: int) -> kpis.HomeKpis:
-    chain = areas(release).ancestors(region)
-    # the programme totals and the country's targets do not change with the area: cached per release / country
-    return kpis.home_kpis(connection(), region, year_from, year_to, chain, esf=query(release, "esf_programme_summary"),
-                          goals=query(release, "region_targets", region=chain[-1]))
+    # every query through the cache: the country's and the EU's rows, the programme totals and the country's
+    # targets are read once per release, not again for each area
+    return kpis.home_kpis(partial(query, release), region, year_from, year_to, areas(release).ancestors(region))
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)

@@ -36,10 +36,9 @@ st.subheader(t("funding_region_header"))
 st.info(t("funding_region_scope"), icon=":material/info:")
 level = url_select("level", t("funding_level"), funding.LEVELS, 3, widget="radio", horizontal=True,
                    format_func=lambda c, lang=f.lang: i18n.translate(lang, f"level_{c}"))
-by_region = data.query(release, "funding_by_region", country=country, level=level, year_to=f.year_to)
-own_level = tree.level[f.region]
-own = data.query(release, "funding_by_region", country=country, level=own_level, year_to=f.year_to)
-own = own.set_index("code").loc[f.region]
+every_level = data.query(release, "funding_by_region", country=country, year_to=f.year_to)
+by_region = funding.at_level(every_level, level)
+own = every_level.set_index("code").loc[f.region]
 if by_region["population"].isna().all():
     st.info(t("funding_no_population", year=f.year_to))
 else:
@@ -56,7 +55,7 @@ else:
         area_map(plot, key="funding_map", title=t("funding_map_title", **where), value_label=t("unit_EUR_HAB"),
                  lang=f.lang, selected=selected, table=table, file_name=f"eu_funds_per_person_level{level}.csv",
                  decimals=0, higher_is_better=True)
-        districts = data.query(release, "funding_by_region", country=country, level=3, year_to=f.year_to)
+        districts = funding.at_level(every_level, 3)
         sofia = districts.loc[districts["code"] == funding.SOFIA_CITY, "contracted_eur"].sum()
         st.caption(t("funding_region_caveat", snapshot=snapshot, pop_year=pop_year,
                      sofia=md_escape(names.get(funding.SOFIA_CITY, funding.SOFIA_CITY)),

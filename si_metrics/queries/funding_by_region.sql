@@ -1,12 +1,12 @@
--- grain: one row per area of one level within a country: all EU funds attributed to its municipalities at the
+-- grain: one row per area within a country, the country itself and every level (a page picks the levels it shows:
+-- one query instead of one per level, at the cost of one): all EU funds attributed to its municipalities at the
 -- latest register snapshot, with the Eurostat population of the latest year up to the period end
 -- (never the register's own population column, whose year is not stated)
 with areas as (
-    select r.code, r.name_en, r.name_bg, r.tile_row, r.tile_col
+    select r.code, r.level, r.name_en, r.name_bg, r.tile_row, r.tile_col
     from regions as r
     join region_closure as rc on rc.region_code = r.code
     where rc.ancestor_code = $country
-      and r.level = $level
       and not r.is_benchmark
 ),
 
@@ -21,6 +21,7 @@ population as (
 final as (
     select
         a.code,
+        a.level,
         a.name_en,
         a.name_bg,
         a.tile_row,
@@ -38,4 +39,4 @@ final as (
 )
 
 select * from final
-order by code
+order by level, code

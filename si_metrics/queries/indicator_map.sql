@@ -10,11 +10,9 @@ with areas as (
 
 vals as (
     select region_code, value, flag
-    from observations
+    from totals
     where indicator_code = $indicator
       and year = $year
-      and sex = 'T'
-      and age = 'TOTAL'
 ),
 
 final as (

@@ -18,12 +18,10 @@ final as (
         i.higher_is_better,
         o.year,
         count(*) as regions
-    from observations as o
+    from totals as o
     join nuts2 on nuts2.code = o.region_code
     join indicators as i on i.code = o.indicator_code
     where i.theme in ('poverty_inclusion', 'employment')
-      and o.sex = 'T'
-      and o.age = 'TOTAL'
     group by all
 )
 

@@ -11,11 +11,9 @@ with areas as (
 
 need as (
     select region_code as code, value, flag
-    from observations
+    from totals
     where indicator_code = $indicator
       and year = $year
-      and sex = 'T'
-      and age = 'TOTAL'
 ),
 
 pop as (

@@ -11,9 +11,7 @@ with final as (
         min(o.year) as first_year,
         max(o.year) as last_year
     from indicators as i
-    join observations as o on o.indicator_code = i.code
-    where o.sex = 'T'
-      and o.age = 'TOTAL'
+    join totals as o on o.indicator_code = i.code
     group by all
 )
 

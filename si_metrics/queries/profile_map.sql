@@ -10,11 +10,9 @@ with areas as (
 
 totals as (
     select o.region_code, o.year, o.value, o.flag
-    from observations as o
+    from totals as o
     join areas as a on a.code = o.region_code
     where o.indicator_code = $indicator
-      and o.sex = 'T'
-      and o.age = 'TOTAL'
       and o.year between $year_from and $year_to
 ),
 

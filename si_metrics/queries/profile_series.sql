@@ -1,9 +1,7 @@
 -- grain: one row per area (of $codes) and year in the period: the total value of one indicator
 select region_code, year, value, flag
-from observations
+from totals
 where indicator_code = $indicator
   and region_code in (select unnest($codes))
-  and sex = 'T'
-  and age = 'TOTAL'
   and year between $year_from and $year_to
 order by region_code, year
