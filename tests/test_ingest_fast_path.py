@@ -51,6 +51,16 @@ def test_the_fast_reader_gives_the_table_of_the_record_reader(name):
     assert as_lists(fast) == as_lists(table.parse_records(text, delimiter_of(text), '"', 100))
 
 
+def test_uploaded_cells_are_arrow_text_whatever_the_explorer_keeps():
+    """The explorer keeps small frames' text as Python objects (si_metrics/__init__.py); uploads stay Arrow text."""
+    assert pd.Series(["x"]).dtype == object  # text inferred as Python objects: the setting holds
+    text = WELL_FORMED["semicolons"]
+    for parsed in (table.parse_fast(text, ";", '"'), table.parse(text, ";", '"', 100),
+                   table.parse(NEEDS_RECORDS["a ragged row"], ",", '"', 100)):
+        assert [c.dtype for c in parsed.cells] == [table.TEXT] * len(parsed.cells)
+        assert str(table.TEXT) == "str" and table.TEXT.storage == "pyarrow"
+
+
 def test_the_fast_reader_counts_blank_records_and_keeps_the_lines_after_them():
     fast = table.parse_fast(WELL_FORMED["crlf and blank records"], ",", '"')
     assert (fast.blank_lines, [int(n) for n in fast.lines]) == (2, [2, 5])

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .detect import split_lines
 from .problems import ROW, Problem, file_problem
+from .table import TEXT
 
 # Eurostat observation flags (https://ec.europa.eu/eurostat/data/database/information).
 FLAGS = {
@@ -139,7 +140,7 @@ def apply_mapping(dims: pd.DataFrame, rules: list[tuple[str, dict[str, str]]]) -
         for dim, value in filters.items():
             if dim in dims.columns:
                 wrong = match & (dims[dim] != value) & (indicator == "")
-                why = why.mask(wrong & (why == ""), f"{dim}=" + dims[dim].astype(str) + " not in the mapping")
+                why = why.mask(wrong & (why == ""), f"{dim}=" + dims[dim].astype(TEXT) + " not in the mapping")
                 match &= dims[dim] == value
         indicator = indicator.mask(match & (indicator == ""), code)
     return indicator, why.where(indicator == "", "")
@@ -236,7 +237,7 @@ def unmapped_dimensions(long: pd.DataFrame, dims: pd.DataFrame, indicator: pd.Se
     """
     problems: list[Problem] = []
     dropped = pd.Series(False, index=long.index)
-    present = keep & ~long["value"].astype(str).str.strip().isin(("", ":"))  # missing values are skipped anyway
+    present = keep & ~long["value"].astype(TEXT).str.strip().isin(("", ":"))  # missing values are skipped anyway
     for ind, filters in rules:
         mine = present & (indicator == ind)
         for dim in dims.columns:

@@ -21,6 +21,7 @@ from .funding_upload import CHECKERS as FUNDING_CHECKERS
 from .problems import FILE, PROBLEM_COLUMNS, FileRejected, Problem, file_problem, problems_frame
 from .read import Detected, Reading, ReadOptions, read
 from .resolve import load_context
+from .table import TEXT
 from .validate import Checked, check_observations, check_projects
 
 SHOWN_ERRORS = 200  # the page and the command line list this many; the CSV report has them all
@@ -125,7 +126,7 @@ def _sorted(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
     both = pd.concat(frames, ignore_index=True)
     both["line"] = both["line"].astype("int64")
-    both["value"] = both["value"].fillna("").astype(str)
+    both["value"] = both["value"].fillna("").astype(TEXT)
     return both.sort_values(["line", "column"], kind="stable").reset_index(drop=True)
 
 

@@ -28,6 +28,7 @@ from .eurostat import FLAGS
 from .problems import PROBLEM_COLUMNS
 from .read import PROJECT_OPTIONAL, Reading
 from .resolve import Context, indicator_aliases, region_aliases, resolve, suggestion
+from .table import TEXT
 
 YEAR_RANGE = (1990, 2100)  # the ObservationRow model's bounds
 PERCENT_UNITS = ("PC", "PC_POP")  # Eurostat unit codes of shares, 0-100
@@ -84,7 +85,7 @@ class _Rows:
         """Replace a field by a function of each of its values (applied once per distinct value)."""
         codes, values = self.distinct(name)
         result = pd.Series([change(v) for v in values], dtype=object)
-        if self.frame[name].dtype == "str" and result.equals(values):
+        if self.frame[name].dtype == TEXT and result.equals(values):
             return  # text that stays as it is (codes already codes, sex already T): no need to write it again
         self.replace(name, _spread(result, codes, self.frame.index), codes, result)
 
@@ -97,7 +98,7 @@ class _Rows:
     def column_of(self, name: str, mask: pd.Series) -> pd.Series:
         """The file's header for a field, per row (a year column in a Eurostat TSV)."""
         if "_col" in self.frame.columns and name in ("year", "value", "flag"):
-            return self.frame.loc[mask, "_col"].astype(str)
+            return self.frame.loc[mask, "_col"].astype(TEXT)
         return pd.Series(self.columns.get(name, name), index=self.frame.index[mask], dtype=object)
 
     def fail(self, mask: pd.Series, name: str, kind: str, problem: str | pd.Series, column: str | None = None,
@@ -112,11 +113,11 @@ class _Rows:
         at = mask.index[mask]
         if value is None:
             source = self.raw[name] if name in self.raw.columns else self.frame.get(name)
-            value = source.loc[at].astype(str) if source is not None else pd.Series("", index=at)
+            value = source.loc[at].astype(TEXT) if source is not None else pd.Series("", index=at)
         self.errors.append(pd.DataFrame({
             "line": self.frame.loc[at, "_line"],
             "column": pd.Series(column, index=at) if column else self.column_of(name, mask),
-            "value": value.loc[at].astype(str), "kind": kind,
+            "value": value.loc[at].astype(TEXT), "kind": kind,
             "problem": problem.loc[at] if isinstance(problem, pd.Series) else problem}, columns=PROBLEM_COLUMNS))
         self.bad |= mask
         self.failed.setdefault(name, set()).update(at)
@@ -138,7 +139,7 @@ def _text(frame: pd.DataFrame, columns: list[str], distinct: dict | None = None)
     out = pd.DataFrame(index=frame.index)
     for name in columns:
         col = frame[name] if name in frame.columns else pd.Series("", index=frame.index)
-        col = col.astype(str).fillna("")
+        col = col.astype(TEXT).fillna("")
         if distinct is None:
             out[name] = col.str.strip()
             continue
@@ -169,7 +170,7 @@ def _objects(values) -> pd.Series:
 def _spread(result: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     """A result computed per distinct value, on every row (text as text, not Python objects)."""
     if result.dtype == object and all(isinstance(v, str) for v in result):
-        result = result.astype(str)
+        result = result.astype(TEXT)
     return result.iloc[codes].set_axis(index)
 
 
