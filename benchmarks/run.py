@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,6 +61,19 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem_kb / 2**20, 1), "os": platform.platform(),
             "load_start": [round(x, 1) for x in os.getloadavg()],
             "python": platform.python_version(), "packages": versions}
+
+
+def cpu_check() -> float:
+    """Milliseconds for a fixed pure-Python loop (best of 3). Taken before every page: on a shared machine the
+    same work runs at different speeds over a run, and this shows how much."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t0)
+    return round(best * 1000, 1)
 
 
 def code_version() -> str:
@@ -369,6 +383,15 @@ def culprit_lines(results: dict) -> list[str]:
     return lines
 
 
+def cpu_lines(checks: list[float] | None) -> list[str]:
+    if not checks:
+        return []
+    low, mid, high = min(checks), statistics.median(checks), max(checks)
+    return [f"- CPU check (a fixed pure-Python loop, best of 3, before every page; {len(checks)} checks): fastest "
+            f"{low:.0f} ms, median {mid:.0f} ms, slowest {high:.0f} ms — the same work took up to "
+            f"{high / low:.1f}× as long at some moments of this run"]
+
+
 def render(results: dict) -> str:
     m, man = results["machine"], results["manifest"]
     areas = man["areas_by_level"]
@@ -387,6 +410,7 @@ def render(results: dict) -> str:
         f"- load average (1, 5, 15 min) at the start {m.get('load_start')}, at the end {m.get('load_end')} — other "
         "work on the machine slows both apps alike; the ratios are measured side by side, page by page",
         f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
+        *cpu_lines(m.get("cpu_check_ms")),
         "",
         "## Scale (synthetic data, `benchmarks/scale.py`, fixed seeds)",
         "",
@@ -505,6 +529,7 @@ def main(argv: list[str] | None = None) -> dict:
     for url in args.pages.split(","):
         results["pages"][url] = {}
         for app in args.apps.split(","):
+            results["machine"].setdefault("cpu_check_ms", []).append(cpu_check())
             log(f"page {url}, {app}")
             t0 = time.time()
             if args.in_process:

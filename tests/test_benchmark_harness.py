@@ -59,3 +59,5 @@ def test_goals_and_start_rows_are_reported(bench):
                  "publish the observations upload"):
         assert what in start
     assert "Machine" in text and "Python" in text and "duckdb" in text
+    checks = results["machine"]["cpu_check_ms"]  # one before each page of each app
+    assert len(checks) == 2 * len(harness.PAGES) and min(checks) > 0 and "CPU check" in text

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from si_metrics import geo, kpis, queries, releases, store
+from si_metrics import funding, geo, kpis, queries, releases, store
 
 TTL = 600  # seconds; bounds memory only, freshness comes from the release key
 
@@ -50,13 +50,15 @@ class Areas:
     level: dict[str, int]
     parent: dict[str, str]
     names: dict[str, dict[str, str]]  # language → code → name
+    # language → code → how the area picker shows it: indented by level, name · code (every run shows them all)
+    options: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def label(self, code: str, lang: str) -> str:
         return self.names["bg" if lang == "bg" else "en"][code]
 
     def option(self, code: str, lang: str) -> str:
         """How the area picker shows an area: indented by level, name · code."""
-        return "\u2003" * self.level[code] + f"{self.label(code, lang)} · {code}"
+        return self.options["bg" if lang == "bg" else "en"][code]
 
     def ancestors(self, code: str) -> list[str]:
         """The area itself, then its parent, grandparent … up to the country."""
@@ -91,10 +93,12 @@ def _depth_first(regions: pd.DataFrame) -> tuple[str, ...]:
 def areas(release: int) -> Areas:
     """Region lookups for a release (a shared read-only object: not copied on every call like cache_data)."""
     frame = regions(release)
-    return Areas(order=_depth_first(frame),
-                 level={c: int(v) for c, v in zip(frame["code"], frame["level"])},
+    level = {c: int(v) for c, v in zip(frame["code"], frame["level"])}
+    names = {lang: dict(zip(frame["code"], frame[f"name_{lang}"].astype(str))) for lang in ("en", "bg")}
+    return Areas(order=_depth_first(frame), level=level,
                  parent={c: p for c, p in zip(frame["code"], frame["parent_code"]) if isinstance(p, str) and p},
-                 names={lang: dict(zip(frame["code"], frame[f"name_{lang}"].astype(str))) for lang in ("en", "bg")})
+                 names=names, options={lang: {c: "\u2003" * level[c] + f"{name} · {c}" for c, name in by_code.items()}
+                                       for lang, by_code in names.items()})
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
@@ -108,6 +112,12 @@ def home_kpis(release: int, region: str, year_from: int, year_to: int) -> kpis.H
     # every query through the cache: the country's and the EU's rows, the programme totals and the country's
     # targets are read once per release, not again for each area
     return kpis.home_kpis(partial(query, release), region, year_from, year_to, areas(release).ancestors(region))
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def programme_tables(release: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The programme table, formatted and raw (funding.programme_tables): the same for every area."""
+    return funding.programme_tables(query(release, "funding_programme_table"), lang)
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)

@@ -27,7 +27,7 @@ for col, key, value in zip(st.columns(3, border=True),
                            ("funding_kpi_contracted", "funding_kpi_paid", "kpi_esf_absorption"),
                            (money(contracted), money(paid), pct(paid / contracted * 100))):
     col.metric(t(key), value)
-shown, raw = funding.programme_tables(progs, f.lang)
+shown, raw = data.programme_tables(release, f.lang)
 paged_table(shown, key="funding_programmes")
 st.caption(t("funding_programmes_caption", snapshot=snapshot, contracts=num(esf["contract_count"].sum())))
 download(raw, "esf_programmes.csv", "funding_programmes")

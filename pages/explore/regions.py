@@ -70,7 +70,7 @@ with left:
     if shown != f.region:
         notes.append(t("regions_trend_parent", parent=md_escape(name(shown)),
                        level=t(f"regions_level_{level_of[f.region]}")))
-    if trend.query("kind == 'area'").empty:
+    if "area" not in set(trend["kind"]):
         notes.append(t("regions_trend_none", area=md_escape(name(shown))))
     if notes:
         st.caption(" ".join(notes))

@@ -23,23 +23,22 @@ vals as (
       and o.region_code in (select n.code from needed as n)
 ),
 
-span as (
-    select t.region_code, t.indicator_code, min(t.year) as first_year, max(t.year) as year
+-- each chosen area's series in one pass: first and latest year and value, the latest flag, and whether a break
+-- is flagged after the first year (the change since then would mix two series versions)
+own as (
+    select
+        t.region_code,
+        t.indicator_code,
+        min(t.year) as first_year,
+        max(t.year) as year,
+        arg_min(t.value, t.year) as first_value,
+        arg_max(t.value, t.year) as value,
+        arg_max_null(t.flag, t.year) as flag,
+        count(*) filter (where t.flag like '%b%') > (coalesce(arg_min_null(t.flag, t.year), '') like '%b%')::int
+            as break_since_first
     from vals as t
     join areas as a on a.code = t.region_code
     group by t.region_code, t.indicator_code
-),
-
--- a break flagged after the first year means the change since then mixes two series versions
-breaks as (
-    select s.region_code, s.indicator_code, bool_or(coalesce(t.flag, '') like '%b%') as break_since_first
-    from span as s
-    join vals as t
-        on t.region_code = s.region_code
-        and t.indicator_code = s.indicator_code
-        and t.year > s.first_year
-        and t.year <= s.year
-    group by s.region_code, s.indicator_code
 ),
 
 -- competition ranking ("1, 2, 3, 3, 5"): equal values share the better-placed rank. Counted for the few
@@ -48,12 +47,11 @@ peers as (
     select
         s.region_code,
         s.indicator_code,
-        1 + count(*) filter (where t.value > cur.value) as rank,
+        1 + count(*) filter (where t.value > s.value) as rank,
         count(*) as peers,
-        count(*) filter (where t.value = cur.value) as sharing
-    from span as s
+        count(*) filter (where t.value = s.value) as sharing
+    from own as s
     join areas as a on a.code = s.region_code
-    join vals as cur on cur.region_code = s.region_code and cur.indicator_code = s.indicator_code and cur.year = s.year
     join vals as t on t.indicator_code = s.indicator_code and t.year = s.year
     join needed as r on r.code = t.region_code
     where not r.is_benchmark
@@ -73,26 +71,20 @@ final as (
         i.higher_is_better,
         i.theme,
         s.year,
-        cur.value,
-        cur.flag,
+        s.value,
+        s.flag,
         s.first_year,
-        first.value as first_value,
-        coalesce(b.break_since_first, false) as break_since_first,
+        s.first_value,
+        coalesce(s.break_since_first, false) as break_since_first,
         a.country_code,
         nat.value as country_value,
         bench.value as benchmark_value,
         p.rank,
         p.peers,
         p.sharing > 1 as tied
-    from span as s
+    from own as s
     join areas as a on a.code = s.region_code
     join indicators as i on i.code = s.indicator_code
-    join vals as cur
-        on cur.region_code = s.region_code and cur.indicator_code = s.indicator_code and cur.year = s.year
-    join vals as first
-        on first.region_code = s.region_code and first.indicator_code = s.indicator_code
-        and first.year = s.first_year
-    left join breaks as b on b.region_code = s.region_code and b.indicator_code = s.indicator_code
     left join vals as nat
         on nat.region_code = a.country_code and nat.indicator_code = s.indicator_code and nat.year = s.year
     left join vals as bench

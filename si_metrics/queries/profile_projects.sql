@@ -6,12 +6,12 @@ with final as (
         p.theme,
         count(*) as projects,
         coalesce(sum(p.beneficiaries_reached), 0) as beneficiaries_reached
-    from projects as p
+    from project_index as p
     join region_closure as rc on rc.region_code = p.region_code
     where rc.ancestor_code in (select unnest($codes))
       and p.theme in (select unnest($themes))
-      and year(p.start_date) <= $year_to
-      and year(p.end_date) >= $year_from
+      and p.start_year <= $year_to
+      and p.end_year >= $year_from
     group by rc.ancestor_code, p.theme
 )
 
