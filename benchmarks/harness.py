@@ -149,16 +149,28 @@ def _quiet() -> None:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 
-def _pandas_defaults() -> None:
+@contextlib.contextmanager
+def _pandas_defaults(app: str):
     """The baseline runs with pandas' default text dtype. Importing si_metrics (scale.py does) switched it to
-    NumPy object strings for our app; a baseline page runs in its own process, so this only undoes that."""
+    NumPy object strings for our app; the setting is restored afterwards (a test runs both apps in one process)."""
     import warnings
 
     from pandas.errors import Pandas4Warning
 
+    def infer(value: bool) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Pandas4Warning)
+            pd.set_option("future.infer_string", value)
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Pandas4Warning)
-        pd.set_option("future.infer_string", True)
+        saved = pd.get_option("future.infer_string")
+    if app == "baseline":
+        infer(True)
+    try:
+        yield
+    finally:
+        infer(saved)
 
 
 def new_session(app: str, page: Page):
@@ -323,14 +335,12 @@ def bench_page(app: str, url: str, folder: Path, runs: int = 20, budget: float =
     import streamlit as st
 
     _quiet()
-    if app == "baseline":
-        _pandas_defaults()
     page = PAGE_BY_URL[url]
     data = Data(folder)
     errors: list[str] = []
     sizes: list[int] = []
     result: dict = {"app": app, "page": url, "setting": page.setting, "runs_target": runs}
-    with app_env(folder):
+    with _pandas_defaults(app), app_env(folder):
         rss_before = current_rss_mb()
         at = new_session(app, page)
         result["warmup_s"] = round(_timed(at), 3)

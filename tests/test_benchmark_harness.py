@@ -2,6 +2,7 @@
 speed is measured by `make bench` and reported in benchmarks/results.md."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from benchmarks import harness, run
@@ -59,5 +60,6 @@ def test_goals_and_start_rows_are_reported(bench):
                  "publish the observations upload"):
         assert what in start
     assert "Machine" in text and "Python" in text and "duckdb" in text
+    assert pd.Series(["x"]).dtype == object  # the baseline's pandas setting did not outlive its pages
     checks = results["machine"]["cpu_check_ms"]  # one before each page of each app
     assert len(checks) == 2 * len(harness.PAGES) and min(checks) > 0 and "CPU check" in text
