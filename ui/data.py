@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 import duckdb
@@ -51,7 +51,7 @@ class Areas:
     parent: dict[str, str]
     names: dict[str, dict[str, str]]  # language → code → name
     # language → code → how the area picker shows it: indented by level, name · code (every run shows them all)
-    options: dict[str, dict[str, str]] = field(default_factory=dict)
+    options: dict[str, dict[str, str]]
 
     def label(self, code: str, lang: str) -> str:
         return self.names["bg" if lang == "bg" else "en"][code]
