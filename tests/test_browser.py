@@ -92,9 +92,11 @@ def page(browser):
 
 
 def load(page, url: str, ready: str = "[data-testid=stMetric]") -> None:
+    """Open the url and wait until ``ready`` shows and the script run has finished. In that order: before the
+    run starts the app is also "not running", and a test that acts then finds only part of the page."""
     page.goto(url)
-    page.wait_for_selector(IDLE, timeout=60_000)
     page.wait_for_selector(ready, timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
 
 
 def assert_healthy(page) -> None:
