@@ -425,10 +425,10 @@ def _derive(cur: duckdb.DuckDBPyConnection, name: str) -> None:
                     f"where (_kind = 'new' or _kind = 'changed') and {TOTAL} order by {TOTALS_KEY}")
         touched = cur.execute(f"select exists (select 1 from _diff where {POPULATION}) "
                               f"or exists (select 1 from _removed where {POPULATION})").fetchone()[0]
-        if touched:  # rebuilt whole (about 0.1 s at 5,000,000 observations), only when a release changes it
+        if touched:  # rebuilt whole, only when a release changes it: from totals, just brought up to date
             cur.execute("delete from population")
-            cur.execute(f"insert into population select region_code, year, value from observations where {POPULATION} "
-                        "order by region_code, year")
+            cur.execute("insert into population select region_code, year, value from totals "
+                        "where indicator_code = 'POP' order by region_code, year")
 
 
 def _refresh_region_closure(cur: duckdb.DuckDBPyConnection) -> None:
