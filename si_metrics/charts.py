@@ -1,9 +1,11 @@
 """Plotly figures as pure functions of a DataFrame: colour-blind-safe, locale-aware, titled by the caller."""
 from __future__ import annotations
 
+import base64
 import math
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.colors
 import plotly.graph_objects as go
@@ -40,8 +42,41 @@ def _layout(title: str, lang: str, height: int | None = None, **extra) -> dict:
     return layout
 
 
+# plotly.js typed arrays (what Plotly's own to_dict makes of a numeric array)
+_JS_TYPES = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4",
+             "float32": "f4", "float64": "f8"}
+
+
+def _array(values):
+    """An array as Plotly's ``Figure.to_dict`` would send it: numbers as a base64 typed array (64-bit integers
+    narrowed to the smallest type that holds them), labels as a list; anything else unchanged."""
+    a = np.asarray(values)
+    if a.dtype.kind in "iu" and a.dtype.itemsize == 8 and a.size:
+        for small in (("int8", "int16", "int32") if a.dtype.kind == "i" else ("uint8", "uint16", "uint32")):
+            if np.iinfo(small).min <= a.min() and a.max() <= np.iinfo(small).max:
+                a = a.astype(small)
+                break
+    if a.dtype.name in _JS_TYPES and a.size:
+        spec = {"dtype": _JS_TYPES[a.dtype.name], "bdata": base64.b64encode(np.ascontiguousarray(a)).decode("ascii")}
+        if a.ndim > 1:
+            spec["shape"] = str(a.shape)[1:-1]
+        return spec
+    return a.tolist() if a.dtype.kind in "OUSb" or not a.size else values
+
+
+def _plain(value):
+    """``value`` with every array (Series, Index, ndarray) inside it already in the form that is sent. Streamlit
+    sends a figure through ``Figure.to_dict``, which deep-copies each array and passes it through narwhals to encode
+    it (about 0.3 ms per array, 3-7 ms per page on every run); done here, the same JSON costs microseconds."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (pd.Series, pd.Index, np.ndarray)):
+        return _array(value)
+    return value
+
+
 def _figure(traces: list[dict], layout: dict) -> go.Figure:
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    return go.Figure(data=[_plain(trace) for trace in traces], layout=_plain(layout), _validate=False)
 
 
 def _reversed(higher_is_better: bool) -> bool:

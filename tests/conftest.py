@@ -108,6 +108,34 @@ def open_page(page: str | None = None, **params: str):
     return at
 
 
+def _open_tabs(at, message: str):
+    """Open the tab labelled ``message`` (``tab_chart`` or ``tab_table``) of every chart on the page and rerun.
+    The tabs are lazy: only the open one is built and sent, as in the browser."""
+    from si_metrics import i18n
+
+    keys = [k for k in at.session_state.keys() if str(k).startswith("tab_")]
+    labels = {tab.label for tab in at.tabs}
+    wanted = next((i18n.messages(lang)[message] for lang in i18n.LANGUAGES if i18n.messages(lang)[message] in labels),
+                  None)
+    stale = [k for k in keys if at.session_state[k] != wanted]
+    if wanted and stale:
+        for key in stale:
+            at.session_state[key] = wanted
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def show_tables(at):
+    """The page with the Table tab of every chart open (the charts themselves are then not sent)."""
+    return _open_tabs(at, "tab_table")
+
+
+def show_charts(at):
+    """The page with the Chart tab of every chart open, as a visitor first sees it."""
+    return _open_tabs(at, "tab_chart")
+
+
 def metrics(at) -> dict[str, tuple[str, str]]:
     """Every st.metric on the page: label -> (value, delta)."""
     return {m.label: (m.value, m.delta) for m in at.metric}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import metrics, open_page
+from conftest import metrics, open_page, show_tables
 
 
 def open_app(con, **params: str):
@@ -94,7 +94,7 @@ def test_sources_footer_comes_from_metadata(con):
 
 def test_overview_map_and_trend(con):
     at = open_app(con, region="BG41")
-    nuts2 = at.dataframe[0].value.set_index("Code")
+    nuts2 = show_tables(at).dataframe[0].value.set_index("Code")
     assert nuts2["Value"].to_dict() == {"BG31": 35.8, "BG32": 36.6, "BG33": 26.3, "BG34": 35.8, "BG41": 20.1,
                                         "BG42": 38.3}
     # AROPE (EU-2030) has one year only, so the trend shows the Europe-2020 series and says so
@@ -108,5 +108,5 @@ def test_overview_map_and_trend(con):
 
 def test_overview_indicator_setting_in_the_link(con):
     at = open_page(None, region="BG", indicator="UNEMP")
-    assert at.dataframe[0].value.set_index("Code").loc["BG31", "Value"] == 9.7
+    assert show_tables(at).dataframe[0].value.set_index("Code").loc["BG31", "Value"] == 9.7
     assert at.query_params["indicator"] == "UNEMP"

@@ -240,5 +240,7 @@ def test_staff_publish_flow_in_the_browser(staff_server, page, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "upload_published.png"), full_page=True)
     assert_healthy(page)
     load(page, f"{server}/poverty?indicator=UNEMP&year=2025&region=BG32&lang=en", ready="[data-testid=stPlotlyChart]")
-    page.get_by_role("tab", name="Table").first.click()
+    page.get_by_role("tab", name="Table").first.click()  # the tabs are lazy: opening one reruns the page
+    page.get_by_role("tabpanel").first.locator("[data-testid=stDataFrame]").wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
     assert "4.4" in page.locator("[data-testid=stDataFrame]").first.inner_text() or "4.4" in page.inner_text("body")

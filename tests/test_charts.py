@@ -33,7 +33,7 @@ def test_the_tile_map_colours_known_values_outlines_the_area_and_greys_missing_o
     frame["short"] = frame["name"]
     fig = charts.tile_map(frame, title="AROPE", lang="bg", value_label="%", selected="BG32")
     coloured, missing = fig.to_dict()["data"]
-    assert list(coloured["customdata"][:, 0]) == ["BG31", "BG32"]
+    assert [row[0] for row in coloured["customdata"]] == ["BG31", "BG32"]
     assert list(coloured["marker"]["line"]["width"]) == [0.5, 3]
     assert coloured["text"] == ["Северозападен<br>35,8", "Северен централен<br>1\u00a0234,5"]
     assert coloured["marker"]["colorscale"][0] == [0.0, "#00224e"]  # Cividis, spelt out

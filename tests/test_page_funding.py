@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import LAST_YEAR as LAST, ROOT, metrics, open_page
+from conftest import LAST_YEAR as LAST, ROOT, metrics, open_page, show_charts, show_tables
 
 PAGE = "pages/explore/funding.py"
 DATASETS = ROOT / "datasets"
@@ -28,14 +28,16 @@ def population(year: int) -> pd.Series:
 
 
 def table_with(at, column: str) -> pd.DataFrame:
-    """The first table on the page that has ``column``."""
+    """The first table on the page that has ``column`` (the Table tabs are opened first)."""
+    show_tables(at)
     found = [d.value for d in at.dataframe if column in d.value.columns]
     assert found, f"no table with a column {column!r}: {[list(d.value.columns) for d in at.dataframe]}"
     return found[0]
 
 
 def figure(at, title_start: str) -> dict:
-    """The plotly figure (as JSON) whose title starts with ``title_start``."""
+    """The plotly figure (as JSON) whose title starts with ``title_start`` (the Chart tabs are opened first)."""
+    show_charts(at)
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     found = [s for s in specs if s["layout"]["title"]["text"].startswith(title_start)]
     assert found, [s["layout"]["title"]["text"] for s in specs]

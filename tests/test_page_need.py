@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import LAST_YEAR as LAST, ROOT, open_page
+from conftest import LAST_YEAR as LAST, ROOT, open_page, show_charts, show_tables
 
 PAGE = "pages/explore/need_vs_funding.py"
 DATASETS = ROOT / "datasets"
@@ -42,6 +42,7 @@ def watch_list(need: pd.Series, need_line: float, funding: pd.Series, funding_li
 
 
 def table_with(at, column: str) -> pd.DataFrame:
+    show_tables(at)
     found = [d.value for d in at.dataframe if column in d.value.columns]
     assert found, [list(d.value.columns) for d in at.dataframe]
     return found[0]
@@ -77,7 +78,7 @@ def test_high_need_low_funding_for_arope_2024_in_english(con):
             in captions)
     chart = table_with(at, "High need, low funding")
     assert dict(zip(chart["Code"], chart["High need, low funding"])) == {c: c in expected for c in NUTS2}
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = json.loads(show_charts(at).get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["title"]["text"].startswith(
         "At risk of poverty or social exclusion (EU-2030), 2024 vs all EU funds contracted per person")
     basis = " ".join(i.value for i in at.info)
@@ -108,7 +109,7 @@ def test_the_europe_2020_series_has_a_national_value_and_uses_it(con):
     captions = [c.value for c in at.caption]
     assert f"Horizontal line: Bulgaria, {national_need:.1f} in 2017." in captions
     assert "Ringed: Yuzhen tsentralen, the NUTS 2 region of the chosen area (Plovdiv)." in captions
-    points = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    points = json.loads(show_charts(at).get("plotly_chart")[0].proto.spec)["data"][0]
     rings = dict(zip([c[0] for c in points["customdata"]], points["marker"]["line"]["width"]))
     assert rings == {c: 3 if c == "BG42" else 0 for c in NUTS2}
     watch = table_with(at, "Gap to the national value")
@@ -139,7 +140,7 @@ def test_demo_money_is_labelled_and_its_national_line_is_all_demo_projects(con):
     assert ":orange-badge[:material/science: Demo data]" in [md.value for md in at.markdown]
     captions = " ".join(c.value for c in at.caption)
     assert f"Vertical line: Bulgaria, EUR {per_person:,.2f} per person" in captions
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = json.loads(show_charts(at).get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["title"]["text"].startswith("Demo data: ")
     assert "Demo data, not real projects" in " ".join(i.value for i in at.info)
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import open_page
+from conftest import open_page, show_tables
 
 PAGE = "pages/explore/poverty.py"
 
 
 def table(at, index: int):
-    return at.dataframe[index].value
+    """The page's index-th table, with every chart's Table tab open."""
+    return show_tables(at).dataframe[index].value
 
 
 def test_arope_europe_2020_for_severozapaden(con):

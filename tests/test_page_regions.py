@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import LAST_YEAR as LAST, ROOT, metrics, open_page
+from conftest import LAST_YEAR as LAST, ROOT, metrics, open_page, show_tables
 
 PAGE = "pages/explore/regions.py"
 DATASETS = ROOT / "datasets"
@@ -61,7 +61,8 @@ def demo_projects(area: str, year_from: int = 2006, year_to: int = LAST, themes=
 
 
 def table(at, first_column: str, nth: int = 0) -> pd.DataFrame:
-    """The nth shown table whose first column is ``first_column``, indexed by it."""
+    """The nth shown table whose first column is ``first_column``, indexed by it (Table tabs opened first)."""
+    show_tables(at)
     frames = [d.value for d in at.dataframe if len(d.value.columns) and d.value.columns[0] == first_column]
     return frames[nth].set_index(first_column)
 
@@ -225,15 +226,15 @@ def test_the_chosen_indicator_drives_the_trend_and_the_map(con):
     at = open_regions(region="BG31")
     widget(at.selectbox, "Indicator for the trend and the map").set_value("UNEMP").run()
     assert at.query_params["indicator"] == "UNEMP"
-    trend = [d.value for d in at.dataframe if "Series" in d.value.columns][0]
+    trend = [d.value for d in show_tables(at).dataframe if "Series" in d.value.columns][0]
     expected = OBS[(OBS.indicator_code == "UNEMP") & (OBS.region_code == "BG31")].sort_values("year")
     assert list(trend.Year) == list(expected.year) and list(trend.Value) == list(expected.value)
     assert set(trend["Area code"]) == {"BG31"}  # no national or EU unemployment series is bundled
-    tiles = [d.value for d in at.dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0].set_index("Code")
+    tiles = [d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0].set_index("Code")
     latest = OBS[(OBS.indicator_code == "UNEMP") & (OBS.year == 2024)].set_index("region_code").value
     assert len(tiles) == 6 and set(tiles.Year) == {2024}
     assert tiles.Value.to_dict() == latest.to_dict()
     widget(at.radio, "Map level").set_value(3).run()
     assert at.query_params["level"] == "3"
-    tiles = [d.value for d in at.dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0]
+    tiles = [d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0]
     assert len(tiles) == 28 and tiles.Value.isna().all()  # unemployment is not published for districts

@@ -1,7 +1,7 @@
 """Publishing is for signed-in staff only: the page is visible, the uploader is not, unless staff signed in."""
 from __future__ import annotations
 
-from conftest import open_page
+from conftest import open_page, show_tables
 from si_metrics import auth
 
 PAGE = "pages/staff/upload.py"
@@ -113,7 +113,7 @@ def test_the_whole_flow_errors_fix_preview_publish_and_roll_back(con, monkeypatc
         release, "maria", "LFS 2025, BG32", "unemployment.csv", 1]
 
     poverty = open_page("pages/explore/poverty.py", indicator="UNEMP", year="2025", region="BG")
-    assert poverty.dataframe[0].value.set_index("Code").loc["BG32"].iloc[1] == 4.4  # the explorer shows it at once
+    assert show_tables(poverty).dataframe[0].value.set_index("Code").loc["BG32"].iloc[1] == 4.4  # the explorer shows it at once
 
     at.run()
     rollback = next(sb for sb in at.selectbox if sb.label == "Release to undo")

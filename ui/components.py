@@ -60,13 +60,18 @@ def download(frame, file_name: str, key: str) -> None:
 
 
 def chart_with_table(fig, table, *, key: str, file_name: str, on_select=None) -> None:
-    """A chart with a Table tab of exactly the plotted data and a CSV download of it."""
-    chart_tab, table_tab = st.tabs([t("tab_chart"), t("tab_table")])
-    with chart_tab:
-        kwargs = dict(on_select=on_select, selection_mode="points") if on_select else {}
-        st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)
-    with table_tab:
-        st.dataframe(labelled(table.head(MAX_TABLE_ROWS)), hide_index=True)
+    """A chart with a Table tab of exactly the plotted data and a CSV download of it.
+
+    Only the open tab is built and sent: opening the other one reruns the page. The tab's state lives under
+    ``tab_<key>`` in session state (the label of the open tab)."""
+    chart_tab, table_tab = st.tabs([t("tab_chart"), t("tab_table")], key=f"tab_{key}", on_change="rerun")
+    if chart_tab.open:
+        with chart_tab:
+            kwargs = dict(on_select=on_select, selection_mode="points") if on_select else {}
+            st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)
+    if table_tab.open:
+        with table_tab:
+            st.dataframe(labelled(table.head(MAX_TABLE_ROWS)), hide_index=True)
     download(table, file_name, key)
 
 
