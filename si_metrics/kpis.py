@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
 import duckdb
 import pandas as pd
@@ -18,9 +17,10 @@ POVERTY_INDICATORS = ("AROPE", "AROPE_EU2020")
 POPULATION = "POP"
 ESF_PLUS = "ESF+"
 
-# Runs a named query: read("total_values", code=..., indicators=[...]). The app passes one that caches each
-# result per release, so the country's and the EU's rows are read once, not again for every district.
-Read = Callable[..., pd.DataFrame]
+# Runs named queries: read([("total_values", dict(code=..., indicators=[...])), ...]) gives their frames in that
+# order. The app passes one that caches each result per release (so the country's and the EU's rows are read once,
+# not again for every district) and runs the uncached ones at the same time.
+Read = Callable[[Sequence[tuple[str, dict]]], list[pd.DataFrame]]
 
 
 @dataclass(frozen=True)
@@ -57,18 +57,22 @@ class TargetProgress:
 
 
 def reader(con: duckdb.DuckDBPyConnection) -> Read:
-    """Named queries straight from the store, uncached."""
-    return partial(run, con)
+    """Named queries straight from the store, uncached, one after the other."""
+    return lambda calls: [run(con, name, **params) for name, params in calls]
+
+
+def total_calls(indicators, codes) -> list[tuple[str, dict]]:
+    """The queries Totals is built from: one per area (each cached on its own), every year of ``indicators``."""
+    return [("total_values", dict(code=code, indicators=sorted(set(indicators)))) for code in sorted(set(codes))]
 
 
 class Totals:
-    """The total values (sex T, age TOTAL) of a few indicators for a few areas, every year, read in one query per
-    area; the headline figures are picked from these rows (instead of one query per figure)."""
+    """The total values (sex T, age TOTAL) of a few indicators for a few areas, every year, from the frames of
+    ``total_calls``; the headline figures are picked from these rows (instead of one query per figure)."""
 
-    def __init__(self, read: Read, indicators, codes):
+    def __init__(self, frames: Sequence[pd.DataFrame]):
         self._series: dict[tuple[str, str], list[Figure]] = {}
-        for code in sorted(set(codes)):
-            frame = read("total_values", code=code, indicators=sorted(set(indicators)))
+        for frame in frames:
             for r in frame.itertuples(index=False):  # newest first within each series
                 self._series.setdefault((r.indicator_code, r.region_code), []).append(
                     Figure(r.indicator_code, r.region_code, int(r.year), float(r.value),
@@ -139,7 +143,7 @@ def ancestors(regions: pd.DataFrame, code: str) -> list[str]:
 def targets(con: duckdb.DuckDBPyConnection, areas: list[str]) -> list[TargetProgress]:
     """The targets of the areas (a country, the EU benchmark), with progress where the store allows."""
     rows = [(area, row) for area in areas for row in run(con, "region_targets", region=area).to_dict("records")]
-    totals = Totals(reader(con), [POPULATION, *(row["indicator_code"] for _, row in rows)], areas)
+    totals = Totals(reader(con)(total_calls([POPULATION, *(row["indicator_code"] for _, row in rows)], areas)))
     return [target_progress(totals, area, row) for area, row in rows]
 
 
@@ -156,23 +160,24 @@ def poverty_figure(totals: Totals, chain: list[str], year_from: int, year_to: in
 def home_kpis(read: Read, region: str, year_from: int, year_to: int, chain: list[str] | None = None) -> HomeKpis:
     """Every headline figure of the home page for one area and period, from named queries run by ``read``. A
     caller that keeps it may pass ``chain`` (the area and the areas above it, up to the country)."""
-    chain = chain or ancestors(read("regions"), region)
+    chain = chain or ancestors(read([("regions", {})])[0], region)
     country = chain[-1]
-    goals = read("region_targets", region=country).to_dict("records")
-    totals = Totals(read, [*POVERTY_INDICATORS, POPULATION, *(g["indicator_code"] for g in goals)],
-                    [*chain, BENCHMARK])
+    goals = read([("region_targets", dict(region=country))])[0].to_dict("records")
+    calls = total_calls([*POVERTY_INDICATORS, POPULATION, *(g["indicator_code"] for g in goals)], [*chain, BENCHMARK])
+    *frames, esf, funds, projects = read([
+        *calls, ("esf_programme_summary", {}), ("eu_funds_in_region", dict(region=region)),
+        ("projects_in_region", dict(region=region, year_from=year_from, year_to=year_to))])
+    totals = Totals(frames)
     poverty = poverty_figure(totals, chain, year_from, year_to)
     national = eu = None
     if poverty:
         national = totals.latest(poverty.indicator, country, poverty.year, poverty.year)
         eu = totals.latest(poverty.indicator, BENCHMARK, poverty.year, poverty.year)
     population = totals.latest(POPULATION, region, year_from, year_to)
-    esf = read("esf_programme_summary")
     esf = esf[esf["fund"] == ESF_PLUS]
-    funds = read("eu_funds_in_region", region=region)
     funds = funds.iloc[0] if len(funds) else pd.Series({"contracted_eur": None, "paid_eur": None, "snapshot": None})
     contracted = float(funds["contracted_eur"]) if pd.notna(funds["contracted_eur"]) else None
-    projects = read("projects_in_region", region=region, year_from=year_from, year_to=year_to).iloc[0]
+    projects = projects.iloc[0]
     return HomeKpis(
         region=region,
         country=country,

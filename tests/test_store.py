@@ -160,9 +160,9 @@ def test_named_queries_state_their_grain_and_bind_values():
 
 
 def test_latest_total_respects_the_period(con):
-    from si_metrics.kpis import Totals, reader
+    from si_metrics.kpis import Totals, reader, total_calls
 
-    totals = Totals(reader(con), ["AROPE_EU2020", "AROPE", "POP"], ["BG31", "BG311"])
+    totals = Totals(reader(con)(total_calls(["AROPE_EU2020", "AROPE", "POP"], ["BG31", "BG311"])))
     fig = totals.latest("AROPE_EU2020", "BG31", 2008, 2012)
     assert (fig.year, fig.value) == (2012, 52.6)
     assert totals.latest("AROPE_EU2020", "BG31", 2013, 2013).value == 52.8
@@ -177,6 +177,24 @@ def test_an_area_without_municipal_funding_has_no_funding_figures(con):
     k = home_kpis(reader(con), "EU27_2020", 2006, 2030)
     assert (k.eu_funds_contracted_eur, k.eu_funds_per_person_eur, k.projects) == (None, None, 0)
     assert k.poverty.value == 21.0  # the EU's own AROPE 2024
+
+
+def test_queries_run_at_once_give_each_result_in_order_and_any_error(con, monkeypatch):
+    """ui.data.query_all: the page's independent queries on threads of their own, each as ui.data.query gives it."""
+    from pandas.testing import assert_frame_equal
+
+    from si_metrics.queries import run
+    from ui import data
+
+    monkeypatch.setattr(data, "connection", lambda: con)
+    release = -7  # a release id no store has: nothing cached before
+    calls = [("total_values", dict(code=code, indicators=["POP"])) for code in ("BG311", "BG31", "BG")]
+    frames = data.query_all(release, *calls, ("year_bounds", {}))
+    assert [f["value"].iloc[0] for f in frames[:3]] == [70542, 655430, 6437360]  # newest first: 1 January 2025
+    for frame, (name, params) in zip(frames, [*calls, ("year_bounds", {})]):
+        assert_frame_equal(frame, run(con, name, **params))
+    with pytest.raises(KeyError, match="no query named 'no_such_query'"):
+        data.query_all(release, ("year_bounds", {}), ("no_such_query", {}))
 
 
 def _derived(con) -> tuple[list, list, list]:

@@ -36,7 +36,11 @@ st.subheader(t("funding_region_header"))
 st.info(t("funding_region_scope"), icon=":material/info:")
 level = url_select("level", t("funding_level"), funding.LEVELS, 3, widget="radio", horizontal=True,
                    format_func=lambda c, lang=f.lang: i18n.translate(lang, f"level_{c}"))
-every_level = data.query(release, "funding_by_region", country=country, year_to=f.year_to)
+scope = dict(region=f.region, themes=f.themes, year_from=f.year_from, year_to=f.year_to)
+every_level, by_theme, by_start_year, flows = data.query_all(
+    release, ("funding_by_region", dict(country=country, year_to=f.year_to)),
+    ("funding_demo_by_theme_fund", scope), ("funding_demo_by_start_year", scope),
+    ("funding_demo_flows", dict(level=level, **scope)))
 by_region = funding.at_level(every_level, level)
 own = every_level.set_index("code").loc[f.region]
 if by_region["population"].isna().all():
@@ -67,8 +71,6 @@ else:
 
 st.subheader(t("funding_demo_header"))
 demo_badge()
-scope = dict(region=f.region, themes=f.themes, year_from=f.year_from, year_to=f.year_to)
-by_theme = data.query(release, "funding_demo_by_theme_fund", **scope)
 period = dict(area=area, year_from=f.year_from, year_to=f.year_to)
 st.caption(t("funding_demo_caption", count=num(by_theme["projects"].sum()), themes=t(f"theme_{f.theme}"),
              **{**period, "area": md_escape(area)}))
@@ -83,12 +85,11 @@ else:
                                                   value_label=t("unit_EUR")), table, key="funding_theme",
                          file_name="demo_projects_by_theme_fund.csv")
     with right:
-        plot, table = funding.start_year_frames(data.query(release, "funding_demo_by_start_year", **scope), f.lang)
+        plot, table = funding.start_year_frames(by_start_year, f.lang)
         chart_with_table(charts.bars(plot, x="year", y="value", colour="fund", title=t("funding_time_title", **period),
                                      lang=f.lang, value_label=t("unit_EUR"), horizontal=False), table,
                          key="funding_time", file_name="demo_projects_by_start_year.csv")
         st.caption(t("funding_time_caption"))
-    flows = data.query(release, "funding_demo_flows", level=level, **scope)
     links, table = funding.flow_frames(flows, names, top_n, f.lang)
     chart_with_table(charts.sankey(links, title=t("funding_sankey_title", **period), lang=f.lang), table,
                      key="funding_sankey", file_name="demo_projects_flows.csv")

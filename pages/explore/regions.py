@@ -30,8 +30,11 @@ def show_profile(rows, code: str) -> None:
 
 st.title(t("regions_title", area=area))
 st.caption(t("regions_intro", year_from=f.year_from, year_to=f.year_to))
-rows = data.query(release, "profile_indicators", codes=[c for c in (f.region, parent) if c],
-                  benchmark=profiles.BENCHMARK, **period)
+rows, funds, projects = data.query_all(
+    release, ("profile_indicators", dict(codes=[c for c in (f.region, parent) if c], benchmark=profiles.BENCHMARK,
+                                         **period)),
+    ("profile_funding", dict(codes=list(dict.fromkeys([f.region, country])), year_to=f.year_to)),
+    ("profile_projects", dict(codes=[f.region], themes=f.themes, **period)))
 own, inherited = rows[rows["region_code"] == f.region], profiles.parent_only(rows, f.region, parent)
 st.subheader(t("regions_profile_heading", area=area, year_from=f.year_from, year_to=f.year_to))
 if len(own):
@@ -54,10 +57,13 @@ level = url_select("level", t("regions_map_level"), [2, 3], 2, widget="radio", h
 meta = available.set_index("code").loc[indicator]
 unit, decimals, better = t(f"unit_{meta['unit']}"), int(meta["decimals"]), bool(meta["higher_is_better"])
 shown = parent if indicator in set(inherited["indicator_code"]) else f.region  # a district's poverty → its NUTS 2
+series, map_rows = data.query_all(
+    release,
+    ("profile_series", dict(indicator=indicator, codes=list(dict.fromkeys([shown, country, profiles.BENCHMARK])),
+                            **period)),
+    ("profile_map", dict(region=f.region, level=level, indicator=indicator, **period)))
 left, right = st.columns(2) if level == 2 else (st.container(), st.container())  # 28 district tiles need the width
 with left:
-    series = data.query(release, "profile_series", indicator=indicator,
-                        codes=list(dict.fromkeys([shown, country, profiles.BENCHMARK])), **period)
     trend = profiles.trend_frame(series, area=shown, country=country, names=names,
                                  unit=meta["unit"])
     title = t("regions_trend_title", indicator=options[indicator], unit=unit, area=name(shown),
@@ -75,8 +81,7 @@ with left:
     if notes:
         st.caption(" ".join(notes))
 with right:
-    tiles = profiles.map_frame(data.query(release, "profile_map", region=f.region, level=level, indicator=indicator,
-                                          **period), f.lang)
+    tiles = profiles.map_frame(map_rows, f.lang)
     year = int(tiles["year"].max()) if tiles["value"].notna().any() else None
     title = t("regions_map_title", indicator=options[indicator], unit=unit, year=year, level=t(f"level_{level}")) \
         if year else t("regions_map_title_none", indicator=options[indicator], level=t(f"regions_level_{level}"))
@@ -85,8 +90,7 @@ with right:
              table=tiles[["code", "name", "year", "value", "flag"]], file_name=f"{indicator}_level{level}.csv")
 
 st.subheader(t("regions_funds_heading"))
-funds = data.query(release, "profile_funding", codes=list(dict.fromkeys([f.region, country])),
-                   year_to=f.year_to).set_index("region_code")
+funds = funds.set_index("region_code")
 a, nation = funds.loc[f.region], funds.loc[country]
 m1, m2, note = st.columns([1, 1, 3])
 m1.metric(t("regions_funds_per_person", area=area), money(a["per_person_eur"], compact=False))
@@ -102,7 +106,6 @@ with note:
     st.caption(t("regions_funds_not_esf"))
 
 st.subheader(t("regions_projects_heading"))
-projects = data.query(release, "profile_projects", codes=[f.region], themes=f.themes, **period)
 by_theme = profiles.theme_frame(projects, f.region, f.lang)
 stats, chart = st.columns([1, 3])
 with stats:
@@ -122,10 +125,10 @@ labels = {c: f"{names[c]} ({c})" for c in tree.order}
 chosen = url_multi("compare", t("regions_compare_pick"), list(labels), (), max_selections=profiles.MAX_COMPARE,
                    format_func=lambda c, lab=labels: lab[c])
 if chosen:
-    table = profiles.comparison_table(
-        data.query(release, "profile_indicators", codes=chosen, benchmark=profiles.BENCHMARK, **period),
-        data.query(release, "profile_funding", codes=chosen, year_to=f.year_to),
-        data.query(release, "profile_projects", codes=chosen, themes=f.themes, **period), chosen, labels, f.lang)
+    table = profiles.comparison_table(*data.query_all(
+        release, ("profile_indicators", dict(codes=chosen, benchmark=profiles.BENCHMARK, **period)),
+        ("profile_funding", dict(codes=chosen, year_to=f.year_to)),
+        ("profile_projects", dict(codes=chosen, themes=f.themes, **period))), chosen, labels, f.lang)
     paged_table(table, key="regions_compare", column_config={table.columns[0]: st.column_config.Column(pinned=True)})
     download(table, "regions_comparison.csv", "regions_compare")
     if len({level_of[c] for c in chosen}) > 1:
