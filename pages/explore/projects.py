@@ -37,7 +37,7 @@ cross = url_select("cross", t("projects_filter_cross"), ("all", "only"), "all", 
 
 params = dict(region=f.region, year_from=f.year_from, year_to=f.year_to, themes=f.themes, statuses=statuses,
               sectors=sectors, programmes=programmes, groups=groups, cross_only=cross == "only", words=words)
-summary = data.query(release, "projects_summary", **params)
+summary, rows = data.query_all(release, ("projects_summary", params), ("projects_list", params))
 k = pj.headline(summary)
 m1, m2, m3, m4 = st.columns([0.8, 1.6, 0.8, 1], border=True)  # room for "EUR 826.32 thousand"
 m1.metric(t("projects_kpi_count"), num(k["projects"]))
@@ -58,7 +58,6 @@ if k["projects"]:
                              file_name=f"projects_{key}_{f.region}_{f.year_from}-{f.year_to}.csv")
 
 st.subheader(t("projects_table_title"))
-rows = data.query(release, "projects_list", **params)
 if rows.empty:
     st.info(t("projects_none"))
 else:
