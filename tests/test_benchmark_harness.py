@@ -12,8 +12,8 @@ from benchmarks import harness, run
 def bench(tmp_path_factory):
     root = tmp_path_factory.mktemp("bench")
     out = root / "results.md"
-    results = run.main(["--scale", "tiny", "--runs", "1", "--coldstart-runs", "0", "--in-process", "--no-profile",
-                        "--root", str(root), "--out", str(out)])
+    results = run.main(["--scale", "tiny", "--runs", "1", "--coldstart-runs", "0", "--upload-runs", "2",
+                        "--in-process", "--no-profile", "--root", str(root), "--out", str(out)])
     return results, out.read_text(encoding="utf-8")
 
 
@@ -59,6 +59,10 @@ def test_goals_and_start_rows_are_reported(bench):
     for what in ("build the store at scale tiny", "validate the observations upload",
                  "publish the observations upload"):
         assert what in start
+    for name in ("validate", "publish"):  # each run into a fresh copy of the store; the median one is reported
+        cli = results["upload"]["cli"][name]
+        assert cli["exit"] == 0 and len(cli["all_seconds"]) == 2 and cli["seconds"] == max(cli["all_seconds"])
+    assert start.count("median of 2 runs, each into a fresh copy of the store") == 2
     assert "Machine" in text and "Python" in text and "duckdb" in text
     assert pd.Series(["x"]).dtype == object  # the baseline's pandas setting did not outlive its pages
     checks = results["machine"]["cpu_check_ms"]  # one before each page of each app
