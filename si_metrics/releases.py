@@ -101,12 +101,18 @@ def _changes_sql(meta: DatasetMeta) -> str:
     keys = [ident(k) for k in meta.primary_key]
     on = " and ".join(f"b.{k} = w.{k}" for k in keys)
     others = [c for c in meta.column_names if c not in meta.primary_key]  # allow-listed names, safe as literals
+    types = {c.name: c.type for c in meta.columns}
 
-    def text(column: str) -> str:
-        return f"coalesce(cast({column} as varchar), '{EMPTY}')"
+    def shown(column: str, name: str) -> str:
+        # a whole number stored as a decimal reads as the file had it: 70542, not 70542.0
+        as_text = f"cast({column} as varchar)"
+        return f"regexp_replace({as_text}, '\\.0$', '')" if types[name] == "DOUBLE" else as_text
+
+    def text(column: str, name: str) -> str:
+        return f"coalesce({shown(column, name)}, '{EMPTY}')"
     changed = ", ".join(f"case when b.{ident(c)} is distinct from w.{ident(c)} then '{c}: ' || "
-                        f"{text('b.' + ident(c))} || ' → ' || {text('w.' + ident(c))} end" for c in others)
-    listed = ", ".join(f"case when w.{ident(c)} is not null then '{c}: ' || cast(w.{ident(c)} as varchar) end"
+                        f"{text('b.' + ident(c), c)} || ' → ' || {text('w.' + ident(c), c)} end" for c in others)
+    listed = ", ".join(f"case when w.{ident(c)} is not null then '{c}: ' || {shown('w.' + ident(c), c)} end"
                        for c in others)
     order = " ".join(f"when '{kind}' then {i}" for i, kind in enumerate(CHANGE_ORDER))
     versions = ident(meta.name + "__versions")

@@ -152,6 +152,15 @@ def test_release_changes_list_old_to_new_changed_rows_first(fresh_store):
         releases.release_changes(fresh_store, 999)
 
 
+def test_release_changes_show_whole_numbers_as_the_file_had_them(fresh_store):
+    upload = "indicator_code,region_code,year,value\nPOP,BG311,2025,70600\nPOP,BG311,2030,700000000\n"
+    done = pipeline.publish(fresh_store, pipeline.prepare(fresh_store, upload.encode(), "pop.csv"), user="maria",
+                            note="population")
+    rows = releases.release_changes(fresh_store, done.id).rows.set_index("year")["changes"]
+    assert rows[2025].startswith("value: 70542 → 70600; source: Eurostat demo_r_pjanaggr3 → Upload: pop.csv")
+    assert rows[2030].startswith("value: 700000000; source: Upload: pop.csv")
+
+
 def test_rollback_refuses_the_initial_load_and_unknown_releases(fresh_store):
     with pytest.raises(ValueError, match="initial load of regions"):
         releases.rollback(fresh_store, 1, user="maria", note="n")
@@ -359,7 +368,7 @@ def test_funding_from_the_command_line_merges_by_key_and_rolls_back(data_dir, tm
     assert "BGS04,BGS,BG341,2240,700000000,364494555.6,196582,2026-08-24" in exported
     changes = cli(data_dir, "history", "--changes", str(initial + 1)).stdout.splitlines()
     assert changes[2] == ("changed\tBGS04\t2026-08-24\tcontract_count: 2232 → 2240; contracted_eur: 688753812.39 → "
-                          "700000000.0")
+                          "700000000")  # as the file and the export have it
     bad = cli(data_dir, "publish", str(write(tmp_path, "bad.csv", "municipality_code,contracted_eur,paid_eur,"
                                               "contract_count,population,snapshot\nBGS99,1,1,1,1,2026-08-24\n")),
               "--user", "maria", "--note", "n")
