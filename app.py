@@ -1,4 +1,5 @@
 """SI Observatory: router and frame (page config, navigation, shared filters kept in the URL)."""
+
 import streamlit as st
 
 from si_metrics.store import StoreError
@@ -32,11 +33,16 @@ PAGES = {
         ("pages/staff/upload.py", "nav_upload", ":material/upload_file:", "upload"),
     ],
 }
-page = st.navigation({
-    t(section): [st.Page(path, title=t(title), icon=icon, url_path=url, default=(url == "overview"))
-                 for path, title, icon, url in entries]
-    for section, entries in PAGES.items()
-}, position="sidebar")
+page = st.navigation(
+    {
+        t(section): [
+            st.Page(path, title=t(title), icon=icon, url_path=url, default=(url == "overview"))
+            for path, title, icon, url in entries
+        ]
+        for section, entries in PAGES.items()
+    },
+    position="sidebar",
+)
 set_page(page.url_path)
 page.run()
 finish_url(notices)

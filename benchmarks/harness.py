@@ -23,6 +23,7 @@ is measured in its own process so the peak is that page's.
 A series stops early (after at least ``min_runs`` runs, default 3) once it has taken its time budget; the table
 shows how many runs each number is based on.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,19 +47,42 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks import scale as sc  # noqa: E402
+from benchmarks import scale as sc
 
 APPS = {"ours": ROOT / "app.py", "baseline": ROOT / "benchmarks" / "baseline" / "app.py"}
 HELLO = ROOT / "benchmarks" / "baseline" / "hello.py"  # control for the browser cold start
 MIN_RUNS = 3
 SERIES = ("cold", "warm", "region", "period", "setting")
-SEARCH_WORDS = ["social", "roma", "digital", "care", "youth", "inclusion", "skills", "community", "health",
-                "energy", "education", "network", "poverty", "centre", "elderly", "mentoring", "green",
-                "services", "volunteer", "migrants", "деца", "заетост", "община", "фондация", "kooperatsia",
-                "children", "jobs", "workshop"]
+SEARCH_WORDS = [
+    "social",
+    "roma",
+    "digital",
+    "care",
+    "youth",
+    "inclusion",
+    "skills",
+    "community",
+    "health",
+    "energy",
+    "education",
+    "network",
+    "poverty",
+    "centre",
+    "elderly",
+    "mentoring",
+    "green",
+    "services",
+    "volunteer",
+    "migrants",
+    "деца",
+    "заетост",
+    "община",
+    "фондация",
+    "kooperatsia",
+    "children",
+    "jobs",
+    "workshop",
+]
 
 
 @dataclass(frozen=True)
@@ -116,8 +140,12 @@ def percentiles(times: list[float]) -> dict:
     if not times:
         return {"n": 0, "p50_ms": None, "p95_ms": None}
     arr = np.asarray(times) * 1000
-    return {"n": len(times), "p50_ms": round(float(np.percentile(arr, 50)), 1),
-            "p95_ms": round(float(np.percentile(arr, 95)), 1), "max_ms": round(float(arr.max()), 1)}
+    return {
+        "n": len(times),
+        "p50_ms": round(float(np.percentile(arr, 50)), 1),
+        "p95_ms": round(float(np.percentile(arr, 95)), 1),
+        "max_ms": round(float(arr.max()), 1),
+    }
 
 
 @contextlib.contextmanager
@@ -201,7 +229,7 @@ def _raw_options(widget, candidates) -> list:
     for value in candidates:
         try:
             label = str(widget.format_func(value))
-        except Exception:  # noqa: BLE001 - a candidate the widget's format_func does not know
+        except Exception:
             continue
         if label in labels:
             found.append(value)
@@ -243,8 +271,17 @@ def _period_pool(first: int, last: int, current: tuple[int, int], runs: int) -> 
     return [pairs[i] for i in rng.permutation(len(pairs))[: runs + 5]]
 
 
-def _series(at, name: str, pool_for: Callable[[], list], apply: Callable, runs: int, budget: float,
-            errors: list[str], sizes: list[int], min_runs: int = MIN_RUNS) -> list[float]:
+def _series(
+    at,
+    name: str,
+    pool_for: Callable[[], list],
+    apply: Callable,
+    runs: int,
+    budget: float,
+    errors: list[str],
+    sizes: list[int],
+    min_runs: int = MIN_RUNS,
+) -> list[float]:
     """Change a widget to each pool value in turn and time the rerun; a new pass clears the caches first."""
     import streamlit as st
 
@@ -317,20 +354,32 @@ def _profile(at, apply: Callable, value, app: str, top: int = 25) -> dict:
     stats.sort_stats("cumulative").print_stats(top)
     out.write("\n--- by own time ---\n")
     stats.sort_stats("tottime").print_stats(top)
-    ours_code = [(f"{Path(file).relative_to(ROOT)}:{line}({func})", ct) for (file, line, func), (_, _, _, ct, _)
-                 in stats.stats.items() if file.startswith(str(ROOT)) and "/benchmarks/" not in file
-                 and func != "<module>"]
+    ours_code = [
+        (f"{Path(file).relative_to(ROOT)}:{line}({func})", ct)
+        for (file, line, func), (_, _, _, ct, _) in stats.stats.items()
+        if file.startswith(str(ROOT)) and "/benchmarks/" not in file and func != "<module>"
+    ]
     by_query: dict[str, list[float]] = {}
     for name, secs in timings:
         by_query.setdefault(name, []).append(secs)
-    return {"value": str(value), "pstats": out.getvalue(), "total_ms": round(stats.total_tt * 1000, 1),
-            "project_functions": [[f, round(ct * 1000, 1)] for f, ct in sorted(ours_code, key=lambda r: -r[1])[:8]],
-            "queries": sorted(([n, len(v), round(sum(v) * 1000, 1)] for n, v in by_query.items()),
-                              key=lambda r: -r[2])}
+    return {
+        "value": str(value),
+        "pstats": out.getvalue(),
+        "total_ms": round(stats.total_tt * 1000, 1),
+        "project_functions": [[f, round(ct * 1000, 1)] for f, ct in sorted(ours_code, key=lambda r: -r[1])[:8]],
+        "queries": sorted(([n, len(v), round(sum(v) * 1000, 1)] for n, v in by_query.items()), key=lambda r: -r[2]),
+    }
 
 
-def bench_page(app: str, url: str, folder: Path, runs: int = 20, budget: float = 300.0,
-               profile: bool = False, min_runs: int = MIN_RUNS) -> dict:
+def bench_page(
+    app: str,
+    url: str,
+    folder: Path,
+    runs: int = 20,
+    budget: float = 300.0,
+    profile: bool = False,
+    min_runs: int = MIN_RUNS,
+) -> dict:
     """Every measurement of one page of one app (see the module docstring)."""
     import streamlit as st
 
@@ -394,6 +443,7 @@ def bench_page(app: str, url: str, folder: Path, runs: int = 20, budget: float =
         apply_setting, setting_pool = None, None
         if page.setting_key:
             if page.setting_kind == "text":
+
                 def setting_pool():
                     value = _widget(at, page.setting_key).value
                     return [w for w in SEARCH_WORDS if w != value]
@@ -409,10 +459,13 @@ def bench_page(app: str, url: str, folder: Path, runs: int = 20, budget: float =
 
             setting = _series(at, "setting", setting_pool, apply_setting, runs, budget, errors, sizes, min_runs)
 
-        result["series"] = {name: percentiles(times) for name, times in
-                            zip(SERIES, (cold, warm, region, period, setting))}
-        result["raw_ms"] = {name: [round(x * 1000, 1) for x in times] for name, times in
-                            zip(SERIES, (cold, warm, region, period, setting))}
+        result["series"] = {
+            name: percentiles(times) for name, times in zip(SERIES, (cold, warm, region, period, setting))
+        }
+        result["raw_ms"] = {
+            name: [round(x * 1000, 1) for x in times]
+            for name, times in zip(SERIES, (cold, warm, region, period, setting))
+        }
         result["max_bytes"] = max(sizes) if sizes else None
         if profile and app == "ours":  # an area not shown yet, so its queries miss the cache
             spare = [c for c in data.region_pool(runs + 10, current_region) if c in region_options and c not in pool]
@@ -438,14 +491,25 @@ def cold_start(app: str, csv_folder: Path, data_folder: Path) -> dict:
     at = AppTest.from_file(str(APPS[app]), default_timeout=900)
     at.run()
     done = time.time()
-    return {"app": app, "seconds": round(done - t0, 3), "run_s": round(done - t_import, 3),
-            "errors": _errors(at), "title": at.title[0].value if at.title else None,
-            "peak_rss_mb": round(peak_rss_mb(), 1)}
+    return {
+        "app": app,
+        "seconds": round(done - t0, 3),
+        "run_s": round(done - t_import, 3),
+        "errors": _errors(at),
+        "title": at.title[0].value if at.title else None,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def browser_start(app: str, csv_folder: Path, data_folder: Path) -> dict:
@@ -460,10 +524,21 @@ def browser_start(app: str, csv_folder: Path, data_folder: Path) -> dict:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    opts = ["--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none"]
-    cmd = ([sys.executable, "-m", "ui.serve", *opts] if app == "ours" else
-           [sys.executable, "-m", "streamlit", "run", str(APPS.get(app, HELLO)), *opts])
+    opts = [
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    cmd = (
+        [sys.executable, "-m", "ui.serve", *opts]
+        if app == "ours"
+        else [sys.executable, "-m", "streamlit", "run", str(APPS.get(app, HELLO)), *opts]
+    )
     env = {**os.environ, "SI_DATA_DIR": str(data_folder), "BENCH_CSV_DIR": str(csv_folder)}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -490,8 +565,14 @@ def browser_start(app: str, csv_folder: Path, data_folder: Path) -> dict:
             server.terminate()
             server.wait(timeout=30)
             browser.close()
-    return {"app": app, "seconds": round(done - t0, 3), "server_s": round(healthy - t0, 3),
-            "page_s": round(done - healthy, 3), "title": title, "errors": []}
+    return {
+        "app": app,
+        "seconds": round(done - t0, 3),
+        "server_s": round(healthy - t0, 3),
+        "page_s": round(done - healthy, 3),
+        "title": title,
+        "errors": [],
+    }
 
 
 def copy_store(source: Path, target: Path) -> None:
@@ -518,14 +599,29 @@ def upload_direct(folder: Path) -> dict:
         t0 = time.perf_counter()
         staged = store.stage_csv(con, meta, path)
         t1 = time.perf_counter()
-        release = store.publish(con, meta, staged, user="benchmark", note="upload benchmark", file_name=path.name,
-                                sha256=store.file_sha256(path))
+        release = store.publish(
+            con,
+            meta,
+            staged,
+            user="benchmark",
+            note="upload benchmark",
+            file_name=path.name,
+            sha256=store.file_sha256(path),
+        )
         t2 = time.perf_counter()
         con.close()
     rows = release.rows_added + release.rows_changed + release.rows_unchanged
-    return {"mode": "direct", "rows": rows, "validate_s": round(t1 - t0, 3), "publish_s": round(t2 - t1, 3),
-            "added": release.rows_added, "changed": release.rows_changed, "unchanged": release.rows_unchanged,
-            "peak_rss_mb": round(peak_rss_mb(), 1), "rss_after_open_mb": round(rss0, 1)}
+    return {
+        "mode": "direct",
+        "rows": rows,
+        "validate_s": round(t1 - t0, 3),
+        "publish_s": round(t2 - t1, 3),
+        "added": release.rows_added,
+        "changed": release.rows_changed,
+        "unchanged": release.rows_unchanged,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "rss_after_open_mb": round(rss0, 1),
+    }
 
 
 def cli_command(args: list[str], data_folder: Path) -> dict:
@@ -544,9 +640,14 @@ def cli_command(args: list[str], data_folder: Path) -> dict:
             runpy.run_module("si_metrics", run_name="__main__", alter_sys=True)
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return {"seconds": round(time.perf_counter() - t0, 3), "process_s": round(time.time() - t_start, 3),
-            "exit": code, "stdout": out.getvalue()[-1500:], "stderr": err.getvalue()[-1500:],
-            "peak_rss_mb": round(peak_rss_mb(), 1)}
+    return {
+        "seconds": round(time.perf_counter() - t0, 3),
+        "process_s": round(time.time() - t_start, 3),
+        "exit": code,
+        "stdout": out.getvalue()[-1500:],
+        "stderr": err.getvalue()[-1500:],
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
 
 
 def build(folder: Path) -> dict:

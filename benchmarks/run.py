@@ -6,6 +6,7 @@ process), validate/publish of the observations upload file; then the table is pr
 ``benchmarks/results.md``. The raw numbers go to ``benchmarks/data/<scale>/results.json`` and the profiles
 of one area change per page to ``benchmarks/data/<scale>/profiles/``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,10 +26,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks import harness, scale as sc  # noqa: E402
+from benchmarks import harness
+from benchmarks import scale as sc
 
 RESULTS_MD = ROOT / "benchmarks" / "results.md"
 BUDGET = {"tiny": 30, "small": 120, "medium": 90, "eu": 60}  # seconds per series before it may stop early
@@ -48,19 +47,32 @@ def log(msg: str) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
     versions = {}
     for pkg in ("streamlit", "duckdb", "pandas", "numpy", "pyarrow", "plotly", "pydantic", "protobuf"):
         try:
             versions[pkg] = importlib.metadata.version(pkg)
         except importlib.metadata.PackageNotFoundError:
             versions[pkg] = "not installed"
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem_kb / 2**20, 1), "os": platform.platform(),
-            "load_start": [round(x, 1) for x in os.getloadavg()],
-            "python": platform.python_version(), "packages": versions}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": round(mem_kb / 2**20, 1),
+        "os": platform.platform(),
+        "load_start": [round(x, 1) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "packages": versions,
+    }
 
 
 def cpu_check() -> float:
@@ -78,6 +90,7 @@ def cpu_check() -> float:
 
 def code_version() -> str:
     """The commit measured, and whether the app's code differs from it (benchmarks/ itself not counted)."""
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
@@ -93,8 +106,13 @@ def child(args: list[str], env: dict | None = None) -> tuple[dict, float]:
         out, err = Path(tmp) / "out.json", Path(tmp) / "stderr.txt"
         t0 = time.time()
         with err.open("w") as fh:
-            proc = subprocess.run([sys.executable, "-m", "benchmarks.harness", *args, "--out", str(out)], cwd=ROOT,
-                                  env={**os.environ, **(env or {}), "BENCH_T0": repr(t0)}, stdout=fh, stderr=fh)
+            proc = subprocess.run(
+                [sys.executable, "-m", "benchmarks.harness", *args, "--out", str(out)],
+                cwd=ROOT,
+                env={**os.environ, **(env or {}), "BENCH_T0": repr(t0)},
+                stdout=fh,
+                stderr=fh,
+            )
         wall = time.time() - t0
         if proc.returncode != 0 or not out.exists():
             tail = err.read_text(errors="replace")[-2000:]
@@ -119,8 +137,13 @@ def upload(folder: Path, in_process: bool, runs: int = 3) -> dict:
         direct["peak_rss_mb"] = None  # the whole test process: not a measurement
     else:
         direct, _ = child(["upload", "--folder", str(folder)])
-    result = {"rows": direct["rows"], "direct": direct, "cli": None, "cli_available": has_cli,
-              "measured": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")}
+    result = {
+        "rows": direct["rows"],
+        "direct": direct,
+        "cli": None,
+        "cli_available": has_cli,
+        "measured": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+    }
     if has_cli:
         file = str(sc.upload_path(folder))
         # a file above the upload size cap (SI_MAX_UPLOAD_MB, default 200) would be refused: raised for the timing
@@ -132,13 +155,28 @@ def upload(folder: Path, in_process: bool, runs: int = 3) -> dict:
         for _ in range(max(1, runs)):
             with tempfile.TemporaryDirectory(dir=folder) as tmp:
                 harness.copy_store(sc.store_path(folder), Path(tmp) / "si_observatory.duckdb")
-                for name, cmd in (("validate", ["validate", "--dataset", "observations", file]),
-                                  ("publish", ["publish", "--dataset", "observations", "--user", "benchmark",
-                                               "--note", "benchmark upload", file])):
+                for name, cmd in (
+                    ("validate", ["validate", "--dataset", "observations", file]),
+                    (
+                        "publish",
+                        [
+                            "publish",
+                            "--dataset",
+                            "observations",
+                            "--user",
+                            "benchmark",
+                            "--note",
+                            "benchmark upload",
+                            file,
+                        ],
+                    ),
+                ):
                     done[name].append(child(["cli", "--data", tmp, "--args", json.dumps(cmd)], env=limit)[0])
         # the median run of each command (the slower middle one of an even count), with every run's seconds
-        result["cli"] = {name: {**sorted(rs, key=lambda r: r["seconds"])[len(rs) // 2],
-                                "all_seconds": [r["seconds"] for r in rs]} for name, rs in done.items()}
+        result["cli"] = {
+            name: {**sorted(rs, key=lambda r: r["seconds"])[len(rs) // 2], "all_seconds": [r["seconds"] for r in rs]}
+            for name, rs in done.items()
+        }
     return result
 
 
@@ -146,8 +184,10 @@ def _runs_note(c: dict) -> str:
     runs = c.get("all_seconds") or []
     if len(runs) < 2:
         return ""
-    return (f"median of {len(runs)} runs, each into a fresh copy of the store "
-            f"({', '.join(f'{x:.2f}' for x in sorted(runs))} s); ")
+    return (
+        f"median of {len(runs)} runs, each into a fresh copy of the store "
+        f"({', '.join(f'{x:.2f}' for x in sorted(runs))} s); "
+    )
 
 
 def upload_times(up: dict) -> tuple[float, float, str]:
@@ -167,14 +207,23 @@ def cold_starts(runs: int, root: Path) -> dict:
 
     shutil.rmtree(store_dir, ignore_errors=True)  # built by this code: a kept store may be of an older schema
     store.open_store(store_dir / "si_observatory.duckdb").close()
-    variants = {"ours (store built)": ("coldstart", "ours", lambda: store_dir),
-                "ours (store built on first use)": ("coldstart", "ours", None),
-                "baseline": ("coldstart", "baseline", lambda: store_dir)}
+    variants = {
+        "ours (store built)": ("coldstart", "ours", lambda: store_dir),
+        "ours (store built on first use)": ("coldstart", "ours", None),
+        "baseline": ("coldstart", "baseline", lambda: store_dir),
+    }
     if Path(harness.CHROMIUM).exists():
-        variants.update({"ours, real server + Chromium (store built)": ("browserstart", "ours", lambda: store_dir),
-                         "baseline, real server + Chromium": ("browserstart", "baseline", lambda: store_dir),
-                         "control: a one-line Streamlit app, real server + Chromium": (
-                             "browserstart", "hello", lambda: store_dir)})
+        variants.update(
+            {
+                "ours, real server + Chromium (store built)": ("browserstart", "ours", lambda: store_dir),
+                "baseline, real server + Chromium": ("browserstart", "baseline", lambda: store_dir),
+                "control: a one-line Streamlit app, real server + Chromium": (
+                    "browserstart",
+                    "hello",
+                    lambda: store_dir,
+                ),
+            }
+        )
     out = {}
     for label, (how, app, data) in variants.items():
         rows = []
@@ -182,8 +231,7 @@ def cold_starts(runs: int, root: Path) -> dict:
             with tempfile.TemporaryDirectory(dir=bundled) as tmp:
                 target = data() if data else Path(tmp)
                 try:
-                    result, _ = child([how, "--app", app, "--csv", str(sc.ROOT / "datasets"),
-                                       "--data", str(target)])
+                    result, _ = child([how, "--app", app, "--csv", str(sc.ROOT / "datasets"), "--data", str(target)])
                 except RuntimeError as exc:  # e.g. no browser here: say so in the table, measure the rest
                     log(f"{label}: {exc}")
                     out[label] = {"runs": 0, "how": how, "errors": [str(exc)[-300:]]}
@@ -194,12 +242,17 @@ def cold_starts(runs: int, root: Path) -> dict:
         if not rows:
             continue
         secs = [r["seconds"] for r in rows]
-        out[label] = {"runs": len(rows), "how": how, "p50_s": round(float(np.median(secs)), 3),
-                      "max_s": round(max(secs), 3), "peak_rss_mb": rows[0]["peak_rss_mb"] and max(
-                          r["peak_rss_mb"] for r in rows),
-                      "server_p50_s": round(float(np.median([r["server_s"] for r in rows])), 3)
-                      if how == "browserstart" else None,
-                      "errors": [e for r in rows for e in r["errors"]][:3]}
+        out[label] = {
+            "runs": len(rows),
+            "how": how,
+            "p50_s": round(float(np.median(secs)), 3),
+            "max_s": round(max(secs), 3),
+            "peak_rss_mb": rows[0]["peak_rss_mb"] and max(r["peak_rss_mb"] for r in rows),
+            "server_p50_s": round(float(np.median([r["server_s"] for r in rows])), 3)
+            if how == "browserstart"
+            else None,
+            "errors": [e for r in rows for e in r["errors"]][:3],
+        }
     return out
 
 
@@ -242,71 +295,150 @@ def goals(results: dict) -> list[dict]:
             for stat in worst:
                 if s.get("n") and s[stat] > worst[stat][0]:
                     worst[stat] = (s[stat], f"{url}, {harness_label(url, name)}")
-    failing50 = sorted({url for url, apps in pages.items() if "ours" in apps for n in FILTERS
-                        if apps["ours"]["series"][n].get("n") and apps["ours"]["series"][n]["p50_ms"] > FILTER_P50_MS})
-    failing95 = sorted({url for url, apps in pages.items() if "ours" in apps for n in FILTERS
-                        if apps["ours"]["series"][n].get("n") and apps["ours"]["series"][n]["p95_ms"] > FILTER_P95_MS})
-    rows.append({"goal": "filter change p50, every page (area, period, setting)", "target": f"≤ {FILTER_P50_MS} ms",
-                 "measured": f"worst {worst['p50_ms'][0]:,.0f} ms ({worst['p50_ms'][1]})"
-                 + (f"; over on: {', '.join(failing50)}" if failing50 else ""),
-                 "met": not failing50})
-    rows.append({"goal": "filter change p95, every page", "target": f"≤ {FILTER_P95_MS} ms",
-                 "measured": f"worst {worst['p95_ms'][0]:,.0f} ms ({worst['p95_ms'][1]})"
-                 + (f"; over on: {', '.join(failing95)}" if failing95 else ""),
-                 "met": not failing95})
-    ratios = [(r, url, name) for url, apps in pages.items() if {"ours", "baseline"} <= set(apps)
-              for name in harness.SERIES
-              if (r := _ratio(apps["baseline"]["series"][name].get("p50_ms"), apps["ours"]["series"][name].get("p50_ms")))]
+    failing50 = sorted(
+        {
+            url
+            for url, apps in pages.items()
+            if "ours" in apps
+            for n in FILTERS
+            if apps["ours"]["series"][n].get("n") and apps["ours"]["series"][n]["p50_ms"] > FILTER_P50_MS
+        }
+    )
+    failing95 = sorted(
+        {
+            url
+            for url, apps in pages.items()
+            if "ours" in apps
+            for n in FILTERS
+            if apps["ours"]["series"][n].get("n") and apps["ours"]["series"][n]["p95_ms"] > FILTER_P95_MS
+        }
+    )
+    rows.append(
+        {
+            "goal": "filter change p50, every page (area, period, setting)",
+            "target": f"≤ {FILTER_P50_MS} ms",
+            "measured": f"worst {worst['p50_ms'][0]:,.0f} ms ({worst['p50_ms'][1]})"
+            + (f"; over on: {', '.join(failing50)}" if failing50 else ""),
+            "met": not failing50,
+        }
+    )
+    rows.append(
+        {
+            "goal": "filter change p95, every page",
+            "target": f"≤ {FILTER_P95_MS} ms",
+            "measured": f"worst {worst['p95_ms'][0]:,.0f} ms ({worst['p95_ms'][1]})"
+            + (f"; over on: {', '.join(failing95)}" if failing95 else ""),
+            "met": not failing95,
+        }
+    )
+    ratios = [
+        (r, url, name)
+        for url, apps in pages.items()
+        if {"ours", "baseline"} <= set(apps)
+        for name in harness.SERIES
+        if (r := _ratio(apps["baseline"]["series"][name].get("p50_ms"), apps["ours"]["series"][name].get("p50_ms")))
+    ]
     if ratios:
         low = min(ratios)
         median = float(np.median([r for r, _, _ in ratios]))
-        rows.append({"goal": "faster than the baseline (p50 of every page and series, baseline ÷ ours)",
-                     "target": f"≥ {SPEEDUP}×",
-                     "measured": f"lowest {_x(low[0])} ({low[1]}, {harness_label(low[1], low[2])}); median {_x(median)}",
-                     "met": low[0] >= SPEEDUP})
-    mem = [(apps["ours"]["peak_rss_mb"] / apps["baseline"]["peak_rss_mb"], url) for url, apps in pages.items()
-           if {"ours", "baseline"} <= set(apps)]
+        rows.append(
+            {
+                "goal": "faster than the baseline (p50 of every page and series, baseline ÷ ours)",
+                "target": f"≥ {SPEEDUP}×",
+                "measured": f"lowest {_x(low[0])} ({low[1]}, {harness_label(low[1], low[2])}); median {_x(median)}",
+                "met": low[0] >= SPEEDUP,
+            }
+        )
+    mem = [
+        (apps["ours"]["peak_rss_mb"] / apps["baseline"]["peak_rss_mb"], url)
+        for url, apps in pages.items()
+        if {"ours", "baseline"} <= set(apps)
+    ]
     if mem:
         high = max(mem)
-        rows.append({"goal": "memory vs the baseline (peak RSS, ours ÷ baseline, per page)", "target": "≤ ⅓",
-                     "measured": f"highest {high[0]:.2f} ({high[1]})", "met": high[0] <= MEMORY_SHARE})
+        rows.append(
+            {
+                "goal": "memory vs the baseline (peak RSS, ours ÷ baseline, per page)",
+                "target": "≤ ⅓",
+                "measured": f"highest {high[0]:.2f} ({high[1]})",
+                "met": high[0] <= MEMORY_SHARE,
+            }
+        )
     sizes = [(apps["ours"]["max_bytes"], url) for url, apps in pages.items() if "ours" in apps]
     if sizes:
         big = max(sizes)
-        rows.append({"goal": "sent to the browser per page (largest render seen)", "target": "≤ 1 MB",
-                     "measured": f"largest {big[0] / 1e6:.2f} MB ({big[1]})", "met": big[0] <= PAGE_BYTES})
+        rows.append(
+            {
+                "goal": "sent to the browser per page (largest render seen)",
+                "target": "≤ 1 MB",
+                "measured": f"largest {big[0] / 1e6:.2f} MB ({big[1]})",
+                "met": big[0] <= PAGE_BYTES,
+            }
+        )
     starts = results.get("coldstart", {})
-    for label, what in (("ours (store built)", "server side: new process → Overview rendered by AppTest"),
-                        ("ours, real server + Chromium (store built)", "in a browser: server start → Chromium "
-                         "shows the Overview")):
+    for label, what in (
+        ("ours (store built)", "server side: new process → Overview rendered by AppTest"),
+        ("ours, real server + Chromium (store built)", "in a browser: server start → Chromium shows the Overview"),
+    ):
         cold = starts.get(label)
         if cold and cold.get("runs"):
             control = starts.get("control: a one-line Streamlit app, real server + Chromium")
-            floor = (f"; a one-line Streamlit app takes {control['p50_s']:.2f} s" if "Chromium" in label and control
-                     and control.get("runs") else "")
-            rows.append({"goal": f"cold start on bundled data to the first rendered page ({what})",
-                         "target": f"≤ {COLD_START_S} s",
-                         "measured": f"{cold['p50_s']:.2f} s (p50 of {cold['runs']}{floor})",
-                         "met": cold["p50_s"] <= COLD_START_S})
+            floor = (
+                f"; a one-line Streamlit app takes {control['p50_s']:.2f} s"
+                if "Chromium" in label and control and control.get("runs")
+                else ""
+            )
+            rows.append(
+                {
+                    "goal": f"cold start on bundled data to the first rendered page ({what})",
+                    "target": f"≤ {COLD_START_S} s",
+                    "measured": f"{cold['p50_s']:.2f} s (p50 of {cold['runs']}{floor})",
+                    "met": cold["p50_s"] <= COLD_START_S,
+                }
+            )
     up = results.get("upload")
     if up:
         validate_s, publish_s, how = upload_times(up)
-        rows.append({"goal": f"{up['rows']:,}-row observations upload validated", "target": f"≤ {VALIDATE_S} s",
-                     "measured": f"{validate_s:.2f} s ({how})", "met": validate_s <= VALIDATE_S})
-        rows.append({"goal": f"{up['rows']:,}-row observations upload published", "target": f"≤ {PUBLISH_S} s",
-                     "measured": f"{publish_s:.2f} s ({how})", "met": publish_s <= PUBLISH_S})
+        rows.append(
+            {
+                "goal": f"{up['rows']:,}-row observations upload validated",
+                "target": f"≤ {VALIDATE_S} s",
+                "measured": f"{validate_s:.2f} s ({how})",
+                "met": validate_s <= VALIDATE_S,
+            }
+        )
+        rows.append(
+            {
+                "goal": f"{up['rows']:,}-row observations upload published",
+                "target": f"≤ {PUBLISH_S} s",
+                "measured": f"{publish_s:.2f} s ({how})",
+                "met": publish_s <= PUBLISH_S,
+            }
+        )
     return rows
 
 
 def harness_label(url: str, series: str) -> str:
     page = harness.PAGE_BY_URL[url]
-    return {"cold": "first render cold", "warm": "first render warm", "region": "area change",
-            "period": "period change", "setting": f"{page.setting or 'setting'} change"}[series]
+    return {
+        "cold": "first render cold",
+        "warm": "first render warm",
+        "region": "area change",
+        "period": "period change",
+        "setting": f"{page.setting or 'setting'} change",
+    }[series]
 
 
 def page_table(results: dict) -> list[str]:
-    head = ["page", "app", *[f"{c} p50 / p95 ms" for c in COLUMNS], "runs", "to browser KB first / max",
-            "peak RSS MB", "errors"]
+    head = [
+        "page",
+        "app",
+        *[f"{c} p50 / p95 ms" for c in COLUMNS],
+        "runs",
+        "to browser KB first / max",
+        "peak RSS MB",
+        "errors",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     for url, apps in results["pages"].items():
         page = harness.PAGE_BY_URL[url]
@@ -319,9 +451,21 @@ def page_table(results: dict) -> list[str]:
             cells = [_cell(r["series"][s]) for s in harness.SERIES]
             if page.setting and cells[4] != "–":
                 cells[4] += f" ({page.setting})"
-            lines.append("| " + " | ".join([page.title if app == "ours" else "", app, *cells, runs,
-                                             f"{_kb(r['first_render_bytes'])} / {_kb(r['max_bytes'])}",
-                                             f"{r['peak_rss_mb']:,.0f}", str(r["error_count"])]) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        page.title if app == "ours" else "",
+                        app,
+                        *cells,
+                        runs,
+                        f"{_kb(r['first_render_bytes'])} / {_kb(r['max_bytes'])}",
+                        f"{r['peak_rss_mb']:,.0f}",
+                        str(r["error_count"]),
+                    ]
+                )
+                + " |"
+            )
         if {"ours", "baseline"} <= set(apps):
             o, b = apps["ours"], apps["baseline"]
             cells = []
@@ -329,9 +473,21 @@ def page_table(results: dict) -> list[str]:
                 r50 = _ratio(b["series"][s].get("p50_ms"), o["series"][s].get("p50_ms"))
                 r95 = _ratio(b["series"][s].get("p95_ms"), o["series"][s].get("p95_ms"))
                 cells.append("–" if r50 is None else f"{_x(r50)} / {_x(r95)}")
-            lines.append("| " + " | ".join(["", "**baseline ÷ ours**", *cells, "",
-                                             f"{_x(_ratio(b['first_render_bytes'], o['first_render_bytes']))}",
-                                             f"{_x(_ratio(b['peak_rss_mb'], o['peak_rss_mb']))}", ""]) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        "",
+                        "**baseline ÷ ours**",
+                        *cells,
+                        "",
+                        f"{_x(_ratio(b['first_render_bytes'], o['first_render_bytes']))}",
+                        f"{_x(_ratio(b['peak_rss_mb'], o['peak_rss_mb']))}",
+                        "",
+                    ]
+                )
+                + " |"
+            )
     return lines
 
 
@@ -342,42 +498,57 @@ def start_table(results: dict) -> list[str]:
         if not c["runs"]:
             lines.append(f"| cold start, {label} | – | – | – | – | not measured{errors} |")
             continue
-        what = ("server process start → Chromium shows the Overview, script finished" if c["how"] == "browserstart"
-                else "new process → first Overview rendered by AppTest")
-        note = (f"server healthy after {c['server_p50_s']:.2f} s (p50); " if c.get("server_p50_s") else "")
-        lines.append(f"| cold start, {label}: {what} | – | {c['p50_s']:.2f} (max {c['max_s']:.2f}) | – | "
-                     f"{_mb(c['peak_rss_mb'])} | "
-                     f"{note}p50 of {c['runs']} runs; bundled datasets/{errors} |")
+        what = (
+            "server process start → Chromium shows the Overview, script finished"
+            if c["how"] == "browserstart"
+            else "new process → first Overview rendered by AppTest"
+        )
+        note = f"server healthy after {c['server_p50_s']:.2f} s (p50); " if c.get("server_p50_s") else ""
+        lines.append(
+            f"| cold start, {label}: {what} | – | {c['p50_s']:.2f} (max {c['max_s']:.2f}) | – | "
+            f"{_mb(c['peak_rss_mb'])} | "
+            f"{note}p50 of {c['runs']} runs; bundled datasets/{errors} |"
+        )
     b = results.get("build")
     if b:
         total_rows = sum(s["rows"] or 0 for s in b["steps"])
-        lines.append(f"| build the store at scale {results['scale']} (all datasets) | {total_rows:,} | {b['seconds']:.1f} | "
-                     f"{total_rows / b['seconds']:,.0f} | {b['peak_rss_mb']:,.0f} | open_store (bundled) + stage_csv "
-                     f"+ publish(replace) per dataset; store file {b['store_mb']:,.0f} MB |")
+        lines.append(
+            f"| build the store at scale {results['scale']} (all datasets) | {total_rows:,} | {b['seconds']:.1f} | "
+            f"{total_rows / b['seconds']:,.0f} | {b['peak_rss_mb']:,.0f} | open_store (bundled) + stage_csv "
+            f"+ publish(replace) per dataset; store file {b['store_mb']:,.0f} MB |"
+        )
         for s in b["steps"]:
             if s["rows"] and s["rows"] >= 10_000:
                 secs = s["stage_s"] + s["publish_s"]
-                lines.append(f"| — {s['step']} | {s['rows']:,} | {secs:.1f} | {s['rows'] / secs:,.0f} | | "
-                             f"stage {s['stage_s']:.1f} s, publish {s['publish_s']:.1f} s |")
+                lines.append(
+                    f"| — {s['step']} | {s['rows']:,} | {secs:.1f} | {s['rows'] / secs:,.0f} | | "
+                    f"stage {s['stage_s']:.1f} s, publish {s['publish_s']:.1f} s |"
+                )
     u = results.get("upload")
     if u:
         rows = u["rows"]
         when = f"measured {u['measured']} UTC; " if u.get("measured") else ""
         for name, c in (u.get("cli") or {}).items():
             out = " ".join((c["stdout"] or c["stderr"]).split())[-160:].replace("|", "/")
-            lines.append(f"| {name} the observations upload: `python -m si_metrics {name} --dataset observations` | "
-                         f"{rows:,} | {c['seconds']:.2f} | {rows / c['seconds']:,.0f} | {_mb(c['peak_rss_mb'])} | "
-                         f"{_runs_note(c)}{when}exit {c['exit']}; {c['process_s']:.2f} s with interpreter start-up; "
-                         f"{'the command reads and checks the file, then publishes: this includes the validate time; ' if name == 'publish' else ''}file "
-                         f"{u.get('file_mb', 0):.0f} MB"
-                         f"{', SI_MAX_UPLOAD_MB raised above it (the default 200 MB refuses it)' if u.get('raised_limit', u.get('file_mb', 0) > 200) else ''}; "
-                         f"into a copy of the {results['scale']} store; output ends: “{out}” |")
+            lines.append(
+                f"| {name} the observations upload: `python -m si_metrics {name} --dataset observations` | "
+                f"{rows:,} | {c['seconds']:.2f} | {rows / c['seconds']:,.0f} | {_mb(c['peak_rss_mb'])} | "
+                f"{_runs_note(c)}{when}exit {c['exit']}; {c['process_s']:.2f} s with interpreter start-up; "
+                f"{'the command reads and checks the file, then publishes: this includes the validate time; ' if name == 'publish' else ''}file "
+                f"{u.get('file_mb', 0):.0f} MB"
+                f"{', SI_MAX_UPLOAD_MB raised above it (the default 200 MB refuses it)' if u.get('raised_limit', u.get('file_mb', 0) > 200) else ''}; "
+                f"into a copy of the {results['scale']} store; output ends: “{out}” |"
+            )
         d = u["direct"]
-        lines.append(f"| — of which the typed load alone: `store.stage_csv` | {rows:,} | {d['validate_s']:.2f} | "
-                     f"{rows / d['validate_s']:,.0f} | {_mb(d['peak_rss_mb'])} | same file, a fresh copy of the store |")
-        lines.append(f"| — of which diff + release alone: `store.publish` | {rows:,} | {d['publish_s']:.2f} | "
-                     f"{rows / d['publish_s']:,.0f} | (same process) | {d['added']:,} new, {d['changed']:,} changed, "
-                     f"{d['unchanged']:,} unchanged |")
+        lines.append(
+            f"| — of which the typed load alone: `store.stage_csv` | {rows:,} | {d['validate_s']:.2f} | "
+            f"{rows / d['validate_s']:,.0f} | {_mb(d['peak_rss_mb'])} | same file, a fresh copy of the store |"
+        )
+        lines.append(
+            f"| — of which diff + release alone: `store.publish` | {rows:,} | {d['publish_s']:.2f} | "
+            f"{rows / d['publish_s']:,.0f} | (same process) | {d['added']:,} new, {d['changed']:,} changed, "
+            f"{d['unchanged']:,} unchanged |"
+        )
     return lines
 
 
@@ -389,9 +560,11 @@ def culprit_lines(results: dict) -> list[str]:
             continue
         queries = ", ".join(f"`{n}` {ms:,.0f} ms" + (f" ×{k}" if k > 1 else "") for n, k, ms in prof["queries"][:4])
         own = ", ".join(f"`{f}` {ms:,.0f} ms" for f, ms in prof.get("project_functions", [])[:4])
-        lines.append(f"- **{harness.PAGE_BY_URL[url].title}** (profiled area change to {prof['value']}, "
-                     f"{prof.get('total_ms', 0):,.0f} ms under the profiler): queries {queries or '–'}; "
-                     f"our code (cumulative) {own or '–'}")
+        lines.append(
+            f"- **{harness.PAGE_BY_URL[url].title}** (profiled area change to {prof['value']}, "
+            f"{prof.get('total_ms', 0):,.0f} ms under the profiler): queries {queries or '–'}; "
+            f"our code (cumulative) {own or '–'}"
+        )
     return lines
 
 
@@ -399,9 +572,11 @@ def cpu_lines(checks: list[float] | None) -> list[str]:
     if not checks:
         return []
     low, mid, high = min(checks), statistics.median(checks), max(checks)
-    return [f"- CPU check (a fixed pure-Python loop, best of 3, before every page; {len(checks)} checks): fastest "
-            f"{low:.0f} ms, median {mid:.0f} ms, slowest {high:.0f} ms — the same work took up to "
-            f"{high / low:.1f}× as long at some moments of this run"]
+    return [
+        f"- CPU check (a fixed pure-Python loop, best of 3, before every page; {len(checks)} checks): fastest "
+        f"{low:.0f} ms, median {mid:.0f} ms, slowest {high:.0f} ms — the same work took up to "
+        f"{high / low:.1f}× as long at some moments of this run"
+    ]
 
 
 def render(results: dict) -> str:
@@ -438,8 +613,10 @@ def render(results: dict) -> str:
         "",
         "| goal | target | measured | met |",
         "|---|---|---|---|",
-        *[f"| {g['goal']} | {g['target']} | {g['measured']} | {'met' if g['met'] else '**not met**'} |"
-          for g in results["goals"]],
+        *[
+            f"| {g['goal']} | {g['target']} | {g['measured']} | {'met' if g['met'] else '**not met**'} |"
+            for g in results["goals"]
+        ],
         "",
         "## Pages: server time, bytes to the browser, peak memory",
         "",
@@ -453,8 +630,15 @@ def render(results: dict) -> str:
         "",
         *page_table(results),
         "",
-        *([f"Not measured (the process failed; exit -9 is the kernel stopping it for lack of memory): "
-           f"{'; '.join(results['failed'])}.", ""] if results.get("failed") else []),
+        *(
+            [
+                f"Not measured (the process failed; exit -9 is the kernel stopping it for lack of memory): "
+                f"{'; '.join(results['failed'])}.",
+                "",
+            ]
+            if results.get("failed")
+            else []
+        ),
         "## Start and publishing",
         "",
         *start_table(results),
@@ -462,17 +646,31 @@ def render(results: dict) -> str:
     ]
     culprits = culprit_lines(results)
     if culprits:
-        out += ["## Where our time goes (one area change per page under cProfile)", "",
-                "Named queries timed one by one; our functions by cumulative time (the profiler slows Python "
-                "code, so compare within a page). Full profiles: `benchmarks/data/<scale>/profiles/`.", "",
-                *culprits, ""]
+        out += [
+            "## Where our time goes (one area change per page under cProfile)",
+            "",
+            "Named queries timed one by one; our functions by cumulative time (the profiler slows Python "
+            "code, so compare within a page). Full profiles: `benchmarks/data/<scale>/profiles/`.",
+            "",
+            *culprits,
+            "",
+        ]
     return "\n".join(out) + "\n"
 
 
 def console_table(results: dict) -> str:
-    return "\n".join([*page_table(results), "", *[f"{'MET    ' if g['met'] else 'NOT MET'}  {g['goal']}: "
-                                                   f"{g['measured']} (goal {g['target']})" for g in results["goals"]],
-                      "", *start_table(results)])
+    return "\n".join(
+        [
+            *page_table(results),
+            "",
+            *[
+                f"{'MET    ' if g['met'] else 'NOT MET'}  {g['goal']}: {g['measured']} (goal {g['target']})"
+                for g in results["goals"]
+            ],
+            "",
+            *start_table(results),
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -483,8 +681,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--budget", type=float, help="seconds a series may take before it stops early")
     parser.add_argument("--apps", default="ours,baseline")
     parser.add_argument("--pages", default=",".join(p.url for p in harness.PAGES))
-    parser.add_argument("--min-runs", type=int, default=harness.MIN_RUNS,
-                        help="runs a series makes even when over its budget")
+    parser.add_argument(
+        "--min-runs", type=int, default=harness.MIN_RUNS, help="runs a series makes even when over its budget"
+    )
     parser.add_argument("--coldstart-runs", type=int, default=5)
     parser.add_argument("--upload-runs", type=int, default=3, help="validate/publish runs, each into a fresh copy")
     parser.add_argument("--root", type=Path, default=sc.DATA_ROOT, help="where scale folders go")
@@ -492,18 +691,28 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--in-process", action="store_true", help="no child processes for pages (tests)")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--render-only", action="store_true",
-                        help="rewrite the table from the last run's results.json at this scale")
-    parser.add_argument("--upload-only", action="store_true",
-                        help="re-measure only validate/publish and rewrite the table of the last run at this scale")
+    parser.add_argument(
+        "--render-only", action="store_true", help="rewrite the table from the last run's results.json at this scale"
+    )
+    parser.add_argument(
+        "--upload-only",
+        action="store_true",
+        help="re-measure only validate/publish and rewrite the table of the last run at this scale",
+    )
     args = parser.parse_args(argv)
     started = time.time()
     budget = args.budget or BUDGET[args.scale]
     command = " ".join(["python -m benchmarks", *(sys.argv[1:] if argv is None else argv)])
-    results: dict = {"scale": args.scale, "runs": args.runs, "budget": budget, "min_runs": args.min_runs,
-                     "command": command, "code": code_version(),
-                     "machine": machine(),
-                     "started": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")}
+    results: dict = {
+        "scale": args.scale,
+        "runs": args.runs,
+        "budget": budget,
+        "min_runs": args.min_runs,
+        "command": command,
+        "code": code_version(),
+        "machine": machine(),
+        "started": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+    }
 
     if args.render_only:  # rewrite results.md from the last run's results.json (no measurement)
         folder = sc.scale_dir(args.scale, args.root)
@@ -546,12 +755,31 @@ def main(argv: list[str] | None = None) -> dict:
             log(f"page {url}, {app}")
             t0 = time.time()
             if args.in_process:
-                r = harness.bench_page(app, url, folder, args.runs, budget, profile=not args.no_profile,
-                                       min_runs=min(args.min_runs, args.runs))
+                r = harness.bench_page(
+                    app,
+                    url,
+                    folder,
+                    args.runs,
+                    budget,
+                    profile=not args.no_profile,
+                    min_runs=min(args.min_runs, args.runs),
+                )
             else:
-                cmd = ["page", "--app", app, "--page", url, "--folder", str(folder), "--runs", str(args.runs),
-                       "--budget", str(budget), "--min-runs", str(args.min_runs)] + (
-                          [] if args.no_profile else ["--profile"])
+                cmd = [
+                    "page",
+                    "--app",
+                    app,
+                    "--page",
+                    url,
+                    "--folder",
+                    str(folder),
+                    "--runs",
+                    str(args.runs),
+                    "--budget",
+                    str(budget),
+                    "--min-runs",
+                    str(args.min_runs),
+                ] + ([] if args.no_profile else ["--profile"])
                 try:
                     r, _ = child(cmd)
                 except RuntimeError as exc:  # e.g. killed for memory: say so in the table, measure the rest

@@ -9,6 +9,7 @@ Everything is invented except: Bulgaria's regions, the indicator catalogue, the 
 programme structure (copied from ``datasets/``), and the number of NUTS 1/2/3 regions of each member state
 (NUTS 2021). Seeds are fixed, so a scale always produces the same files.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,19 +36,32 @@ SOURCE = "Synthetic benchmark data (benchmarks/scale.py)"
 
 # (code, English, Bulgarian, number of NUTS 1, NUTS 2, NUTS 3 regions in NUTS 2021)
 COUNTRIES = [
-    ("AT", "Austria", "Австрия", 3, 9, 35), ("BE", "Belgium", "Белгия", 3, 11, 44),
-    ("BG", "Bulgaria", "България", 2, 6, 28), ("HR", "Croatia", "Хърватия", 1, 4, 21),
-    ("CY", "Cyprus", "Кипър", 1, 1, 1), ("CZ", "Czechia", "Чехия", 1, 8, 14),
-    ("DK", "Denmark", "Дания", 1, 5, 11), ("EE", "Estonia", "Естония", 1, 1, 5),
-    ("FI", "Finland", "Финландия", 2, 5, 19), ("FR", "France", "Франция", 14, 27, 101),
-    ("DE", "Germany", "Германия", 16, 38, 401), ("EL", "Greece", "Гърция", 4, 13, 52),
-    ("HU", "Hungary", "Унгария", 3, 8, 20), ("IE", "Ireland", "Ирландия", 1, 3, 8),
-    ("IT", "Italy", "Италия", 5, 21, 107), ("LV", "Latvia", "Латвия", 1, 1, 6),
-    ("LT", "Lithuania", "Литва", 1, 2, 10), ("LU", "Luxembourg", "Люксембург", 1, 1, 1),
-    ("MT", "Malta", "Малта", 1, 1, 2), ("NL", "Netherlands", "Нидерландия", 4, 12, 40),
-    ("PL", "Poland", "Полша", 7, 17, 73), ("PT", "Portugal", "Португалия", 3, 7, 25),
-    ("RO", "Romania", "Румъния", 4, 8, 42), ("SK", "Slovakia", "Словакия", 1, 4, 8),
-    ("SI", "Slovenia", "Словения", 1, 2, 12), ("ES", "Spain", "Испания", 7, 19, 59),
+    ("AT", "Austria", "Австрия", 3, 9, 35),
+    ("BE", "Belgium", "Белгия", 3, 11, 44),
+    ("BG", "Bulgaria", "България", 2, 6, 28),
+    ("HR", "Croatia", "Хърватия", 1, 4, 21),
+    ("CY", "Cyprus", "Кипър", 1, 1, 1),
+    ("CZ", "Czechia", "Чехия", 1, 8, 14),
+    ("DK", "Denmark", "Дания", 1, 5, 11),
+    ("EE", "Estonia", "Естония", 1, 1, 5),
+    ("FI", "Finland", "Финландия", 2, 5, 19),
+    ("FR", "France", "Франция", 14, 27, 101),
+    ("DE", "Germany", "Германия", 16, 38, 401),
+    ("EL", "Greece", "Гърция", 4, 13, 52),
+    ("HU", "Hungary", "Унгария", 3, 8, 20),
+    ("IE", "Ireland", "Ирландия", 1, 3, 8),
+    ("IT", "Italy", "Италия", 5, 21, 107),
+    ("LV", "Latvia", "Латвия", 1, 1, 6),
+    ("LT", "Lithuania", "Литва", 1, 2, 10),
+    ("LU", "Luxembourg", "Люксембург", 1, 1, 1),
+    ("MT", "Malta", "Малта", 1, 1, 2),
+    ("NL", "Netherlands", "Нидерландия", 4, 12, 40),
+    ("PL", "Poland", "Полша", 7, 17, 73),
+    ("PT", "Portugal", "Португалия", 3, 7, 25),
+    ("RO", "Romania", "Румъния", 4, 8, 42),
+    ("SK", "Slovakia", "Словакия", 1, 4, 8),
+    ("SI", "Slovenia", "Словения", 1, 2, 12),
+    ("ES", "Spain", "Испания", 7, 19, 59),
     ("SE", "Sweden", "Швеция", 3, 8, 21),
 ]
 
@@ -66,8 +80,7 @@ class Scale:
 SCALES = {
     "tiny": Scale("tiny", ("BG",), 2_000, 20_000, 5_000),  # for the test of the harness: seconds
     "small": Scale("small", ("BG", "RO", "EL"), 50_000, 250_000, 100_000),
-    "medium": Scale("medium", ("BG", "RO", "EL", "HU", "HR", "SK", "SI", "CZ", "AT"), 200_000, 1_000_000,
-                    1_000_000),
+    "medium": Scale("medium", ("BG", "RO", "EL", "HU", "HR", "SK", "SI", "CZ", "AT"), 200_000, 1_000_000, 1_000_000),
     "eu": Scale("eu", tuple(c[0] for c in COUNTRIES), 1_000_000, 5_000_000, 1_000_000),
 }
 
@@ -95,8 +108,38 @@ def upload_path(folder: Path) -> Path:
 
 # --------------------------------------------------------------------------------------------------------
 # regions
-_SYLLABLES = ["ka", "lo", "ve", "ra", "mi", "to", "san", "bel", "dor", "na", "gra", "vi", "len", "mar", "sto",
-              "po", "ri", "ze", "kol", "tan", "bur", "li", "mo", "ne", "ska", "dra", "vel", "gor", "ber", "tis"]
+_SYLLABLES = [
+    "ka",
+    "lo",
+    "ve",
+    "ra",
+    "mi",
+    "to",
+    "san",
+    "bel",
+    "dor",
+    "na",
+    "gra",
+    "vi",
+    "len",
+    "mar",
+    "sto",
+    "po",
+    "ri",
+    "ze",
+    "kol",
+    "tan",
+    "bur",
+    "li",
+    "mo",
+    "ne",
+    "ska",
+    "dra",
+    "vel",
+    "gor",
+    "ber",
+    "tis",
+]
 _CYRILLIC = dict(zip("abdegiklmnoprstuvz", "абдегиклмнопрстувз"))
 _DIGITS = "123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # NUTS numbering: 1-9, then letters
 
@@ -133,7 +176,9 @@ def _read_bundled(con: duckdb.DuckDBPyConnection, meta: DatasetMeta) -> pd.DataF
     types = ", ".join(f"'{c.name}': '{c.type}'" for c in meta.columns)
     return con.execute(
         f"select * from read_csv(?, header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-        f"columns = {{{types}}})", [str(meta.csv_path)]).df()
+        f"columns = {{{types}}})",
+        [str(meta.csv_path)],
+    ).df()
 
 
 def make_regions(scale: Scale, bundled: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -149,19 +194,29 @@ def make_regions(scale: Scale, bundled: pd.DataFrame, rng: np.random.Generator) 
         for i in range(n1):
             c1 = _code(cc, i, n1 == 1)
             names = _names(rng, 1 + n2_of[i])
-            rows.append(dict(code=c1, level=1, parent_code=cc, country_code=cc, name_en=names[0][0],
-                             name_bg=names[1][0]))
+            rows.append(
+                dict(code=c1, level=1, parent_code=cc, country_code=cc, name_en=names[0][0], name_bg=names[1][0])
+            )
             for j in range(n2_of[i]):
                 c2 = _code(c1, j, n2 == 1)
                 k3 = next(n3_of)
-                rows.append(dict(code=c2, level=2, parent_code=c1, country_code=cc, name_en=names[0][j + 1],
-                                 name_bg=names[1][j + 1]))
+                rows.append(
+                    dict(
+                        code=c2,
+                        level=2,
+                        parent_code=c1,
+                        country_code=cc,
+                        name_en=names[0][j + 1],
+                        name_bg=names[1][j + 1],
+                    )
+                )
                 level2.append(c2)
                 d_en, d_bg = _names(rng, k3)
                 for k in range(k3):
                     c3 = _code(c2, k, n3 == 1)
-                    rows.append(dict(code=c3, level=3, parent_code=c2, country_code=cc, name_en=d_en[k],
-                                     name_bg=d_bg[k]))
+                    rows.append(
+                        dict(code=c3, level=3, parent_code=c2, country_code=cc, name_en=d_en[k], name_bg=d_bg[k])
+                    )
                     level3.append(c3)
         tiles = {**_tiles(level2), **_tiles(level3)}
         for r in rows:
@@ -200,9 +255,16 @@ def _populations(regions: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
 # --------------------------------------------------------------------------------------------------------
 # observations
 _RATE_LEVELS = {  # indicator: (mean, spread between areas, yearly trend), per cent
-    "AROPE": (22.0, 7.0, -0.3), "AROPE_EU2020": (24.0, 8.0, -0.4), "AROP": (17.0, 5.0, -0.1),
-    "SMD": (10.0, 8.0, -0.6), "SMSD": (6.0, 5.0, -0.3), "LWI": (8.0, 4.0, -0.2), "UNEMP": (7.0, 4.0, -0.2),
-    "EMP_15_64": (65.0, 8.0, 0.4), "EMP_20_64": (72.0, 7.0, 0.4), "NEET": (12.0, 5.0, -0.2),
+    "AROPE": (22.0, 7.0, -0.3),
+    "AROPE_EU2020": (24.0, 8.0, -0.4),
+    "AROP": (17.0, 5.0, -0.1),
+    "SMD": (10.0, 8.0, -0.6),
+    "SMSD": (6.0, 5.0, -0.3),
+    "LWI": (8.0, 4.0, -0.2),
+    "UNEMP": (7.0, 4.0, -0.2),
+    "EMP_15_64": (65.0, 8.0, 0.4),
+    "EMP_20_64": (72.0, 7.0, 0.4),
+    "NEET": (12.0, 5.0, -0.2),
     "ELET": (9.0, 4.0, -0.2),
 }
 SEXES, AGES = ["T", "M", "F"], ["TOTAL", "Y_LT15", "Y15-64", "Y_GE65", "UNK"]
@@ -210,8 +272,9 @@ _SEX_SHARE, _AGE_SHARE = np.array([1.0, 0.49, 0.51]), np.array([1.0, 0.15, 0.64,
 _SEX_SHIFT, _AGE_SHIFT = np.array([0.0, -1.0, 1.0]), np.array([0.0, 3.0, -1.0, 2.0, 0.5])
 
 
-def make_observations(scale: Scale, regions: pd.DataFrame, indicators: pd.DataFrame, pop: pd.Series,
-                      rng: np.random.Generator) -> pd.DataFrame:
+def make_observations(
+    scale: Scale, regions: pd.DataFrame, indicators: pd.DataFrame, pop: pd.Series, rng: np.random.Generator
+) -> pd.DataFrame:
     """Every indicator for every area and year (totals always), plus sex × age breakdowns up to the target."""
     codes = regions["code"].to_numpy(dtype=object)
     inds = indicators["code"].to_numpy(dtype=object)
@@ -236,24 +299,33 @@ def make_observations(scale: Scale, regions: pd.DataFrame, indicators: pd.DataFr
     country_eff = rng.normal(0, 1, (n_i, country_idx.max() + 1)) * spread[:, None] * 0.7
     area_eff = rng.normal(0, 1, (n_i, n_a)) * spread[:, None] * 0.5
     year = np.asarray(YEARS)[y]
-    rate = (mean[i] + country_eff[i, country_idx[a]] + area_eff[i, a] + trend[i] * (year - 2015)
-            + _SEX_SHIFT[s] + _AGE_SHIFT[g] + rng.normal(0, 0.6, len(flat)))
+    rate = (
+        mean[i]
+        + country_eff[i, country_idx[a]]
+        + area_eff[i, a]
+        + trend[i] * (year - 2015)
+        + _SEX_SHIFT[s]
+        + _AGE_SHIFT[g]
+        + rng.normal(0, 0.6, len(flat))
+    )
     growth = rng.normal(0, 0.004, country_idx.max() + 1)[country_idx]
     people = pop.reindex(codes).to_numpy()[a] * (1 + growth[a] * (year - 2015)) * _SEX_SHARE[s] * _AGE_SHARE[g]
     value = np.where(counts[i], np.round(people), np.round(np.clip(rate, 0.3, 98.0), 1))
     u = rng.random(len(flat))
     flag = np.select([u < 0.02, u < 0.035, u < 0.045], ["b", "e", "p"], "")
-    return pd.DataFrame({
-        "indicator_code": pd.Categorical.from_codes(i, categories=inds),
-        "region_code": pd.Categorical.from_codes(a, categories=codes),
-        "year": year.astype(np.int32),
-        "value": value,
-        "flag": pd.Series(flag).replace("", None),
-        "sex": pd.Categorical.from_codes(s, categories=SEXES),
-        "age": pd.Categorical.from_codes(g, categories=AGES),
-        "source": SOURCE,
-        "vintage": "2026",
-    })
+    return pd.DataFrame(
+        {
+            "indicator_code": pd.Categorical.from_codes(i, categories=inds),
+            "region_code": pd.Categorical.from_codes(a, categories=codes),
+            "year": year.astype(np.int32),
+            "value": value,
+            "flag": pd.Series(flag).replace("", None),
+            "sex": pd.Categorical.from_codes(s, categories=SEXES),
+            "age": pd.Categorical.from_codes(g, categories=AGES),
+            "source": SOURCE,
+            "vintage": "2026",
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -278,9 +350,14 @@ def make_projects(scale: Scale, regions: pd.DataFrame, pop: pd.Series) -> pd.Dat
     return projects
 
 
-def make_funding(scale: Scale, regions: pd.DataFrame, bundled_programmes: pd.DataFrame,
-                 bundled_municipalities: pd.DataFrame, pop: pd.Series,
-                 rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+def make_funding(
+    scale: Scale,
+    regions: pd.DataFrame,
+    bundled_programmes: pd.DataFrame,
+    bundled_municipalities: pd.DataFrame,
+    pop: pd.Series,
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     districts = regions[(regions["level"] == 3)]
     size = districts.groupby("country_code").size()
     progs, munis = [bundled_programmes], [bundled_municipalities]
@@ -305,14 +382,20 @@ def make_funding(scale: Scale, regions: pd.DataFrame, bundled_programmes: pd.Dat
         people = np.concatenate([shares[r, :m] / shares[r, :m].sum() for r, m in enumerate(k)])
         people = np.maximum(500, np.round(people * np.repeat(pop.reindex(own["code"]).to_numpy(), k)))
         contracted = np.round(people * rng.lognormal(np.log(1500), 0.5, len(people)), 2)
-        munis.append(pd.DataFrame({
-            "municipality_code": [f"{d}-{j:03d}" for d, j in zip(district, number)],
-            "source_district_code": district, "region_code": district,
-            "contract_count": rng.poisson(150, len(people)) + 1,
-            "contracted_eur": contracted,
-            "paid_eur": np.round(contracted * rng.uniform(0.4, 0.9, len(people)), 2),
-            "population": people.astype(int), "snapshot": pd.Timestamp(SNAPSHOT),
-        }))
+        munis.append(
+            pd.DataFrame(
+                {
+                    "municipality_code": [f"{d}-{j:03d}" for d, j in zip(district, number)],
+                    "source_district_code": district,
+                    "region_code": district,
+                    "contract_count": rng.poisson(150, len(people)) + 1,
+                    "contracted_eur": contracted,
+                    "paid_eur": np.round(contracted * rng.uniform(0.4, 0.9, len(people)), 2),
+                    "population": people.astype(int),
+                    "snapshot": pd.Timestamp(SNAPSHOT),
+                }
+            )
+        )
     return pd.concat(progs, ignore_index=True), pd.concat(munis, ignore_index=True)
 
 
@@ -320,11 +403,25 @@ def make_targets(scale: Scale, bundled: pd.DataFrame, pop: pd.Series) -> pd.Data
     rows = [bundled]
     for cc, en, bg, *_ in COUNTRIES:
         if cc in scale.countries and cc != "BG":
-            rows.append(pd.DataFrame([dict(
-                indicator_code="AROPE", region_code=cc, title_en=f"National 2030 target of {en} (synthetic)",
-                title_bg=f"Национална цел за 2030 г. на {bg} (синтетична)", baseline_year=2019, target_year=2030,
-                target_kind="change_in_people", target_value=-round(float(pop[cc]) * 0.012, -3), unit="persons",
-                source=SOURCE, url="https://ec.europa.eu/eurostat")]))
+            rows.append(
+                pd.DataFrame(
+                    [
+                        dict(
+                            indicator_code="AROPE",
+                            region_code=cc,
+                            title_en=f"National 2030 target of {en} (synthetic)",
+                            title_bg=f"Национална цел за 2030 г. на {bg} (синтетична)",
+                            baseline_year=2019,
+                            target_year=2030,
+                            target_kind="change_in_people",
+                            target_value=-round(float(pop[cc]) * 0.012, -3),
+                            unit="persons",
+                            source=SOURCE,
+                            url="https://ec.europa.eu/eurostat",
+                        )
+                    ]
+                )
+            )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -361,9 +458,13 @@ def generate(scale: Scale, folder: Path) -> dict:
         "targets": make_targets(scale, bundled["targets"], pop),
     }
     frames["funding_programmes"], frames["funding_municipalities"] = make_funding(
-        scale, regions, bundled["funding_programmes"],
+        scale,
+        regions,
+        bundled["funding_programmes"],
         bundled["funding_municipalities"][bundled["funding_municipalities"]["region_code"].isin(regions["code"])],
-        pop, rng)
+        pop,
+        rng,
+    )
     missing = set(metas) - set(frames)
     if missing:
         raise RuntimeError(f"the scale generator does not make {sorted(missing)}")
@@ -372,9 +473,12 @@ def generate(scale: Scale, folder: Path) -> dict:
     con.close()
     levels = regions[~regions["is_benchmark"]].groupby("level").size()
     manifest = {
-        "scale": asdict(scale), "generator_version": GENERATOR_VERSION, "rows": rows,
+        "scale": asdict(scale),
+        "generator_version": GENERATOR_VERSION,
+        "rows": rows,
         "areas_by_level": {str(int(k)): int(v) for k, v in levels.items()},
-        "countries": int(levels.get(0, 0)), "seconds": round(time.perf_counter() - started, 1),
+        "countries": int(levels.get(0, 0)),
+        "seconds": round(time.perf_counter() - started, 1),
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
@@ -401,7 +505,9 @@ def make_upload(folder: Path, rows: int, con: duckdb.DuckDBPyConnection | None =
                    case when n % 10 = 1 then round(value + 0.1, 1) else value end as value,
                    flag, sex, age, source, case when n % 10 = 1 then '2027' else vintage end as vintage
             from base order by n
-        ) to '{target}' (header, delimiter ',', quote '"')""", [source])
+        ) to '{target}' (header, delimiter ',', quote '"')""",
+        [source],
+    )
     return path
 
 
@@ -429,22 +535,45 @@ def build_store(folder: Path, path: Path | None = None) -> dict:
         shutil.rmtree(path.parent)
     t0 = time.perf_counter()
     con = store.open_store(path)
-    steps = [{"step": "open_store (schema + bundled datasets)", "rows": None,
-              "stage_s": None, "publish_s": round(time.perf_counter() - t0, 3)}]
+    steps = [
+        {
+            "step": "open_store (schema + bundled datasets)",
+            "rows": None,
+            "stage_s": None,
+            "publish_s": round(time.perf_counter() - t0, 3),
+        }
+    ]
     for meta in catalog().values():
         csv = csv_dir(folder) / f"{meta.name}.csv"
         t1 = time.perf_counter()
         staged = store.stage_csv(con, meta, csv)
         t2 = time.perf_counter()
-        release = store.publish(con, meta, staged, user="benchmark", note=f"benchmark scale data {folder.name}",
-                                file_name=csv.name, sha256=store.file_sha256(csv), replace=True)
+        release = store.publish(
+            con,
+            meta,
+            staged,
+            user="benchmark",
+            note=f"benchmark scale data {folder.name}",
+            file_name=csv.name,
+            sha256=store.file_sha256(csv),
+            replace=True,
+        )
         t3 = time.perf_counter()
-        steps.append({"step": meta.name, "rows": release.rows_added + release.rows_changed + release.rows_unchanged,
-                      "stage_s": round(t2 - t1, 3), "publish_s": round(t3 - t2, 3)})
+        steps.append(
+            {
+                "step": meta.name,
+                "rows": release.rows_added + release.rows_changed + release.rows_unchanged,
+                "stage_s": round(t2 - t1, 3),
+                "publish_s": round(t3 - t2, 3),
+            }
+        )
     con.execute("checkpoint")
     con.close()
-    return {"seconds": round(time.perf_counter() - t0, 3), "steps": steps,
-            "store_mb": round(path.stat().st_size / 2**20, 1)}
+    return {
+        "seconds": round(time.perf_counter() - t0, 3),
+        "steps": steps,
+        "store_mb": round(path.stat().st_size / 2**20, 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

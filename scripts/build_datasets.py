@@ -8,32 +8,54 @@ tests/test_bundled_data.py reruns it and requires byte-identical output. Hand-au
 (indicators, indicator_eurostat, targets) and the synthetic projects (si_metrics/demo.py) are not
 written here.
 """
+
 from __future__ import annotations
 
 import argparse
 import csv
 import json
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from si_metrics.ingest import isun  # noqa: E402
-from si_metrics.ingest.eurostat import read_sdmx_csv, read_tsv  # noqa: E402
+from si_metrics.ingest import isun
+from si_metrics.ingest.eurostat import read_sdmx_csv, read_tsv
 
 # Tile-grid positions (row, column), north at the top, so that neighbours stay neighbours.
 NUTS2_TILES = {"BG31": (0, 0), "BG32": (0, 1), "BG33": (0, 2), "BG41": (1, 0), "BG42": (1, 1), "BG34": (1, 2)}
 NUTS3_TILES = {
-    "BG311": (0, 0), "BG312": (0, 1), "BG313": (0, 2), "BG314": (0, 3),
-    "BG323": (0, 4), "BG324": (0, 5), "BG325": (0, 6), "BG332": (0, 7),
-    "BG414": (1, 0), "BG411": (1, 1), "BG412": (1, 2), "BG315": (1, 3),
-    "BG321": (1, 4), "BG334": (1, 5), "BG333": (1, 6), "BG331": (1, 7),
-    "BG415": (2, 0), "BG423": (2, 1), "BG421": (2, 2), "BG322": (2, 3),
-    "BG344": (2, 4), "BG342": (2, 5), "BG343": (2, 6), "BG341": (2, 7),
-    "BG413": (3, 0), "BG424": (3, 1), "BG425": (3, 2), "BG422": (3, 3),
+    "BG311": (0, 0),
+    "BG312": (0, 1),
+    "BG313": (0, 2),
+    "BG314": (0, 3),
+    "BG323": (0, 4),
+    "BG324": (0, 5),
+    "BG325": (0, 6),
+    "BG332": (0, 7),
+    "BG414": (1, 0),
+    "BG411": (1, 1),
+    "BG412": (1, 2),
+    "BG315": (1, 3),
+    "BG321": (1, 4),
+    "BG334": (1, 5),
+    "BG333": (1, 6),
+    "BG331": (1, 7),
+    "BG415": (2, 0),
+    "BG423": (2, 1),
+    "BG421": (2, 2),
+    "BG322": (2, 3),
+    "BG344": (2, 4),
+    "BG342": (2, 5),
+    "BG343": (2, 6),
+    "BG341": (2, 7),
+    "BG413": (3, 0),
+    "BG424": (3, 1),
+    "BG425": (3, 2),
+    "BG422": (3, 3),
 }
-EU = {"code": "EU27_2020", "name_en": "European Union (27 countries, from 2020)",
-      "name_bg": "Европейски съюз (27 държави, от 2020 г.)"}
+EU = {
+    "code": "EU27_2020",
+    "name_en": "European Union (27 countries, from 2020)",
+    "name_bg": "Европейски съюз (27 държави, от 2020 г.)",
+}
 
 
 def fmt(value: float) -> str:
@@ -64,8 +86,21 @@ def build_regions(ref: Path) -> list[list]:
         name_en = d["nuts3_name_latn"] if d else p["NAME_LATN"].strip()
         name_bg = d["nuts3_name_bg"] if d else p["NUTS_NAME"].strip()
         tile = NUTS2_TILES.get(code) or NUTS3_TILES.get(code) or ("", "")
-        rows.append([code, level, parent, "BG", name_en, name_bg, d["iso_3166_2"] if d else "",
-                     fmt(latest_area[code]), area_year, *tile, "false"])
+        rows.append(
+            [
+                code,
+                level,
+                parent,
+                "BG",
+                name_en,
+                name_bg,
+                d["iso_3166_2"] if d else "",
+                fmt(latest_area[code]),
+                area_year,
+                *tile,
+                "false",
+            ]
+        )
     rows.append([EU["code"], 0, "", "EU", EU["name_en"], EU["name_bg"], "", "", "", "", "", "true"])
     return rows
 
@@ -76,8 +111,19 @@ def build_observations(ref: Path) -> list[list]:
     def add(code, frame, source, vintage, sex="T", age="TOTAL"):
         for r in frame.itertuples(index=False):
             if r.value == r.value:  # skip NaN (":" missing in the source)
-                out.append([code, r.geo, r.year, fmt(r.value), r.flag,
-                            getattr(r, "sex", sex), getattr(r, "age", age), source, vintage])
+                out.append(
+                    [
+                        code,
+                        r.geo,
+                        r.year,
+                        fmt(r.value),
+                        r.flag,
+                        getattr(r, "sex", sex),
+                        getattr(r, "age", age),
+                        source,
+                        vintage,
+                    ]
+                )
 
     tgs = read_tsv(ref / "estat_tgs00107_vintage2018_BG.tsv").rename(columns={"geo\\time": "geo"})
     add("AROPE_EU2020", tgs, "Eurostat tgs00107", "2018")
@@ -93,8 +139,19 @@ def build_observations(ref: Path) -> list[list]:
     add("POP", pop[pop["unit"] == "NR"], "Eurostat demo_r_pjanaggr3", "2026-04")
     with (ref / "eurostat_2024_nuts2_press_reported.csv").open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
-            out.append([r["indicator"], r["geo"], int(r["year"]), r["value"], "", "T", "TOTAL",
-                        f"Eurostat {r['eurostat_dataset']} as reported: {r['source']}", "2025"])
+            out.append(
+                [
+                    r["indicator"],
+                    r["geo"],
+                    int(r["year"]),
+                    r["value"],
+                    "",
+                    "T",
+                    "TOTAL",
+                    f"Eurostat {r['eurostat_dataset']} as reported: {r['source']}",
+                    "2025",
+                ]
+            )
     out.sort(key=lambda r: (r[0], r[1], r[5], r[6], r[2]))
     return out
 
@@ -115,12 +172,29 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     ref, out = args.reference, args.out
     out.mkdir(parents=True, exist_ok=True)
-    write_csv(out / "regions.csv",
-              ["code", "level", "parent_code", "country_code", "name_en", "name_bg", "iso_3166_2",
-               "area_km2", "area_year", "tile_row", "tile_col", "is_benchmark"], build_regions(ref))
-    write_csv(out / "observations.csv",
-              ["indicator_code", "region_code", "year", "value", "flag", "sex", "age", "source", "vintage"],
-              build_observations(ref))
+    write_csv(
+        out / "regions.csv",
+        [
+            "code",
+            "level",
+            "parent_code",
+            "country_code",
+            "name_en",
+            "name_bg",
+            "iso_3166_2",
+            "area_km2",
+            "area_year",
+            "tile_row",
+            "tile_col",
+            "is_benchmark",
+        ],
+        build_regions(ref),
+    )
+    write_csv(
+        out / "observations.csv",
+        ["indicator_code", "region_code", "year", "value", "flag", "sex", "age", "source", "vintage"],
+        build_observations(ref),
+    )
     programmes, munis = build_funding(ref)
     write_csv(out / "funding_programmes.csv", list(isun.COLUMNS[isun.PROGRAMMES]), programmes)
     write_csv(out / "funding_municipalities.csv", list(isun.COLUMNS[isun.MUNICIPALITIES]), munis)

@@ -1,4 +1,5 @@
 """SI Observatory domain package: catalogue, store, queries, ingest, translations. Never imports streamlit."""
+
 import warnings
 
 import pandas as pd

@@ -1,4 +1,5 @@
 """Staff accounts: scrypt password hashes (hashlib, OpenSSL) and the staff e-mail allow-list. No streamlit here."""
+
 from __future__ import annotations
 
 import base64
@@ -31,8 +32,15 @@ def verify_password(password: str, stored: str) -> bool:
         if prefix != PREFIX:
             return False
         expected = base64.b64decode(key)
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                                p=int(p), maxmem=SCRYPT_MAXMEM, dklen=len(expected))
+        actual = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=SCRYPT_MAXMEM,
+            dklen=len(expected),
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)

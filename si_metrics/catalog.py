@@ -1,4 +1,5 @@
 """The dataset catalogue: metadata sidecars (``datasets/<name>.meta.toml``) read into pydantic models."""
+
 from __future__ import annotations
 
 import tomllib
@@ -59,7 +60,7 @@ class DatasetMeta(BaseModel):
     caveats: list[str] = []
 
     @model_validator(mode="after")
-    def _key_columns_exist(self) -> "DatasetMeta":
+    def _key_columns_exist(self) -> DatasetMeta:
         names = [c.name for c in self.columns]
         if len(set(names)) != len(names):
             raise ValueError(f"duplicate column names in {self.name}")

@@ -1,4 +1,5 @@
 """The command line: ``python -m si_metrics COMMAND``. Never prompts; errors are one line and a non-zero exit."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,11 +32,15 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def _cmd_catalog(args: argparse.Namespace) -> int:
     con = store.open_store()
-    rows = con.cursor().execute(
-        "select i.code, i.unit, i.name_en, count(o.value) as observations "
-        "from indicators i left join observations o on o.indicator_code = i.code "
-        "group by all order by i.code"
-    ).fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            "select i.code, i.unit, i.name_en, count(o.value) as observations "
+            "from indicators i left join observations o on o.indicator_code = i.code "
+            "group by all order by i.code"
+        )
+        .fetchall()
+    )
     print(f"{'code':<14}{'unit':<8}{'observations':>13}  name")
     for code, unit, name, n in rows:
         print(f"{code:<14}{unit:<8}{n:>13}  {name}")
@@ -76,15 +81,16 @@ def _one_line(text: object) -> str:
 
 def _counts(r) -> str:
     """A release's counts, as the diff before publishing names them."""
-    return (f"{r.rows_added} new, {r.rows_changed} changed, {r.rows_removed} removed, "
-            f"{r.rows_unchanged} unchanged")
+    return f"{r.rows_added} new, {r.rows_changed} changed, {r.rows_removed} removed, {r.rows_unchanged} unchanged"
 
 
 def _history_line(r) -> str:
     """One release: number, time, dataset, kind, who, counts, file, note (tab-separated)."""
     kind = r.kind if pd.isna(r.rolls_back) else f"{r.kind} of {int(r.rolls_back)}"
-    return (f"{r.id}\t{r.published_at:%Y-%m-%d %H:%M:%S}\t{r.dataset}\t{kind}\t{_one_line(r.user_name)}\t"
-            f"{_counts(r)}\t{_one_line(r.file_name)}\t{_one_line(r.note)}")
+    return (
+        f"{r.id}\t{r.published_at:%Y-%m-%d %H:%M:%S}\t{r.dataset}\t{kind}\t{_one_line(r.user_name)}\t"
+        f"{_counts(r)}\t{_one_line(r.file_name)}\t{_one_line(r.note)}"
+    )
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
@@ -112,8 +118,9 @@ def _print_changes(con, args: argparse.Namespace) -> int:
 
 
 def _read_options(args: argparse.Namespace) -> ingest_read.ReadOptions:
-    return ingest_read.ReadOptions(args.dataset, args.format, args.encoding, args.delimiter, args.decimal,
-                                   args.snapshot)
+    return ingest_read.ReadOptions(
+        args.dataset, args.format, args.encoding, args.delimiter, args.decimal, args.snapshot
+    )
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -128,20 +135,25 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     prepared = pipeline.prepare_file(con, Path(args.file), _read_options(args))
     print("\n".join(report.lines(prepared)))
     if not prepared.ok:
-        print(f"error: {len(prepared.errors)} problem(s) in {prepared.file_name}; nothing was published",
-              file=sys.stderr)
+        print(
+            f"error: {len(prepared.errors)} problem(s) in {prepared.file_name}; nothing was published", file=sys.stderr
+        )
         return 1
     rel = pipeline.publish(con, prepared, user=args.user, note=args.note)
-    print(f"release {rel.id}: {rel.dataset} published by {args.user.strip()}: {rel.rows_added} new, "
-          f"{rel.rows_changed} changed, {rel.rows_unchanged} unchanged")
+    print(
+        f"release {rel.id}: {rel.dataset} published by {args.user.strip()}: {rel.rows_added} new, "
+        f"{rel.rows_changed} changed, {rel.rows_unchanged} unchanged"
+    )
     return 0
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:
     con = store.open_store()
     rel = releases.rollback(con, args.release, user=args.user, note=args.note)
-    print(f"release {rel.id}: {rel.dataset} as before release {args.release} ({rel.rows_added} restored, "
-          f"{rel.rows_changed} changed back, {rel.rows_removed} removed)")
+    print(
+        f"release {rel.id}: {rel.dataset} as before release {args.release} ({rel.rows_added} restored, "
+        f"{rel.rows_changed} changed back, {rel.rows_removed} removed)"
+    )
     return 0
 
 
@@ -163,23 +175,32 @@ def _cmd_template(args: argparse.Namespace) -> int:
 def _upload_arguments(s: argparse.ArgumentParser) -> None:
     """The options validate and publish share: what to read and how (default: detect)."""
     s.add_argument("file", metavar="FILE")
-    s.add_argument("--dataset", choices=ingest_read.DATASETS,
-                   help="the dataset the file holds (default: detect); funding is funding_programmes or "
-                        "funding_municipalities, told from the header")
+    s.add_argument(
+        "--dataset",
+        choices=ingest_read.DATASETS,
+        help="the dataset the file holds (default: detect); funding is funding_programmes or "
+        "funding_municipalities, told from the header",
+    )
     s.add_argument("--format", choices=ingest_read.FORMATS, default="auto", help="file format (default: auto)")
     s.add_argument("--encoding", help="text encoding, e.g. utf-8, windows-1251 (default: detect)")
     s.add_argument("--delimiter", help="field separator: , ; tab | (default: detect)")
     s.add_argument("--decimal", help="decimal mark: . or , (default: detect)")
-    s.add_argument("--snapshot", metavar="DATE",
-                   help="funding: the register snapshot date of rows that give none (an ИСУН extract has none; "
-                        "default: a yyyy-mm-dd date in the file name). Funding uploads merge by code and snapshot: "
-                        "rows the file does not name stay")
+    s.add_argument(
+        "--snapshot",
+        metavar="DATE",
+        help="funding: the register snapshot date of rows that give none (an ИСУН extract has none; "
+        "default: a yyyy-mm-dd date in the file name). Funding uploads merge by code and snapshot: "
+        "rows the file does not name stay",
+    )
 
 
 def _upload_parsers(sub) -> None:
     """validate, publish, rollback and template."""
-    s = sub.add_parser("validate", help="check a file staff want to publish: what was detected, counts, errors; "
-                                        "exit 0 only when it can be published")
+    s = sub.add_parser(
+        "validate",
+        help="check a file staff want to publish: what was detected, counts, errors; "
+        "exit 0 only when it can be published",
+    )
     _upload_arguments(s)
     s.set_defaults(func=_cmd_validate)
     s = sub.add_parser("publish", help="validate a file and publish it as one release; on any error nothing changes")
@@ -193,10 +214,17 @@ def _upload_parsers(sub) -> None:
     s.add_argument("--note", required=True, help="why (recorded)")
     s.set_defaults(func=_cmd_rollback)
     s = sub.add_parser("template", help="write an upload template CSV and a text explaining its columns (EN/BG)")
-    s.add_argument("dataset", choices=list(template.TEMPLATES), metavar="DATASET",
-                   help="one of: " + ", ".join(template.TEMPLATES) + " (funding: both funding tables)")
-    s.add_argument("--out", help="the CSV to write (default: DATASET_template.csv); the text goes beside it; for "
-                                 "funding, the folder to write both templates to (default: the current folder)")
+    s.add_argument(
+        "dataset",
+        choices=list(template.TEMPLATES),
+        metavar="DATASET",
+        help="one of: " + ", ".join(template.TEMPLATES) + " (funding: both funding tables)",
+    )
+    s.add_argument(
+        "--out",
+        help="the CSV to write (default: DATASET_template.csv); the text goes beside it; for "
+        "funding, the folder to write both templates to (default: the current folder)",
+    )
     s.set_defaults(func=_cmd_template)
 
 
@@ -208,8 +236,10 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
     if result.problems:
         print(f"error: {len(result.problems)} feature(s) cannot be used; nothing was imported", file=sys.stderr)
         return 1
-    print(f"release {result.release}: boundaries of {len(result.kept)} areas imported "
-          f"({result.unknown} features of other areas skipped)")
+    print(
+        f"release {result.release}: boundaries of {len(result.kept)} areas imported "
+        f"({result.unknown} features of other areas skipped)"
+    )
     return 0
 
 
@@ -226,15 +256,16 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     s = sub.add_parser("init", help="build the store from datasets/ if it is absent (idempotent)")
-    s.add_argument("--rebuild", action="store_true",
-                   help="move the existing store aside (kept as a .bak file) and build it again")
+    s.add_argument(
+        "--rebuild", action="store_true", help="move the existing store aside (kept as a .bak file) and build it again"
+    )
     s.set_defaults(func=_cmd_init)
     sub.add_parser("catalog", help="list the indicators and how many observations each has").set_defaults(
-        func=_cmd_catalog)
+        func=_cmd_catalog
+    )
     sub.add_parser("regions", help="list the areas in hierarchy order").set_defaults(func=_cmd_regions)
     s = sub.add_parser("export", help="write the current data of a dataset")
-    s.add_argument("dataset", choices=list(catalog()), metavar="DATASET",
-                   help="one of: " + ", ".join(catalog()))
+    s.add_argument("dataset", choices=list(catalog()), metavar="DATASET", help="one of: " + ", ".join(catalog()))
     s.add_argument("--format", choices=["csv", "parquet"], default="csv")
     s.add_argument("--out", help="file to write (default: standard output, CSV only)")
     s.set_defaults(func=_cmd_export)
@@ -243,16 +274,29 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--user", default=os.environ.get("USER") or "operator", help="who imports (recorded)")
     s.add_argument("--note", default="", help="why (recorded)")
     s.set_defaults(func=_cmd_boundaries)
-    sub.add_parser("hash-password", help="read a password from standard input, print its scrypt hash for a "
-                   "staff account (SI_STAFF_ACCOUNTS or [staff.accounts] in secrets)").set_defaults(
-        func=_cmd_hash_password)
-    s = sub.add_parser("history", help="list releases, one per line, starting with the release number, with "
-                                       "their counts (new, changed, removed, unchanged)")
+    sub.add_parser(
+        "hash-password",
+        help="read a password from standard input, print its scrypt hash for a "
+        "staff account (SI_STAFF_ACCOUNTS or [staff.accounts] in secrets)",
+    ).set_defaults(func=_cmd_hash_password)
+    s = sub.add_parser(
+        "history",
+        help="list releases, one per line, starting with the release number, with "
+        "their counts (new, changed, removed, unchanged)",
+    )
     s.add_argument("dataset", nargs="?", choices=list(catalog()), metavar="DATASET")
-    s.add_argument("--changes", type=int, metavar="RELEASE",
-                   help="list the rows one release changed (old → new), added or removed, changed ones first")
-    s.add_argument("--limit", type=int, default=CHANGES_SHOWN,
-                   help=f"with --changes: rows to list (default {CHANGES_SHOWN}; 0: all)")
+    s.add_argument(
+        "--changes",
+        type=int,
+        metavar="RELEASE",
+        help="list the rows one release changed (old → new), added or removed, changed ones first",
+    )
+    s.add_argument(
+        "--limit",
+        type=int,
+        default=CHANGES_SHOWN,
+        help=f"with --changes: rows to list (default {CHANGES_SHOWN}; 0: all)",
+    )
     s.set_defaults(func=_cmd_history)
     _upload_parsers(sub)
     return p

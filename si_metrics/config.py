@@ -1,4 +1,5 @@
 """Settings from the environment (documented in README.md)."""
+
 from __future__ import annotations
 
 import os

@@ -7,6 +7,7 @@ The generator is vectorised: every random column is drawn for all rows at once f
 ``numpy.random.default_rng(seed)``, and text columns are rendered once per distinct combination of their
 parts (theme template × target group × region, …) and then indexed, so a million rows take seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,10 +27,29 @@ DEFAULT_REGIONS = Path(__file__).resolve().parent.parent / "datasets" / "regions
 BENCHMARK_CODES = frozenset({"EU27_2020"})
 
 COLUMNS = [
-    "project_id", "title_en", "title_bg", "lead_org", "lead_org_type", "lead_sector", "partner_sectors",
-    "partner_count", "region_code", "theme", "target_groups", "programme_code", "fund", "start_date", "end_date",
-    "status", "budget_eur", "eu_contribution_eur", "paid_eur", "beneficiaries_target", "beneficiaries_reached",
-    "sdgs", "is_synthetic",
+    "project_id",
+    "title_en",
+    "title_bg",
+    "lead_org",
+    "lead_org_type",
+    "lead_sector",
+    "partner_sectors",
+    "partner_count",
+    "region_code",
+    "theme",
+    "target_groups",
+    "programme_code",
+    "fund",
+    "start_date",
+    "end_date",
+    "status",
+    "budget_eur",
+    "eu_contribution_eur",
+    "paid_eur",
+    "beneficiaries_target",
+    "beneficiaries_reached",
+    "sdgs",
+    "is_synthetic",
 ]
 MONEY_COLUMNS = ["budget_eur", "eu_contribution_eur", "paid_eur"]
 DATE_COLUMNS = ["start_date", "end_date"]
@@ -40,25 +60,45 @@ CANCELLED_SHARE = 0.03
 
 # ---------------------------------------------------------------------------------------------------------
 # Themes (the first three are the SI PLUS networks) and how they shape everything else.
-THEMES = ["esf_admin", "si_sustainable", "poverty_inclusion", "employment", "education", "health_care",
-          "community", "digital_inclusion"]
+THEMES = [
+    "esf_admin",
+    "si_sustainable",
+    "poverty_inclusion",
+    "employment",
+    "education",
+    "health_care",
+    "community",
+    "digital_inclusion",
+]
 THEME_WEIGHTS = np.array([0.05, 0.07, 0.26, 0.22, 0.13, 0.10, 0.09, 0.08])
 # Poverty projects are more frequent in the North-West (BG31), the poorest NUTS 2 region of the EU.
 POVERTY_BOOST_BY_NUTS2 = {"BG31": 1.7, "BG32": 1.2, "BG34": 1.2}
 
-TARGET_GROUPS = ["roma", "long_term_unemployed", "youth_neet", "elderly", "people_with_disabilities", "children",
-                 "low_income_households", "single_parents", "homeless", "migrants"]
+TARGET_GROUPS = [
+    "roma",
+    "long_term_unemployed",
+    "youth_neet",
+    "elderly",
+    "people_with_disabilities",
+    "children",
+    "low_income_households",
+    "single_parents",
+    "homeless",
+    "migrants",
+]
 # theme × target group weights (rows in THEMES order, columns in TARGET_GROUPS order)
-GROUP_WEIGHTS = np.array([
-    [2.0, 2.0, 2.0, 1.5, 2.0, 1.5, 2.0, 1.0, 1.0, 1.0],   # esf_admin
-    [1.5, 3.0, 3.0, 1.5, 1.5, 1.0, 4.0, 1.0, 0.5, 0.5],   # si_sustainable
-    [5.0, 2.0, 1.0, 3.0, 2.0, 3.0, 5.0, 3.0, 2.0, 1.0],   # poverty_inclusion
-    [3.0, 6.0, 5.0, 0.5, 3.0, 0.0, 2.0, 2.0, 0.5, 1.5],   # employment
-    [4.0, 0.5, 4.0, 0.2, 2.0, 6.0, 2.0, 1.0, 0.1, 1.5],   # education
-    [2.0, 0.3, 0.2, 6.0, 5.0, 2.0, 2.0, 0.5, 1.5, 0.5],   # health_care
-    [3.0, 1.0, 2.0, 3.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.5],   # community
-    [2.0, 2.0, 3.0, 5.0, 3.0, 2.0, 2.0, 1.0, 0.2, 1.0],   # digital_inclusion
-])
+GROUP_WEIGHTS = np.array(
+    [
+        [2.0, 2.0, 2.0, 1.5, 2.0, 1.5, 2.0, 1.0, 1.0, 1.0],  # esf_admin
+        [1.5, 3.0, 3.0, 1.5, 1.5, 1.0, 4.0, 1.0, 0.5, 0.5],  # si_sustainable
+        [5.0, 2.0, 1.0, 3.0, 2.0, 3.0, 5.0, 3.0, 2.0, 1.0],  # poverty_inclusion
+        [3.0, 6.0, 5.0, 0.5, 3.0, 0.0, 2.0, 2.0, 0.5, 1.5],  # employment
+        [4.0, 0.5, 4.0, 0.2, 2.0, 6.0, 2.0, 1.0, 0.1, 1.5],  # education
+        [2.0, 0.3, 0.2, 6.0, 5.0, 2.0, 2.0, 0.5, 1.5, 0.5],  # health_care
+        [3.0, 1.0, 2.0, 3.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.5],  # community
+        [2.0, 2.0, 3.0, 5.0, 3.0, 2.0, 2.0, 1.0, 0.2, 1.0],  # digital_inclusion
+    ]
+)
 GROUP_COUNT_PROBS = [0.40, 0.40, 0.20]  # 1, 2 or 3 target groups
 GROUP_PHRASES = {  # (English, Bulgarian); Bulgarian phrases follow a preposition, so no article agreement
     "roma": ("Roma families", "ромски семейства"),
@@ -76,63 +116,71 @@ GROUP_PHRASES = {  # (English, Bulgarian); Bulgarian phrases follow a prepositio
 # Title templates per theme: {g}/{g_bg} = main target group, {p}/{p_bg} = "in Vidin" / "във Видин".
 TITLES: dict[str, list[tuple[str, str]]] = {
     "esf_admin": [
-        ("Capacity building for social innovation in ESF+ administration {p}",
-         "Изграждане на капацитет за социални иновации в администрацията на ЕСФ+ {p_bg}"),
-        ("Scaling up tested social innovations for {g} {p}",
-         "Мащабиране на изпитани социални иновации за {g_bg} {p_bg}"),
+        (
+            "Capacity building for social innovation in ESF+ administration {p}",
+            "Изграждане на капацитет за социални иновации в администрацията на ЕСФ+ {p_bg}",
+        ),
+        (
+            "Scaling up tested social innovations for {g} {p}",
+            "Мащабиране на изпитани социални иновации за {g_bg} {p_bg}",
+        ),
         ("Social innovation competence network {p}", "Мрежа за компетентност в социалните иновации {p_bg}"),
-        ("Evaluation of social innovation pilots for {g} {p}",
-         "Оценка на пилотни социални иновации за {g_bg} {p_bg}"),
+        ("Evaluation of social innovation pilots for {g} {p}", "Оценка на пилотни социални иновации за {g_bg} {p_bg}"),
     ],
     "si_sustainable": [
-        ("Green jobs and circular economy for {g} {p}",
-         "Зелени работни места и кръгова икономика за {g_bg} {p_bg}"),
-        ("Community energy against energy poverty of {g} {p}",
-         "Общностна енергия срещу енергийната бедност на {g_bg} {p_bg}"),
-        ("Social innovation lab for sustainable development {p}",
-         "Лаборатория за социални иновации за устойчиво развитие {p_bg}"),
+        ("Green jobs and circular economy for {g} {p}", "Зелени работни места и кръгова икономика за {g_bg} {p_bg}"),
+        (
+            "Community energy against energy poverty of {g} {p}",
+            "Общностна енергия срещу енергийната бедност на {g_bg} {p_bg}",
+        ),
+        (
+            "Social innovation lab for sustainable development {p}",
+            "Лаборатория за социални иновации за устойчиво развитие {p_bg}",
+        ),
         ("Urban gardens and local food for {g} {p}", "Градски градини и местни храни за {g_bg} {p_bg}"),
     ],
     "poverty_inclusion": [
         ("Social inclusion of {g} {p}", "Социално включване на {g_bg} {p_bg}"),
         ("Community support centre for {g} {p}", "Общностен център за подкрепа на {g_bg} {p_bg}"),
-        ("Integrated social and health services for {g} {p}",
-         "Интегрирани социални и здравни услуги за {g_bg} {p_bg}"),
-        ("Breaking the cycle of poverty: integrated support for {g} {p}",
-         "Прекъсване на цикъла на бедността: интегрирана подкрепа за {g_bg} {p_bg}"),
+        ("Integrated social and health services for {g} {p}", "Интегрирани социални и здравни услуги за {g_bg} {p_bg}"),
+        (
+            "Breaking the cycle of poverty: integrated support for {g} {p}",
+            "Прекъсване на цикъла на бедността: интегрирана подкрепа за {g_bg} {p_bg}",
+        ),
         ("A way out of poverty for {g} {p}", "Изход от бедността за {g_bg} {p_bg}"),
     ],
     "employment": [
-        ("Back to work: supported employment for {g} {p}",
-         "Обратно на работа: подкрепена заетост за {g_bg} {p_bg}"),
+        ("Back to work: supported employment for {g} {p}", "Обратно на работа: подкрепена заетост за {g_bg} {p_bg}"),
         ("Skills and jobs for {g} {p}", "Умения и работни места за {g_bg} {p_bg}"),
         ("Social workshop employing {g} {p}", "Социална работилница за заетост на {g_bg} {p_bg}"),
         ("Mentoring and job placement for {g} {p}", "Наставничество и намиране на работа за {g_bg} {p_bg}"),
     ],
     "education": [
-        ("Learning together: inclusive education for {g} {p}",
-         "Да учим заедно: приобщаващо образование за {g_bg} {p_bg}"),
-        ("After-school support and tutoring for {g} {p}",
-         "Занимания след училище и допълнително обучение за {g_bg} {p_bg}"),
+        (
+            "Learning together: inclusive education for {g} {p}",
+            "Да учим заедно: приобщаващо образование за {g_bg} {p_bg}",
+        ),
+        (
+            "After-school support and tutoring for {g} {p}",
+            "Занимания след училище и допълнително обучение за {g_bg} {p_bg}",
+        ),
         ("Second-chance education for {g} {p}", "Образование с втори шанс за {g_bg} {p_bg}"),
-        ("Preventing early school leaving among {g} {p}",
-         "Превенция на ранното напускане на училище сред {g_bg} {p_bg}"),
+        (
+            "Preventing early school leaving among {g} {p}",
+            "Превенция на ранното напускане на училище сред {g_bg} {p_bg}",
+        ),
     ],
     "health_care": [
-        ("Home care and patronage services for {g} {p}",
-         "Патронажна грижа и услуги в домашна среда за {g_bg} {p_bg}"),
-        ("Mobile health and social care team for {g} {p}",
-         "Мобилен екип за здравни и социални грижи за {g_bg} {p_bg}"),
+        ("Home care and patronage services for {g} {p}", "Патронажна грижа и услуги в домашна среда за {g_bg} {p_bg}"),
+        ("Mobile health and social care team for {g} {p}", "Мобилен екип за здравни и социални грижи за {g_bg} {p_bg}"),
         ("Day-care centre for {g} {p}", "Дневен център за {g_bg} {p_bg}"),
         ("Better access to health services for {g} {p}", "По-добър достъп до здравни услуги за {g_bg} {p_bg}"),
     ],
     "community": [
         ("Neighbourhood community hub for {g} {p}", "Квартален общностен център за {g_bg} {p_bg}"),
         ("Volunteer network supporting {g} {p}", "Доброволческа мрежа в подкрепа на {g_bg} {p_bg}"),
-        ("Participatory community development with {g} {p}",
-         "Общностно развитие с участието на {g_bg} {p_bg}"),
-        ("Culture and community-centre activities for {g} {p}",
-         "Читалищни и културни дейности за {g_bg} {p_bg}"),
+        ("Participatory community development with {g} {p}", "Общностно развитие с участието на {g_bg} {p_bg}"),
+        ("Culture and community-centre activities for {g} {p}", "Читалищни и културни дейности за {g_bg} {p_bg}"),
     ],
     "digital_inclusion": [
         ("Digital skills for {g} {p}", "Дигитални умения за {g_bg} {p_bg}"),
@@ -142,8 +190,16 @@ TITLES: dict[str, list[tuple[str, str]]] = {
 }
 
 # SDGs: the theme's core goal is always listed, plus 0-2 more drawn by weight.
-SDG_CORE = {"esf_admin": 17, "si_sustainable": 11, "poverty_inclusion": 1, "employment": 8, "education": 4,
-            "health_care": 3, "community": 11, "digital_inclusion": 4}
+SDG_CORE = {
+    "esf_admin": 17,
+    "si_sustainable": 11,
+    "poverty_inclusion": 1,
+    "employment": 8,
+    "education": 4,
+    "health_care": 3,
+    "community": 11,
+    "digital_inclusion": 4,
+}
 SDG_EXTRA: dict[str, dict[int, float]] = {
     "esf_admin": {16: 4, 10: 2, 8: 1, 1: 1},
     "si_sustainable": {12: 4, 13: 4, 7: 2, 8: 1},
@@ -158,65 +214,144 @@ SDG_EXTRA_COUNT_PROBS = [0.30, 0.45, 0.25]  # 0, 1 or 2 goals besides the core o
 
 # ---------------------------------------------------------------------------------------------------------
 # Lead organisations.
-ORG_TYPES = ["municipality", "state_agency", "ngo", "social_enterprise", "sme", "large_company", "university",
-             "school", "community_centre"]
-SECTOR_OF_TYPE = {"municipality": "public", "state_agency": "public", "university": "public", "school": "public",
-                  "sme": "private", "large_company": "private",
-                  "ngo": "social", "social_enterprise": "social", "community_centre": "social"}
+ORG_TYPES = [
+    "municipality",
+    "state_agency",
+    "ngo",
+    "social_enterprise",
+    "sme",
+    "large_company",
+    "university",
+    "school",
+    "community_centre",
+]
+SECTOR_OF_TYPE = {
+    "municipality": "public",
+    "state_agency": "public",
+    "university": "public",
+    "school": "public",
+    "sme": "private",
+    "large_company": "private",
+    "ngo": "social",
+    "social_enterprise": "social",
+    "community_centre": "social",
+}
 SECTORS = ["private", "public", "social"]  # alphabetical, so partner_sectors is a sorted join
-ORG_WEIGHTS = np.array([
-    # muni agency ngo  se   sme  large univ school cc
-    [1.0, 5.0, 1.0, 0.2, 0.2, 0.0, 2.0, 0.0, 0.0],   # esf_admin
-    [2.5, 0.3, 3.0, 2.0, 1.5, 1.0, 1.0, 0.3, 0.5],   # si_sustainable
-    [5.0, 1.5, 5.0, 1.5, 0.5, 0.2, 0.3, 0.3, 1.0],   # poverty_inclusion
-    [2.0, 1.5, 3.0, 3.0, 3.0, 0.8, 0.3, 0.2, 0.3],   # employment
-    [2.0, 0.5, 2.5, 0.3, 0.3, 0.1, 1.5, 5.0, 1.0],   # education
-    [4.0, 1.0, 3.5, 1.0, 0.5, 0.1, 0.5, 0.1, 0.3],   # health_care
-    [3.0, 0.2, 4.0, 1.0, 0.3, 0.2, 0.2, 0.5, 3.0],   # community
-    [1.5, 0.5, 3.0, 1.0, 2.0, 0.6, 1.0, 1.5, 2.0],   # digital_inclusion
-])
+ORG_WEIGHTS = np.array(
+    [
+        # muni agency ngo  se   sme  large univ school cc
+        [1.0, 5.0, 1.0, 0.2, 0.2, 0.0, 2.0, 0.0, 0.0],  # esf_admin
+        [2.5, 0.3, 3.0, 2.0, 1.5, 1.0, 1.0, 0.3, 0.5],  # si_sustainable
+        [5.0, 1.5, 5.0, 1.5, 0.5, 0.2, 0.3, 0.3, 1.0],  # poverty_inclusion
+        [2.0, 1.5, 3.0, 3.0, 3.0, 0.8, 0.3, 0.2, 0.3],  # employment
+        [2.0, 0.5, 2.5, 0.3, 0.3, 0.1, 1.5, 5.0, 1.0],  # education
+        [4.0, 1.0, 3.5, 1.0, 0.5, 0.1, 0.5, 0.1, 0.3],  # health_care
+        [3.0, 0.2, 4.0, 1.0, 0.3, 0.2, 0.2, 0.5, 3.0],  # community
+        [1.5, 0.5, 3.0, 1.0, 2.0, 0.6, 1.0, 1.5, 2.0],  # digital_inclusion
+    ]
+)
 LOCAL_ONLY_TYPES = {"municipality", "school", "community_centre"}  # cannot lead a NUTS 2 or national project
 
 _Q = "„{}“"  # Bulgarian quotation marks, as the registers write organisation names
-_NGO_NAMES = ["Нов път", "Равни шансове", "Общност и развитие", "Заедно за децата", "Солидарност и грижа",
-              "Мост към бъдещето", "Подкрепа за всеки", "Граждани за промяна", "Стъпка напред", "Отворени врати",
-              "Нова възможност", "Светъл дом", "Достойни старини", "Знание за всички", "Зелена долина",
-              "Надежда и грижа", "Социален хоризонт", "Усмивка за всяко дете", "Дигитален шанс",
-              "Местни инициативи"]
+_NGO_NAMES = [
+    "Нов път",
+    "Равни шансове",
+    "Общност и развитие",
+    "Заедно за децата",
+    "Солидарност и грижа",
+    "Мост към бъдещето",
+    "Подкрепа за всеки",
+    "Граждани за промяна",
+    "Стъпка напред",
+    "Отворени врати",
+    "Нова възможност",
+    "Светъл дом",
+    "Достойни старини",
+    "Знание за всички",
+    "Зелена долина",
+    "Надежда и грижа",
+    "Социален хоризонт",
+    "Усмивка за всяко дете",
+    "Дигитален шанс",
+    "Местни инициативи",
+]
 _NGO_FORMS = ["Сдружение", "Фондация"]
-_SE_NAMES = [("Кооперация", "Труд и грижа", ""), ("", "Работилница Надежда", " ЕООД"),
-             ("", "Социална пекарна", " ЕООД"), ("", "Зелен занаят", " ООД"), ("", "Шанс за работа", " ЕООД"),
-             ("", "Добра кухня", " ЕООД"), ("Кооперация", "Наша земя", ""), ("", "Ръце с умения", " ЕООД")]
-_SME_NAMES = [("Иновативни социални решения", " ЕООД"), ("Дигитални мостове", " ООД"),
-              ("Агро Био Вита", " ЕООД"), ("Еко Строй Консулт", " ООД"), ("Дунавски иновации", " ООД"),
-              ("Родопски вкусове", " ЕООД"), ("Балкански софтуерни решения", " ООД"),
-              ("Зелена енергия за общността", " ЕООД"), ("Грижа у дома", " ЕООД"), ("Тракийски занаяти", " ЕООД")]
-_LARGE_NAMES = ["Балканска индустриална група", "Национални логистични системи", "Тракийска хранителна компания",
-                "Обединени енергийни мрежи", "Северна текстилна група", "Дунавска машиностроителна компания"]
-_SCHOOLS = ["Средно училище „Христо Ботев“", "Основно училище „Васил Левски“",
-            "Средно училище „Св. св. Кирил и Методий“", "Основно училище „Иван Вазов“",
-            "Професионална гимназия по туризъм и услуги", "Средно училище „Отец Паисий“",
-            "Основно училище „Любен Каравелов“", "Професионална гимназия по икономика"]
+_SE_NAMES = [
+    ("Кооперация", "Труд и грижа", ""),
+    ("", "Работилница Надежда", " ЕООД"),
+    ("", "Социална пекарна", " ЕООД"),
+    ("", "Зелен занаят", " ООД"),
+    ("", "Шанс за работа", " ЕООД"),
+    ("", "Добра кухня", " ЕООД"),
+    ("Кооперация", "Наша земя", ""),
+    ("", "Ръце с умения", " ЕООД"),
+]
+_SME_NAMES = [
+    ("Иновативни социални решения", " ЕООД"),
+    ("Дигитални мостове", " ООД"),
+    ("Агро Био Вита", " ЕООД"),
+    ("Еко Строй Консулт", " ООД"),
+    ("Дунавски иновации", " ООД"),
+    ("Родопски вкусове", " ЕООД"),
+    ("Балкански софтуерни решения", " ООД"),
+    ("Зелена енергия за общността", " ЕООД"),
+    ("Грижа у дома", " ЕООД"),
+    ("Тракийски занаяти", " ЕООД"),
+]
+_LARGE_NAMES = [
+    "Балканска индустриална група",
+    "Национални логистични системи",
+    "Тракийска хранителна компания",
+    "Обединени енергийни мрежи",
+    "Северна текстилна група",
+    "Дунавска машиностроителна компания",
+]
+_SCHOOLS = [
+    "Средно училище „Христо Ботев“",
+    "Основно училище „Васил Левски“",
+    "Средно училище „Св. св. Кирил и Методий“",
+    "Основно училище „Иван Вазов“",
+    "Професионална гимназия по туризъм и услуги",
+    "Средно училище „Отец Паисий“",
+    "Основно училище „Любен Каравелов“",
+    "Професионална гимназия по икономика",
+]
 _CHITALISHTA = ["Просвета", "Светлина", "Съгласие", "Напредък", "Пробуда", "Развитие", "Искра"]
-_LOCAL_AGENCIES = ["Дирекция „Бюро по труда“ – {area}", "Дирекция „Социално подпомагане“ – {area}",
-                   "Регионално управление на образованието – {area}", "Регионална здравна инспекция – {area}",
-                   "Областна администрация – {area}"]
-_NATIONAL_AGENCIES = ["Агенция по заетостта", "Агенция за социално подпомагане",
-                      "Министерство на труда и социалната политика", "Агенция за хората с увреждания",
-                      "Държавна агенция за закрила на детето", "Министерство на образованието и науката"]
-_UNIVERSITIES_GENERAL = ["Университет за социални иновации", "Висше училище по обществено здраве и грижи",
-                         "Университет за обществени науки и технологии"]
+_LOCAL_AGENCIES = [
+    "Дирекция „Бюро по труда“ – {area}",
+    "Дирекция „Социално подпомагане“ – {area}",
+    "Регионално управление на образованието – {area}",
+    "Регионална здравна инспекция – {area}",
+    "Областна администрация – {area}",
+]
+_NATIONAL_AGENCIES = [
+    "Агенция по заетостта",
+    "Агенция за социално подпомагане",
+    "Министерство на труда и социалната политика",
+    "Агенция за хората с увреждания",
+    "Държавна агенция за закрила на детето",
+    "Министерство на образованието и науката",
+]
+_UNIVERSITIES_GENERAL = [
+    "Университет за социални иновации",
+    "Висше училище по обществено здраве и грижи",
+    "Университет за обществени науки и технологии",
+]
 _UNIVERSITIES_LOCAL = ["Колеж по социални дейности – {town}", "Университет за социални иновации – филиал {town}"]
 
 # (templates usable on a district, templates usable elsewhere); {town}/{area} are filled per district.
 ORG_TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
     "municipality": (["{municipality}"], []),
     "state_agency": (_LOCAL_AGENCIES, _NATIONAL_AGENCIES),
-    "ngo": ([f"{f} {_Q.format(n)}" for f in _NGO_FORMS for n in _NGO_NAMES]
-            + [f"{f} {_Q.format(n + ' – {area}')}" for f in _NGO_FORMS for n in _NGO_NAMES],
-            [f"{f} {_Q.format(n)}" for f in _NGO_FORMS for n in _NGO_NAMES]),
-    "social_enterprise": ([f"{p} {_Q.format(n)}{s}".strip() for p, n, s in _SE_NAMES],
-                          [f"{p} {_Q.format(n)}{s}".strip() for p, n, s in _SE_NAMES]),
+    "ngo": (
+        [f"{f} {_Q.format(n)}" for f in _NGO_FORMS for n in _NGO_NAMES]
+        + [f"{f} {_Q.format(n + ' – {area}')}" for f in _NGO_FORMS for n in _NGO_NAMES],
+        [f"{f} {_Q.format(n)}" for f in _NGO_FORMS for n in _NGO_NAMES],
+    ),
+    "social_enterprise": (
+        [f"{p} {_Q.format(n)}{s}".strip() for p, n, s in _SE_NAMES],
+        [f"{p} {_Q.format(n)}{s}".strip() for p, n, s in _SE_NAMES],
+    ),
     "sme": ([f"{_Q.format(n)}{s}" for n, s in _SME_NAMES], [f"{_Q.format(n)}{s}" for n, s in _SME_NAMES]),
     "large_company": ([f"{_Q.format(n)} АД" for n in _LARGE_NAMES], [f"{_Q.format(n)} АД" for n in _LARGE_NAMES]),
     "university": (_UNIVERSITIES_GENERAL + _UNIVERSITIES_LOCAL, _UNIVERSITIES_GENERAL),
@@ -225,7 +360,7 @@ ORG_TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
 }
 
 # Districts whose name is not the name of their seat or whose municipality has a special name.
-_TOWN_OVERRIDES = {"BG411": "София", "BG412": "Самоков"}        # Sofia district has no seat of its own name
+_TOWN_OVERRIDES = {"BG411": "София", "BG412": "Самоков"}  # Sofia district has no seat of its own name
 _AREA_OVERRIDES = {"BG411": "София", "BG412": "Софийска област"}
 _AREA_EN_OVERRIDES = {"BG411": "Sofia", "BG412": "Sofia Province"}
 _MUNICIPALITY_OVERRIDES = {"BG411": "Столична община", "BG332": "Община град Добрич"}
@@ -236,8 +371,8 @@ PROGRAMMES = [  # (programme_code, fund, first start year, last start year)
     ("2021BG05SFPR002", "ESF+", 2022, 2026),  # Human Resources Development 2021-27
     ("2021BG05SFPR001", "ESF+", 2022, 2026),  # Education 2021-27
     ("2021BG05SFPR003", "ESF+", 2022, 2026),  # Food and basic material assistance 2021-27
-    ("2014BG05M9OP001", "ESF", 2015, 2021),   # Human Resources Development 2014-20
-    ("2014BG05M2OP001", "ESF", 2015, 2021),   # Science and Education for Smart Growth 2014-20
+    ("2014BG05M9OP001", "ESF", 2015, 2021),  # Human Resources Development 2014-20
+    ("2014BG05M2OP001", "ESF", 2015, 2021),  # Science and Education for Smart Growth 2014-20
     ("", "national", 2015, 2026),
     ("", "private_foundation", 2015, 2026),
 ]
@@ -245,17 +380,19 @@ PROGRAMME_FUND = {code: fund for code, fund, _, _ in PROGRAMMES if code}
 NON_EU_FUNDS = ("national", "private_foundation")
 # 2014-20 operations had to end by the eligibility deadline (Art. 65(2) of Regulation (EU) 1303/2013).
 ELIGIBILITY_END_2014_20 = np.datetime64("2023-12-31")
-PROGRAMME_WEIGHTS = np.array([
-    # SFPR002 SFPR001 SFPR003 M9OP001 M2OP001 national private
-    [0.55, 0.00, 0.00, 0.40, 0.00, 0.05, 0.00],   # esf_admin
-    [0.42, 0.04, 0.00, 0.32, 0.04, 0.06, 0.12],   # si_sustainable
-    [0.40, 0.02, 0.12, 0.37, 0.02, 0.04, 0.03],   # poverty_inclusion
-    [0.46, 0.02, 0.00, 0.44, 0.00, 0.05, 0.03],   # employment
-    [0.07, 0.39, 0.00, 0.07, 0.38, 0.05, 0.04],   # education
-    [0.44, 0.00, 0.00, 0.43, 0.00, 0.08, 0.05],   # health_care
-    [0.40, 0.04, 0.04, 0.36, 0.02, 0.06, 0.08],   # community
-    [0.38, 0.12, 0.00, 0.30, 0.10, 0.04, 0.06],   # digital_inclusion
-])
+PROGRAMME_WEIGHTS = np.array(
+    [
+        # SFPR002 SFPR001 SFPR003 M9OP001 M2OP001 national private
+        [0.55, 0.00, 0.00, 0.40, 0.00, 0.05, 0.00],  # esf_admin
+        [0.42, 0.04, 0.00, 0.32, 0.04, 0.06, 0.12],  # si_sustainable
+        [0.40, 0.02, 0.12, 0.37, 0.02, 0.04, 0.03],  # poverty_inclusion
+        [0.46, 0.02, 0.00, 0.44, 0.00, 0.05, 0.03],  # employment
+        [0.07, 0.39, 0.00, 0.07, 0.38, 0.05, 0.04],  # education
+        [0.44, 0.00, 0.00, 0.43, 0.00, 0.08, 0.05],  # health_care
+        [0.40, 0.04, 0.04, 0.36, 0.02, 0.06, 0.08],  # community
+        [0.38, 0.12, 0.00, 0.30, 0.10, 0.04, 0.06],  # digital_inclusion
+    ]
+)
 # EU co-financing rates of an operation (ESF+/ESF in Bulgaria: mostly 85 %).
 EU_RATES = np.array([0.85, 0.80, 0.90])
 EU_RATE_PROBS = [0.80, 0.10, 0.10]
@@ -264,8 +401,13 @@ BUDGET_MEDIAN_EUR = 120_000.0
 BUDGET_SIGMA = 0.85
 BUDGET_MIN_EUR, BUDGET_MAX_EUR = 15_000.0, 4_000_000.0
 BUDGET_FACTOR_THEME = {"esf_admin": 1.6, "si_sustainable": 1.2}
-BUDGET_FACTOR_ORG = {"large_company": 1.5, "university": 1.3, "state_agency": 1.8, "school": 0.6,
-                     "community_centre": 0.4}
+BUDGET_FACTOR_ORG = {
+    "large_company": 1.5,
+    "university": 1.3,
+    "state_agency": 1.8,
+    "school": 0.6,
+    "community_centre": 0.4,
+}
 BUDGET_FACTOR_PROGRAMME = {"2021BG05SFPR003": 3.0}
 COST_PER_BENEFICIARY_MEDIAN_EUR = 1_500.0
 
@@ -337,8 +479,17 @@ def _place_table(places: pd.DataFrame) -> list[dict[str, str]]:
         else:
             p_en, p_bg = f"in {_strip_brackets(r.name_en)}", _bg_in(_strip_brackets(r.name_bg))
             area = town = ""
-        rows.append({"code": r.code, "level": r.level, "p_en": p_en, "p_bg": p_bg, "area": area, "town": town,
-                     "municipality": _MUNICIPALITY_OVERRIDES.get(r.code, f"Община {town}") if district else ""})
+        rows.append(
+            {
+                "code": r.code,
+                "level": r.level,
+                "p_en": p_en,
+                "p_bg": p_bg,
+                "area": area,
+                "town": town,
+                "municipality": _MUNICIPALITY_OVERRIDES.get(r.code, f"Община {town}") if district else "",
+            }
+        )
     return rows
 
 
@@ -350,8 +501,11 @@ def _eligible_places(regions: pd.DataFrame, country: str) -> pd.DataFrame:
     reg = regions.copy()
     reg["code"] = reg["code"].astype(str)
     reg["level"] = pd.to_numeric(reg["level"]).astype(int)
-    reg = reg[(reg["country_code"].astype(str) == country) & ~reg["code"].isin(BENCHMARK_CODES)
-              & reg["level"].isin(list(LEVEL_SHARES))]
+    reg = reg[
+        (reg["country_code"].astype(str) == country)
+        & ~reg["code"].isin(BENCHMARK_CODES)
+        & reg["level"].isin(list(LEVEL_SHARES))
+    ]
     if not (reg["level"] == 3).any():
         raise ValueError(f"regions has no level-3 districts for country {country!r}")
     return reg.sort_values(["level", "code"], ascending=[False, True]).reset_index(drop=True)
@@ -362,8 +516,9 @@ def _nuts2_of(places: pd.DataFrame) -> np.ndarray:
     return np.where(places["level"] == 3, parent, np.where(places["level"] == 2, places["code"], "")).astype(object)
 
 
-def generate_projects(regions: pd.DataFrame, n: int = DEFAULT_N, seed: int = DEFAULT_SEED, *,
-                      country: str = "BG") -> pd.DataFrame:
+def generate_projects(
+    regions: pd.DataFrame, n: int = DEFAULT_N, seed: int = DEFAULT_SEED, *, country: str = "BG"
+) -> pd.DataFrame:
     """Synthetic demo projects placed on ``regions`` of ``country``; deterministic for (regions, n, seed)."""
     if n < 0:
         raise ValueError("n must be >= 0")
@@ -376,8 +531,7 @@ def generate_projects(regions: pd.DataFrame, n: int = DEFAULT_N, seed: int = DEF
     shares = {lvl: s for lvl, s in LEVEL_SHARES.items() if (levels == lvl).any()}
     lvl_keys = np.array(list(shares))
     lvl_p = np.array(list(shares.values())) / sum(shares.values())
-    row_level = lvl_keys[np.minimum(np.searchsorted(np.cumsum(lvl_p), rng.random(n), side="right"),
-                                    len(lvl_keys) - 1)]
+    row_level = lvl_keys[np.minimum(np.searchsorted(np.cumsum(lvl_p), rng.random(n), side="right"), len(lvl_keys) - 1)]
     if "population" in places.columns:
         # sqrt: bigger districts host more projects, but small poor ones are not drowned out
         pop = pd.to_numeric(places["population"], errors="coerce").fillna(0).clip(lower=0).to_numpy(float)
@@ -425,8 +579,11 @@ def generate_projects(regions: pd.DataFrame, n: int = DEFAULT_N, seed: int = DEF
 
     tpl_district = [ORG_TEMPLATES[t][0] for t in ORG_TYPES]
     tpl_general = [ORG_TEMPLATES[t][1] for t in ORG_TYPES]
-    n_tpl = np.where(is_district, np.array([len(x) for x in tpl_district])[org_type],
-                     np.array([len(x) for x in tpl_general])[org_type])
+    n_tpl = np.where(
+        is_district,
+        np.array([len(x) for x in tpl_district])[org_type],
+        np.array([len(x) for x in tpl_general])[org_type],
+    )
     tpl = np.floor(rng.random(n) * n_tpl).astype(np.int64)
     max_tpl = max(len(x) for x in tpl_district + tpl_general)
     n_places = len(places)
@@ -530,31 +687,33 @@ def generate_projects(regions: pd.DataFrame, n: int = DEFAULT_N, seed: int = DEF
     width = max(6, len(str(n)))
     project_id = ("DEMO-" + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(width)).to_numpy(dtype=object)
 
-    df = pd.DataFrame({
-        "project_id": project_id,
-        "title_en": title_en,
-        "title_bg": title_bg,
-        "lead_org": lead_org,
-        "lead_org_type": np.array(ORG_TYPES, dtype=object)[org_type],
-        "lead_sector": np.array(SECTORS, dtype=object)[lead_sector],
-        "partner_sectors": partner_sectors,
-        "partner_count": partner_count.astype(np.int64),
-        "region_code": places["code"].to_numpy(dtype=object)[place_idx],
-        "theme": np.array(THEMES, dtype=object)[theme],
-        "target_groups": target_groups,
-        "programme_code": prog_code,
-        "fund": fund,
-        "start_date": start.astype("datetime64[s]"),
-        "end_date": end.astype("datetime64[s]"),
-        "status": status,
-        "budget_eur": budget_c / 100,
-        "eu_contribution_eur": eu_c / 100,
-        "paid_eur": paid_c / 100,
-        "beneficiaries_target": target,
-        "beneficiaries_reached": reached,
-        "sdgs": sdgs,
-        "is_synthetic": np.ones(n, dtype=bool),
-    })
+    df = pd.DataFrame(
+        {
+            "project_id": project_id,
+            "title_en": title_en,
+            "title_bg": title_bg,
+            "lead_org": lead_org,
+            "lead_org_type": np.array(ORG_TYPES, dtype=object)[org_type],
+            "lead_sector": np.array(SECTORS, dtype=object)[lead_sector],
+            "partner_sectors": partner_sectors,
+            "partner_count": partner_count.astype(np.int64),
+            "region_code": places["code"].to_numpy(dtype=object)[place_idx],
+            "theme": np.array(THEMES, dtype=object)[theme],
+            "target_groups": target_groups,
+            "programme_code": prog_code,
+            "fund": fund,
+            "start_date": start.astype("datetime64[s]"),
+            "end_date": end.astype("datetime64[s]"),
+            "status": status,
+            "budget_eur": budget_c / 100,
+            "eu_contribution_eur": eu_c / 100,
+            "paid_eur": paid_c / 100,
+            "beneficiaries_target": target,
+            "beneficiaries_reached": reached,
+            "sdgs": sdgs,
+            "is_synthetic": np.ones(n, dtype=bool),
+        }
+    )
     return df[COLUMNS]
 
 
@@ -572,8 +731,12 @@ def write_projects_csv(df: pd.DataFrame, path: str | Path) -> Path:
 
 def load_regions(path: str | Path = DEFAULT_REGIONS) -> pd.DataFrame:
     """Read regions.csv with codes as text (so 'NA'-like codes are never turned into missing values)."""
-    return pd.read_csv(path, dtype={"code": str, "parent_code": str, "country_code": str}, keep_default_na=False,
-                       na_values={"level": [""]})
+    return pd.read_csv(
+        path,
+        dtype={"code": str, "parent_code": str, "country_code": str},
+        keep_default_na=False,
+        na_values={"level": [""]},
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

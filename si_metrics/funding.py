@@ -1,4 +1,5 @@
 """Funding and need-vs-funding: pure helpers (labels, Sankey grouping, reference lines, the watch list)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,9 +13,12 @@ SOFIA_CITY = "BG411"
 LEVELS = (2, 3)  # NUTS 2 regions, districts (NUTS 3): the levels the register's money can be rolled up to
 TOP_N_OPTIONS = (3, 5, 8, 10)  # areas named in the Sankey; the rest are grouped
 LATEST = "latest"
-FUND_KEYS = {"ESF+": "funding_fund_esf_plus", "ESF": "funding_fund_esf", "national": "funding_fund_national",
-             "private_foundation": "funding_fund_private_foundation"}
-
+FUND_KEYS = {
+    "ESF+": "funding_fund_esf_plus",
+    "ESF": "funding_fund_esf",
+    "national": "funding_fund_national",
+    "private_foundation": "funding_fund_private_foundation",
+}
 
 
 def per_person(amount: pd.Series, population: pd.Series) -> pd.Series:
@@ -38,9 +42,13 @@ def sankey_links(flows: pd.DataFrame, top_n: int, other: str) -> pd.DataFrame:
         for part, pair in zip(parts, pairs):
             part[pair] = part.get(pair, 0.0) + value
     links = [(a, b, v) for part in parts for (a, b), v in part.items() if v > 0]
-    return pd.DataFrame({"source": pd.Series([a for a, _, _ in links], dtype="str"),
-                         "target": pd.Series([b for _, b, _ in links], dtype="str"),
-                         "value": pd.Series([v for _, _, v in links], dtype="float64")})
+    return pd.DataFrame(
+        {
+            "source": pd.Series([a for a, _, _ in links], dtype="str"),
+            "target": pd.Series([b for _, b, _ in links], dtype="str"),
+            "value": pd.Series([v for _, _, v in links], dtype="float64"),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -75,8 +83,11 @@ def high_need_low_funding(frame: pd.DataFrame, need: float, funding: float, high
     """
     worse = frame["need"] < need if higher_is_better else frame["need"] > need
     watched = frame[worse & (frame["funding"] < funding)]
-    return (watched.assign(gap=funding - watched["funding"])
-            .sort_values("need", ascending=higher_is_better).reset_index(drop=True))
+    return (
+        watched.assign(gap=funding - watched["funding"])
+        .sort_values("need", ascending=higher_is_better)
+        .reset_index(drop=True)
+    )
 
 
 def _t(lang: str, key: str, **values: object) -> str:
@@ -89,16 +100,26 @@ def fund_label(fund: str, lang: str) -> str:
 
 def programme_tables(progs: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(shown, download): the programme table with figures formatted for ``lang``, and with raw numbers."""
-    raw = pd.DataFrame({"name": progs[f"name_{lang}"], "programme_code": progs["programme_code"],
-                        "fund": progs["fund"], "period": progs["period"], "contracted_eur": progs["contracted_eur"],
-                        "paid_eur": progs["paid_eur"], "absorption_pct": progs["absorption_pct"].round(2),
-                        "contract_count": progs["contract_count"], "beneficiary_count": progs["beneficiary_count"],
-                        "snapshot": progs["snapshot"].dt.date})
+    raw = pd.DataFrame(
+        {
+            "name": progs[f"name_{lang}"],
+            "programme_code": progs["programme_code"],
+            "fund": progs["fund"],
+            "period": progs["period"],
+            "contracted_eur": progs["contracted_eur"],
+            "paid_eur": progs["paid_eur"],
+            "absorption_pct": progs["absorption_pct"].round(2),
+            "contract_count": progs["contract_count"],
+            "beneficiary_count": progs["beneficiary_count"],
+            "snapshot": progs["snapshot"].dt.date,
+        }
+    )
     shown = raw.drop(columns=["snapshot", "period", "fund", "beneficiary_count"]).assign(
         contracted_eur=raw["contracted_eur"].map(lambda v: i18n.format_money(v, lang)),
         paid_eur=raw["paid_eur"].map(lambda v: i18n.format_money(v, lang)),
         absorption_pct=progs["absorption_pct"].map(lambda v: i18n.format_percent(v, lang)),
-        contract_count=raw["contract_count"].map(lambda v: i18n.format_number(v, lang)))
+        contract_count=raw["contract_count"].map(lambda v: i18n.format_number(v, lang)),
+    )
     return shown, raw
 
 
@@ -110,44 +131,82 @@ def at_level(by_region: pd.DataFrame, level: int) -> pd.DataFrame:
 def region_frames(by_region: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(plot, table): whole euros per person of each area for the map and ranking, and exactly that as a table."""
     per_person = by_region["contracted_per_person"].round(0)
-    plot = pd.DataFrame({"code": by_region["code"], "name": by_region[f"name_{lang}"],
-                         "tile_row": by_region["tile_row"], "tile_col": by_region["tile_col"], "value": per_person})
-    table = pd.DataFrame({"code": plot["code"], "name": plot["name"], "contracted_per_person_eur": per_person,
-                          "contracted_eur": by_region["contracted_eur"], "paid_eur": by_region["paid_eur"],
-                          "population": by_region["population"], "pop_year": by_region["pop_year"]})
+    plot = pd.DataFrame(
+        {
+            "code": by_region["code"],
+            "name": by_region[f"name_{lang}"],
+            "tile_row": by_region["tile_row"],
+            "tile_col": by_region["tile_col"],
+            "value": per_person,
+        }
+    )
+    table = pd.DataFrame(
+        {
+            "code": plot["code"],
+            "name": plot["name"],
+            "contracted_per_person_eur": per_person,
+            "contracted_eur": by_region["contracted_eur"],
+            "paid_eur": by_region["paid_eur"],
+            "population": by_region["population"],
+            "pop_year": by_region["pop_year"],
+        }
+    )
     return plot, table.sort_values("contracted_per_person_eur", ascending=False, kind="stable")
 
 
 def theme_fund_frames(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(plot, table) of demo project budgets by theme and fund (plot columns: theme, fund, value; labels)."""
-    plot = pd.DataFrame({"theme": i18n.label_each(frame["theme"], lambda c: _t(lang, f"theme_{c}")),
-                         "fund": i18n.label_each(frame["fund"], lambda c: fund_label(c, lang)),
-                         "value": frame["budget_eur"]})
-    table = pd.DataFrame({"theme": plot["theme"], "fund": plot["fund"], "projects": frame["projects"],
-                          "budget_eur": frame["budget_eur"].round(2),
-                          "eu_contribution_eur": frame["eu_contribution_eur"].round(2)})
+    plot = pd.DataFrame(
+        {
+            "theme": i18n.label_each(frame["theme"], lambda c: _t(lang, f"theme_{c}")),
+            "fund": i18n.label_each(frame["fund"], lambda c: fund_label(c, lang)),
+            "value": frame["budget_eur"],
+        }
+    )
+    table = pd.DataFrame(
+        {
+            "theme": plot["theme"],
+            "fund": plot["fund"],
+            "projects": frame["projects"],
+            "budget_eur": frame["budget_eur"].round(2),
+            "eu_contribution_eur": frame["eu_contribution_eur"].round(2),
+        }
+    )
     return plot, table
 
 
 def start_year_frames(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(plot, table) of demo projects' EU contribution by start year and fund."""
-    plot = pd.DataFrame({"year": frame["start_year"].astype(int),
-                         "fund": i18n.label_each(frame["fund"], lambda c: fund_label(c, lang)),
-                         "value": frame["eu_contribution_eur"].round(2)})
-    table = pd.DataFrame({"start_year": plot["year"], "fund": plot["fund"], "projects": frame["projects"],
-                          "eu_contribution_eur": plot["value"]})
+    plot = pd.DataFrame(
+        {
+            "year": frame["start_year"].astype(int),
+            "fund": i18n.label_each(frame["fund"], lambda c: fund_label(c, lang)),
+            "value": frame["eu_contribution_eur"].round(2),
+        }
+    )
+    table = pd.DataFrame(
+        {
+            "start_year": plot["year"],
+            "fund": plot["fund"],
+            "projects": frame["projects"],
+            "eu_contribution_eur": plot["value"],
+        }
+    )
     return plot, table
 
 
-def flow_frames(flows: pd.DataFrame, names: dict[str, str], top_n: int,
-                lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def flow_frames(flows: pd.DataFrame, names: dict[str, str], top_n: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(links, table): Sankey links (source, target, value = EU contribution, EUR) of demo money, and the same
     as a table; ``names``: area code → name."""
-    labelled = pd.DataFrame({"fund": i18n.label_each(flows["fund"], lambda c: fund_label(c, lang)),
-                             "programme": flows["programme_code"],
-                             "theme": i18n.label_each(flows["theme"], lambda c: _t(lang, f"theme_{c}")),
-                             "region": i18n.label_each(flows["region_code"], names.get),
-                             "value": flows["eu_contribution_eur"]})
+    labelled = pd.DataFrame(
+        {
+            "fund": i18n.label_each(flows["fund"], lambda c: fund_label(c, lang)),
+            "programme": flows["programme_code"],
+            "theme": i18n.label_each(flows["theme"], lambda c: _t(lang, f"theme_{c}")),
+            "region": i18n.label_each(flows["region_code"], names.get),
+            "value": flows["eu_contribution_eur"],
+        }
+    )
     links = sankey_links(labelled, top_n, _t(lang, "funding_other_regions"))
     links = links.assign(value=links["value"].round(2))
     return links, links.rename(columns={"value": "eu_contribution_eur"})
@@ -167,8 +226,9 @@ class FundingLine:
     pop_year: int
 
 
-def need_and_funding(values: pd.DataFrame, money: pd.DataFrame, measure: str,
-                     country: str) -> tuple[pd.DataFrame, FundingLine | None]:
+def need_and_funding(
+    values: pd.DataFrame, money: pd.DataFrame, measure: str, country: str
+) -> tuple[pd.DataFrame, FundingLine | None]:
     """(regions, national line): each region's need and money per person (columns code, need, flag, funding)."""
     money = money.assign(funding=per_person(money[MEASURES[measure]], money["population"]))
     regions = values.loc[values["code"] != country, ["code", "value", "flag"]].rename(columns={"value": "need"})
@@ -177,8 +237,9 @@ def need_and_funding(values: pd.DataFrame, money: pd.DataFrame, measure: str,
     if own.empty or pd.isna(own["funding"].iloc[0]):
         return frame, None
     row = own.iloc[0]
-    return frame, FundingLine(float(row["funding"]), float(row[MEASURES[measure]]), float(row["population"]),
-                              int(row["pop_year"]))
+    return frame, FundingLine(
+        float(row["funding"]), float(row[MEASURES[measure]]), float(row["population"]), int(row["pop_year"])
+    )
 
 
 def year_ranges(years: list[int]) -> str:
@@ -195,8 +256,17 @@ def year_ranges(years: list[int]) -> str:
 def theme_fund_chart(plot: pd.DataFrame, *, title: str, lang: str, value_label: str):
     """charts.bars by theme stacked by fund, themes ordered by their total, legend clear of the axis title."""
     order = list(plot.groupby("theme")["value"].sum().sort_values(ascending=False).index)
-    fig = charts.bars(plot, x="theme", y="value", colour="fund", title=title, lang=lang, value_label=value_label,
-                      layout=dict(yaxis=dict(categoryorder="array", categoryarray=order),
-                                  legend=dict(orientation="h", y=-0.3, yanchor="top")))
+    fig = charts.bars(
+        plot,
+        x="theme",
+        y="value",
+        colour="fund",
+        title=title,
+        lang=lang,
+        value_label=value_label,
+        layout=dict(
+            yaxis=dict(categoryorder="array", categoryarray=order), legend=dict(orientation="h", y=-0.3, yanchor="top")
+        ),
+    )
     fig.layout.height += 130  # room for the legend below the axis
     return fig

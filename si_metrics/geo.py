@@ -1,4 +1,5 @@
 """Region boundaries: import from GeoJSON (any NUTS file, even whole-Europe) and serve them to maps."""
+
 from __future__ import annotations
 
 import json
@@ -96,8 +97,9 @@ def import_geojson(con: duckdb.DuckDBPyConnection, path: Path, *, user: str, not
     if not rows:
         raise BoundaryError(f"{path.name} has no feature for any region in the store")
     result.kept = sorted(rows)
-    result.release = store.replace_boundaries(con, rows, user=user, note=note, file_name=path.name,
-                                              sha256=store.file_sha256(path))
+    result.release = store.replace_boundaries(
+        con, rows, user=user, note=note, file_name=path.name, sha256=store.file_sha256(path)
+    )
     return result
 
 
@@ -106,6 +108,10 @@ def feature_collection(con: duckdb.DuckDBPyConnection) -> dict | None:
     rows = con.cursor().execute("select region_code, geometry from boundaries order by region_code").fetchall()
     if not rows:
         return None
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": code, "properties": {"NUTS_ID": code}, "geometry": json.loads(geometry)}
-        for code, geometry in rows]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": code, "properties": {"NUTS_ID": code}, "geometry": json.loads(geometry)}
+            for code, geometry in rows
+        ],
+    }

@@ -1,10 +1,11 @@
 """Message catalogue (English, Bulgarian) and locale formats for numbers, money and dates."""
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import math
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("en", "bg")
@@ -14,7 +15,7 @@ LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 _SEPARATORS = {"en": (",", "."), "bg": ("\u00a0", ",")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def messages(lang: str) -> dict[str, str]:
     """All messages of one language: locales/<lang>/*.json merged (one file per page or part)."""
     merged: dict[str, str] = {}

@@ -1,4 +1,5 @@
 """Headline figures for an area and period, each with the data it came from."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -75,16 +76,24 @@ class Totals:
         for frame in frames:
             for r in frame.itertuples(index=False):  # newest first within each series
                 self._series.setdefault((r.indicator_code, r.region_code), []).append(
-                    Figure(r.indicator_code, r.region_code, int(r.year), float(r.value),
-                           r.flag if isinstance(r.flag, str) else None, str(r.source)))
+                    Figure(
+                        r.indicator_code,
+                        r.region_code,
+                        int(r.year),
+                        float(r.value),
+                        r.flag if isinstance(r.flag, str) else None,
+                        str(r.source),
+                    )
+                )
 
     def latest(self, indicator: str, region: str, year_from: int, year_to: int) -> Figure | None:
         """The latest value of an indicator for an area within [year_from, year_to], or None."""
         return next((f for f in self._series.get((indicator, region), []) if year_from <= f.year <= year_to), None)
 
 
-def people_at_risk(totals: Totals, indicator: str, region: str, year_from: int, year_to: int
-                   ) -> tuple[int, float] | None:
+def people_at_risk(
+    totals: Totals, indicator: str, region: str, year_from: int, year_to: int
+) -> tuple[int, float] | None:
     """(year, people) = rate × population for the latest year in the period that has both."""
     rate = totals.latest(indicator, region, year_from, year_to)
     while rate:
@@ -98,8 +107,15 @@ def people_at_risk(totals: Totals, indicator: str, region: str, year_from: int, 
 def target_progress(totals: Totals, region: str, target: dict) -> TargetProgress:
     """Progress towards a change-in-people target: people at risk now minus in the baseline year."""
     base_year = int(target["baseline_year"])
-    progress = TargetProgress(target["indicator_code"], region, base_year, int(target["target_year"]),
-                              float(target["target_value"]), str(target["title_en"]), str(target["title_bg"]))
+    progress = TargetProgress(
+        target["indicator_code"],
+        region,
+        base_year,
+        int(target["target_year"]),
+        float(target["target_value"]),
+        str(target["title_en"]),
+        str(target["title_bg"]),
+    )
     if target["target_kind"] != "change_in_people":
         return progress
     base = people_at_risk(totals, progress.indicator, region, base_year, base_year)
@@ -164,9 +180,14 @@ def home_kpis(read: Read, region: str, year_from: int, year_to: int, chain: list
     country = chain[-1]
     goals = read([("region_targets", dict(region=country))])[0].to_dict("records")
     calls = total_calls([*POVERTY_INDICATORS, POPULATION, *(g["indicator_code"] for g in goals)], [*chain, BENCHMARK])
-    *frames, esf, funds, projects = read([
-        *calls, ("esf_programme_summary", {}), ("eu_funds_in_region", dict(region=region)),
-        ("projects_in_region", dict(region=region, year_from=year_from, year_to=year_to))])
+    *frames, esf, funds, projects = read(
+        [
+            *calls,
+            ("esf_programme_summary", {}),
+            ("eu_funds_in_region", dict(region=region)),
+            ("projects_in_region", dict(region=region, year_from=year_from, year_to=year_to)),
+        ]
+    )
     totals = Totals(frames)
     poverty = poverty_figure(totals, chain, year_from, year_to)
     national = eu = None

@@ -1,4 +1,5 @@
 """Region profiles and comparisons: pure functions from query results to the tables a page shows."""
+
 from __future__ import annotations
 
 import math
@@ -45,8 +46,11 @@ def indicator_options(available: pd.DataFrame, lang: str) -> dict[str, str]:
 def default_indicator(codes: list[str], rows: pd.DataFrame) -> str:
     """The poverty indicator with the longest run of years in ``rows`` (profile_indicators), so the trend is a
     line rather than a dot; the first option when the area has no poverty figure."""
-    spans = {code: year - first for code, year, first in zip(rows["indicator_code"], rows["year"], rows["first_year"])
-             if code in codes}
+    spans = {
+        code: year - first
+        for code, year, first in zip(rows["indicator_code"], rows["year"], rows["first_year"])
+        if code in codes
+    }
     poverty = [c for c in POVERTY_FIRST if c in spans]
     return max(poverty, key=lambda c: (spans[c], -POVERTY_FIRST.index(c))) if poverty else codes[0]
 
@@ -94,19 +98,24 @@ def profile_table(rows: pd.DataFrame, *, lang: str, country_name: str) -> pd.Dat
     rows = ordered(rows)
     records = rows.to_dict("records")  # row by row in plain Python: a dozen rows, where iterrows costs 5-10 ms
     col = lambda key, **kw: translate(lang, f"regions_col_{key}", **kw)  # noqa: E731
-    return pd.DataFrame({
-        col("indicator"): _with_unit(rows, lang),
-        col("year"): [str(int(y)) for y in rows["year"]],
-        col("value"): [_value(v, d, lang) for v, d in zip(rows["value"], rows["decimals"])],
-        col("flag"): [_flag(fl, lang) for fl in rows["flag"]],
-        col("change"): [_change(r, lang) for r in records],
-        col("country", country=country_name): [_value(v, d, lang) for v, d in zip(rows["country_value"],
-                                                                                   rows["decimals"])],
-        col("eu"): [_value(v, d, lang) for v, d in zip(rows["benchmark_value"], rows["decimals"])],
-        col("rank"): [_rank(r, lang) for r in records],
-        col("better"): [translate(lang, "regions_better_higher" if h else "regions_better_lower")
-                        for h in rows["higher_is_better"]],
-    })
+    return pd.DataFrame(
+        {
+            col("indicator"): _with_unit(rows, lang),
+            col("year"): [str(int(y)) for y in rows["year"]],
+            col("value"): [_value(v, d, lang) for v, d in zip(rows["value"], rows["decimals"])],
+            col("flag"): [_flag(fl, lang) for fl in rows["flag"]],
+            col("change"): [_change(r, lang) for r in records],
+            col("country", country=country_name): [
+                _value(v, d, lang) for v, d in zip(rows["country_value"], rows["decimals"])
+            ],
+            col("eu"): [_value(v, d, lang) for v, d in zip(rows["benchmark_value"], rows["decimals"])],
+            col("rank"): [_rank(r, lang) for r in records],
+            col("better"): [
+                translate(lang, "regions_better_higher" if h else "regions_better_lower")
+                for h in rows["higher_is_better"]
+            ],
+        }
+    )
 
 
 def trend_frame(series: pd.DataFrame, *, area: str, country: str, names: dict[str, str], unit: str) -> pd.DataFrame:
@@ -119,9 +128,16 @@ def trend_frame(series: pd.DataFrame, *, area: str, country: str, names: dict[st
     codes, years = series["region_code"].to_list(), series["year"].to_list()
     rows = sorted((i for i, c in enumerate(codes) if c in kind), key=lambda i: (order[kind[codes[i]]], years[i]))
     part = series.iloc[rows]
-    return pd.DataFrame({"series": [names.get(codes[i]) for i in rows], "kind": [kind[codes[i]] for i in rows],
-                         "region_code": part["region_code"].to_numpy(), "year": part["year"].to_numpy(),
-                         "value": part["value"].to_numpy(), "flag": part["flag"].fillna("").to_numpy()})
+    return pd.DataFrame(
+        {
+            "series": [names.get(codes[i]) for i in rows],
+            "kind": [kind[codes[i]] for i in rows],
+            "region_code": part["region_code"].to_numpy(),
+            "year": part["year"].to_numpy(),
+            "value": part["value"].to_numpy(),
+            "flag": part["flag"].fillna("").to_numpy(),
+        }
+    )
 
 
 def map_frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -133,29 +149,47 @@ def map_frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 def theme_frame(projects: pd.DataFrame, area: str, lang: str) -> pd.DataFrame:
     """Demo projects of one area by theme (query profile_projects), most first: exactly what the bars show."""
     part = projects[projects["region_code"] == area].sort_values(["projects", "theme"], ascending=[False, True])
-    return pd.DataFrame({
-        translate(lang, "regions_col_theme"): [translate(lang, f"theme_{c}") for c in part["theme"]],
-        translate(lang, "regions_col_projects"): part["projects"].astype(int).to_list(),
-    })
+    return pd.DataFrame(
+        {
+            translate(lang, "regions_col_theme"): [translate(lang, f"theme_{c}") for c in part["theme"]],
+            translate(lang, "regions_col_projects"): part["projects"].astype(int).to_list(),
+        }
+    )
 
 
-def comparison_table(indicators: pd.DataFrame, funding: pd.DataFrame, projects: pd.DataFrame, codes: list[str],
-                     labels: dict[str, str], lang: str) -> pd.DataFrame:
+def comparison_table(
+    indicators: pd.DataFrame,
+    funding: pd.DataFrame,
+    projects: pd.DataFrame,
+    codes: list[str],
+    labels: dict[str, str],
+    lang: str,
+) -> pd.DataFrame:
     """One column per area, one row per indicator (latest value and year), then EU funds per person and the
     number of demo projects. ``indicators``/``funding``/``projects``: queries profile_indicators/_funding/_projects.
     """
     rows = ordered(indicators[indicators["region_code"].isin(codes)])
     catalogue = rows.drop_duplicates("indicator_code")
-    cells = {(r.region_code, r.indicator_code): translate(lang, "regions_value_year", year=int(r.year),
-                                                          value=_value(r.value, r.decimals, lang))
-             for r in rows.itertuples()}
-    lines = [[label] + [cells.get((c, i), "–") for c in codes]
-             for i, label in zip(catalogue["indicator_code"], _with_unit(catalogue, lang))]
+    cells = {
+        (r.region_code, r.indicator_code): translate(
+            lang, "regions_value_year", year=int(r.year), value=_value(r.value, r.decimals, lang)
+        )
+        for r in rows.itertuples()
+    }
+    lines = [
+        [label] + [cells.get((c, i), "–") for c in codes]
+        for i, label in zip(catalogue["indicator_code"], _with_unit(catalogue, lang))
+    ]
     per_person = dict(zip(funding["region_code"], funding["per_person_eur"]))
-    lines.append([translate(lang, "regions_row_funds")]
-                 + [format_money(None if _missing(per_person.get(c)) else float(per_person[c]), lang, compact=False)
-                    for c in codes])
+    lines.append(
+        [translate(lang, "regions_row_funds")]
+        + [
+            format_money(None if _missing(per_person.get(c)) else float(per_person[c]), lang, compact=False)
+            for c in codes
+        ]
+    )
     counts = projects.groupby("region_code")["projects"].sum()
-    lines.append([translate(lang, "regions_row_projects")]
-                 + [format_number(int(counts.get(c, 0)), lang) for c in codes])
+    lines.append(
+        [translate(lang, "regions_row_projects")] + [format_number(int(counts.get(c, 0)), lang) for c in codes]
+    )
     return pd.DataFrame(lines, columns=[translate(lang, "regions_col_indicator"), *(labels[c] for c in codes)])

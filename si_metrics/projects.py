@@ -5,6 +5,7 @@ Bulgarian Transliteration Act (2009), diacritics stripped, anything that is not 
 one space. ``projects_list.sql`` / ``projects_summary.sql`` build the same key in DuckDB (``translate`` +
 ``replace``), so nothing is precomputed per row in Python and the query is always a bound parameter.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,9 +29,36 @@ CROSS_SECTOR_MIN = 2  # cross-sector: {lead sector} ∪ partner sectors covers a
 
 # Transliteration Act 2009 (Закон за транслитерацията), Streamlined System; ѝ is и with a stress mark.
 CYRILLIC_TO_LATIN = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i", "й": "y",
-    "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-    "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sht", "ъ": "a", "ь": "y", "ю": "yu", "я": "ya",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "h",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "sht",
+    "ъ": "a",
+    "ь": "y",
+    "ю": "yu",
+    "я": "ya",
     "ѝ": "i",
 }
 # The Act's exception: the country's name is written "Bulgaria", not "Balgaria".
@@ -55,7 +83,7 @@ def _transliterate_letters(text: str) -> str:
         if low == "я" and i > 0 and text[i - 1].lower() == "и" and not _letter_at(text, i + 1):
             latin = "a"
         if ch != low:  # capital: "Щ" → "Sht" in a word, "SHT" in an all-capitals word
-            nxt, prev = text[i + 1: i + 2], text[i - 1: i] if i else ""
+            nxt, prev = text[i + 1 : i + 2], text[i - 1 : i] if i else ""
             caps = nxt.isupper() or (not nxt.isalpha() and prev.isupper())
             latin = latin.upper() if caps else latin.capitalize()
         out.append(latin)
@@ -67,9 +95,10 @@ def transliterate(text: str) -> str:
     parts, last = [], 0
     for m in _COUNTRY.finditer(text):
         word = m.group()
-        parts += [_transliterate_letters(text[last:m.start()]),
-                  COUNTRY_LATIN.upper() if word.isupper() else COUNTRY_LATIN if word[0].isupper() else
-                  COUNTRY_LATIN.lower()]
+        parts += [
+            _transliterate_letters(text[last : m.start()]),
+            COUNTRY_LATIN.upper() if word.isupper() else COUNTRY_LATIN if word[0].isupper() else COUNTRY_LATIN.lower(),
+        ]
         last = m.end()
     return "".join(parts) + _transliterate_letters(text[last:])
 
@@ -174,18 +203,31 @@ def chart_frames(summary: pd.DataFrame, lang: str, area: str, year_from: int, ye
     """(figure, plotted table, key) per chart: projects by theme and status, by status, EU money by lead sector."""
     running = summary[summary["in_period"].astype(bool)].to_dict("records")
     period = f"{year_from}–{year_to}"
-    c_theme, c_status, c_sector, c_n, c_eu = (translate(lang, f"projects_col_{k}")
-                                              for k in ("theme", "status", "sector", "projects", "eu_eur"))
+    c_theme, c_status, c_sector, c_n, c_eu = (
+        translate(lang, f"projects_col_{k}") for k in ("theme", "status", "sector", "projects", "eu_eur")
+    )
     by_theme = _totals(running, ("theme", "status"), "projects", (THEMES, STATUSES))  # stack order = status order
-    theme_table = pd.DataFrame({c_theme: [label(lang, "theme", t) for t, _, _ in by_theme],
-                                c_status: [label(lang, "status", s) for _, s, _ in by_theme],
-                                c_n: np.array([n for _, _, n in by_theme], dtype="int64")})
+    theme_table = pd.DataFrame(
+        {
+            c_theme: [label(lang, "theme", t) for t, _, _ in by_theme],
+            c_status: [label(lang, "status", s) for _, s, _ in by_theme],
+            c_n: np.array([n for _, _, n in by_theme], dtype="int64"),
+        }
+    )
     by_status = _totals(running, ("status",), "projects", (STATUSES,))
-    status_table = pd.DataFrame({c_status: [label(lang, "status", s) for s, _ in by_status],
-                                 c_n: np.array([n for _, n in by_status], dtype="int64")})
+    status_table = pd.DataFrame(
+        {
+            c_status: [label(lang, "status", s) for s, _ in by_status],
+            c_n: np.array([n for _, n in by_status], dtype="int64"),
+        }
+    )
     by_sector = _totals(running, ("lead_sector",), "eu_contribution_eur", (SECTORS,))
-    sector_table = pd.DataFrame({c_sector: [label(lang, "sector", s) for s, _ in by_sector],
-                                 c_eu: np.array([v for _, v in by_sector], dtype="float64").round(2)})
+    sector_table = pd.DataFrame(
+        {
+            c_sector: [label(lang, "sector", s) for s, _ in by_sector],
+            c_eu: np.array([v for _, v in by_sector], dtype="float64").round(2),
+        }
+    )
 
     def title(key: str) -> str:
         return translate(lang, f"projects_chart_{key}", area=area, period=period)
@@ -197,19 +239,40 @@ def chart_frames(summary: pd.DataFrame, lang: str, area: str, year_from: int, ye
     for t, _, n in by_theme:
         per_theme[t] = per_theme.get(t, 0) + n
     # keep the themes in their usual order whichever status comes first; the legend below the axis title
-    theme_layout = dict(yaxis=dict(categoryorder="array", categoryarray=[label(lang, "theme", c) for c in THEMES]),
-                        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", traceorder="normal"),
-                        margin=dict(b=40), height=190 + 28 * len(per_theme),
-                        **whole_ticks(max(per_theme.values(), default=math.inf)))
-    theme_fig = charts.bars(theme_table, x=c_theme, y=c_n, colour=c_status, lang=lang, value_label=c_n,
-                            title=title("theme"), layout=theme_layout)
-    status_fig = charts.bars(status_table, x=c_status, y=c_n, lang=lang, value_label=c_n, title=title("status"),
-                             layout=whole_ticks(max((n for _, n in by_status), default=math.inf)))
+    theme_layout = dict(
+        yaxis=dict(categoryorder="array", categoryarray=[label(lang, "theme", c) for c in THEMES]),
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", traceorder="normal"),
+        margin=dict(b=40),
+        height=190 + 28 * len(per_theme),
+        **whole_ticks(max(per_theme.values(), default=math.inf)),
+    )
+    theme_fig = charts.bars(
+        theme_table,
+        x=c_theme,
+        y=c_n,
+        colour=c_status,
+        lang=lang,
+        value_label=c_n,
+        title=title("theme"),
+        layout=theme_layout,
+    )
+    status_fig = charts.bars(
+        status_table,
+        x=c_status,
+        y=c_n,
+        lang=lang,
+        value_label=c_n,
+        title=title("status"),
+        layout=whole_ticks(max((n for _, n in by_status), default=math.inf)),
+    )
     return [
         (theme_fig, theme_table, "theme"),
         (status_fig, status_table, "status"),
-        (charts.bars(sector_table, x=c_sector, y=c_eu, lang=lang, value_label=c_eu, title=title("sector")),
-         sector_table, "sector"),
+        (
+            charts.bars(sector_table, x=c_sector, y=c_eu, lang=lang, value_label=c_eu, title=title("sector")),
+            sector_table,
+            "sector",
+        ),
     ]
 
 
@@ -272,6 +335,11 @@ def detail_fields(p: dict, lang: str) -> pd.DataFrame:
         ("sdgs", "; ".join(f"{g} {label(lang, 'sdg', g)}" for g in split_list(p["sdgs"]))),
         ("synthetic", translate(lang, "projects_synthetic_value")),
     ]
-    return pd.DataFrame({translate(lang, "projects_col_field"): [translate(lang, f"projects_field_{k}", as_of=as_of)
-                                                                 for k, _ in fields],
-                         translate(lang, "projects_col_value"): [str(v) for _, v in fields]})
+    return pd.DataFrame(
+        {
+            translate(lang, "projects_col_field"): [
+                translate(lang, f"projects_field_{k}", as_of=as_of) for k, _ in fields
+            ],
+            translate(lang, "projects_col_value"): [str(v) for _, v in fields],
+        }
+    )

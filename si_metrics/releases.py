@@ -3,6 +3,7 @@
 Nothing is ever deleted or edited: a rollback is a new release that restores the state before the one rolled
 back, computed from the append-only ``<dataset>__versions`` history.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -31,7 +32,7 @@ def _state_sql(meta: DatasetMeta) -> str:
     cols = ", ".join(ident(c) for c in meta.column_names)
     return f"""select {cols} from (
                    select *, row_number() over (partition by {keys} order by _release_id desc) as _rn
-                   from {ident(meta.name + '__versions')} where _release_id < $release)
+                   from {ident(meta.name + "__versions")} where _release_id < $release)
                where _rn = 1 and _op = 'upsert'"""
 
 
@@ -47,8 +48,14 @@ def changes(con: duckdb.DuckDBPyConnection, release_id: int) -> pd.DataFrame:
     meta = dataset(release(con, release_id)["dataset"])
     cols = ", ".join(ident(c) for c in meta.column_names)
     order = ", ".join(ident(k) for k in meta.primary_key)
-    return con.cursor().execute(f"select _op, {cols} from {ident(meta.name + '__versions')} "
-                                f"where _release_id = ? order by {order}", [release_id]).df()
+    return (
+        con.cursor()
+        .execute(
+            f"select _op, {cols} from {ident(meta.name + '__versions')} where _release_id = ? order by {order}",
+            [release_id],
+        )
+        .df()
+    )
 
 
 def rollback(con: duckdb.DuckDBPyConnection, release_id: int, *, user: str, note: str) -> store.Release:
@@ -61,15 +68,26 @@ def rollback(con: duckdb.DuckDBPyConnection, release_id: int, *, user: str, note
     if rolled["dataset"] not in catalog():
         raise ValueError(f"release {release_id} imported {rolled['dataset']}; only dataset releases can be rolled back")
     if rolled["kind"] == "initial":
-        raise ValueError(f"release {release_id} is the initial load of {rolled['dataset']}; rolling it back would "
-                         "empty the dataset")
+        raise ValueError(
+            f"release {release_id} is the initial load of {rolled['dataset']}; rolling it back would empty the dataset"
+        )
     if not user.strip():
         raise ValueError("name who rolls back (the release records it)")
     meta = dataset(rolled["dataset"])
     with store.publishing:  # the state is staged and published with no other publish in between
         staged = _stage_state(con, meta, release_id)
-        return store.publish(con, meta, staged, user=user.strip(), note=note, file_name=None, sha256=None,
-                             kind="rollback", replace=True, rolls_back=release_id)
+        return store.publish(
+            con,
+            meta,
+            staged,
+            user=user.strip(),
+            note=note,
+            file_name=None,
+            sha256=None,
+            kind="rollback",
+            replace=True,
+            rolls_back=release_id,
+        )
 
 
 def _stage_state(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, release_id: int) -> str:
@@ -110,28 +128,33 @@ def _changes_sql(meta: DatasetMeta) -> str:
 
     def text(column: str, name: str) -> str:
         return f"coalesce({shown(column, name)}, '{EMPTY}')"
-    changed = ", ".join(f"case when b.{ident(c)} is distinct from w.{ident(c)} then '{c}: ' || "
-                        f"{text('b.' + ident(c), c)} || ' → ' || {text('w.' + ident(c), c)} end" for c in others)
-    listed = ", ".join(f"case when w.{ident(c)} is not null then '{c}: ' || {shown('w.' + ident(c), c)} end"
-                       for c in others)
+
+    changed = ", ".join(
+        f"case when b.{ident(c)} is distinct from w.{ident(c)} then '{c}: ' || "
+        f"{text('b.' + ident(c), c)} || ' → ' || {text('w.' + ident(c), c)} end"
+        for c in others
+    )
+    listed = ", ".join(
+        f"case when w.{ident(c)} is not null then '{c}: ' || {shown('w.' + ident(c), c)} end" for c in others
+    )
     order = " ".join(f"when '{kind}' then {i}" for i, kind in enumerate(CHANGE_ORDER))
     versions = ident(meta.name + "__versions")
     return f"""with written as (select * from {versions} where _release_id = $release),
                before as (
                    select * from (
-                       select v.*, row_number() over (partition by {', '.join(f'v.{k}' for k in keys)}
+                       select v.*, row_number() over (partition by {", ".join(f"v.{k}" for k in keys)}
                                                       order by v._release_id desc) as _rn
-                       from {versions} v semi join written w on {on.replace('b.', 'v.')}
+                       from {versions} v semi join written w on {on.replace("b.", "v.")}
                        where v._release_id < $release)
                    where _rn = 1 and _op = 'upsert'),
                compared as (
                    select case when w._op = 'delete' then 'removed' when b._op is null then 'new' else 'changed'
-                          end as change, {', '.join(f'w.{k}' for k in keys)},
+                          end as change, {", ".join(f"w.{k}" for k in keys)},
                           case when w._op = 'upsert' and b._op is not null then concat_ws('; ', {changed})
                                else concat_ws('; ', {listed}) end as changes
                    from written w left join before b on {on})
                select * from compared
-               order by case change {order} end, {', '.join(keys)}"""
+               order by case change {order} end, {", ".join(keys)}"""
 
 
 def release_changes(con: duckdb.DuckDBPyConnection, release_id: int, limit: int | None = 50) -> ReleaseChanges:
@@ -142,8 +165,9 @@ def release_changes(con: duckdb.DuckDBPyConnection, release_id: int, limit: int 
         raise ValueError(f"release {release_id} imported {rel['dataset']}; only dataset releases list their rows")
     meta = dataset(rel["dataset"])
     cur = con.cursor()
-    total = cur.execute(f"select count(*) from {ident(meta.name + '__versions')} where _release_id = ?",
-                        [release_id]).fetchone()[0]
+    total = cur.execute(
+        f"select count(*) from {ident(meta.name + '__versions')} where _release_id = ?", [release_id]
+    ).fetchone()[0]
     sql = _changes_sql(meta) + (" limit $limit" if limit is not None else "")
     params = {"release": release_id, **({"limit": limit} if limit is not None else {})}
     rows = cur.execute(sql, params).df()

@@ -1,4 +1,5 @@
 """Row models of every dataset: each bundled or published row must validate against its model."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -121,14 +122,33 @@ class ProjectRow(_Row):
     title_en: str = Field(min_length=3)
     title_bg: str = Field(min_length=3)
     lead_org: str = Field(min_length=2)
-    lead_org_type: Literal["municipality", "state_agency", "ngo", "social_enterprise", "sme", "large_company",
-                           "university", "school", "community_centre"]
+    lead_org_type: Literal[
+        "municipality",
+        "state_agency",
+        "ngo",
+        "social_enterprise",
+        "sme",
+        "large_company",
+        "university",
+        "school",
+        "community_centre",
+    ]
     lead_sector: Literal["public", "private", "social"]
-    partner_sectors: str | None = Field(default=None, pattern=r"^((public|private|social)(;(public|private|social))*)?$")
+    partner_sectors: str | None = Field(
+        default=None, pattern=r"^((public|private|social)(;(public|private|social))*)?$"
+    )
     partner_count: int = Field(ge=0)
     region_code: str = Code
-    theme: Literal["esf_admin", "si_sustainable", "poverty_inclusion", "employment", "education", "health_care",
-                   "community", "digital_inclusion"]
+    theme: Literal[
+        "esf_admin",
+        "si_sustainable",
+        "poverty_inclusion",
+        "employment",
+        "education",
+        "health_care",
+        "community",
+        "digital_inclusion",
+    ]
     target_groups: str = Semis
     programme_code: str | None = None
     fund: str
@@ -144,7 +164,7 @@ class ProjectRow(_Row):
     is_synthetic: bool
 
     @model_validator(mode="after")
-    def _demo_ids_only_for_synthetic_rows(self) -> "ProjectRow":
+    def _demo_ids_only_for_synthetic_rows(self) -> ProjectRow:
         demo = re.fullmatch(r"DEMO-\d{6,}", self.project_id) is not None
         if self.is_synthetic != demo:
             raise ValueError("DEMO-nnnnnn identifiers are for the synthetic demo projects, and only for them")

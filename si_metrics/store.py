@@ -6,6 +6,7 @@ For each dataset ``d`` the store keeps
 - ``d``: the current rows, maintained in the same transaction as each release (a cache of the history,
   so queries never replay it).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,18 +36,30 @@ CLUSTER = {"observations": ("region_code", "indicator_code", "year"), "projects"
 # an area's peers or a country's map scanned the country's every breakdown row (a country's tile map: 19 → 8 ms).
 TOTAL = "sex = 'T' and age = 'TOTAL'"
 TOTALS_KEY = "region_code, indicator_code, year"
-TOTALS = {"region_code": "varchar", "indicator_code": "varchar", "year": "integer", "value": "double",
-          "flag": "varchar", "source": "varchar"}
+TOTALS = {
+    "region_code": "varchar",
+    "indicator_code": "varchar",
+    "year": "integer",
+    "value": "double",
+    "flag": "varchar",
+    "source": "varchar",
+}
 POPULATION = f"indicator_code = 'POP' and {TOTAL}"  # the rows kept in the population table
 # project_index: what the explorer filters and sums of each project, kept at publish (see _derive) in area order,
 # with what is costly per row derived once: the Latin search key and the cross-sector flag (macros in _macros.sql).
 # Narrow and ordered, it sums a country's 350,000 projects in about 50 ms (projects joined to their keys: 0.5-0.7 s).
 PROJECT_INDEX = {
-    "region_code": ("varchar", "region_code"), "project_id": ("varchar", "project_id"), "theme": ("varchar", "theme"),
-    "status": ("varchar", "status"), "lead_sector": ("varchar", "lead_sector"),
-    "programme_code": ("varchar", "programme_code"), "fund": ("varchar", "fund"),
-    "target_groups": ("varchar", "target_groups"), "start_year": ("integer", "year(start_date)"),
-    "end_year": ("integer", "year(end_date)"), "budget_eur": ("double", "budget_eur"),
+    "region_code": ("varchar", "region_code"),
+    "project_id": ("varchar", "project_id"),
+    "theme": ("varchar", "theme"),
+    "status": ("varchar", "status"),
+    "lead_sector": ("varchar", "lead_sector"),
+    "programme_code": ("varchar", "programme_code"),
+    "fund": ("varchar", "fund"),
+    "target_groups": ("varchar", "target_groups"),
+    "start_year": ("integer", "year(start_date)"),
+    "end_year": ("integer", "year(end_date)"),
+    "budget_eur": ("double", "budget_eur"),
     "eu_contribution_eur": ("double", "eu_contribution_eur"),
     "beneficiaries_reached": ("integer", "beneficiaries_reached"),
     "cross_sector": ("boolean", "project_cross_sector(lead_sector, partner_sectors)"),
@@ -88,8 +101,11 @@ def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
         raise StoreError(f"no store at {path}; run `python -m si_metrics init` first")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False,
-                                                                       "autoload_known_extensions": False})
+        return duckdb.connect(
+            str(path),
+            read_only=read_only,
+            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+        )
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreBusy(f"cannot open the store {path}: {BUSY}") from exc
@@ -98,9 +114,7 @@ def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
 
 def is_built(con: duckdb.DuckDBPyConnection) -> bool:
     cur = con.cursor()
-    found = cur.execute(
-        "select count(*) from information_schema.tables where table_name = 'store_info'"
-    ).fetchone()[0]
+    found = cur.execute("select count(*) from information_schema.tables where table_name = 'store_info'").fetchone()[0]
     if not found:
         return False
     try:
@@ -156,8 +170,10 @@ def build(con: duckdb.DuckDBPyConnection) -> list[int]:
         # derived from observations (see _derive): the total population per area and year, which per-person
         # figures and weights join for every area of a country; scanning 5,000,000 observations for it took 80 ms
         cur.execute("create table population (region_code varchar, year integer, population double)")
-        cur.execute("create table boundaries__versions (region_code varchar, geometry varchar, "
-                    "_release_id integer not null references releases(id), _op varchar not null)")
+        cur.execute(
+            "create table boundaries__versions (region_code varchar, geometry varchar, "
+            "_release_id integer not null references releases(id), _op varchar not null)"
+        )
         for meta in catalog().values():
             _create_dataset_tables(cur, meta)
         cur.execute("commit")
@@ -169,8 +185,16 @@ def build(con: duckdb.DuckDBPyConnection) -> list[int]:
     for meta in catalog().values():
         staged = stage_csv(con, meta, meta.csv_path)
         ids.append(
-            publish(con, meta, staged, user=SYSTEM_USER, note=f"Initial load of bundled datasets/{meta.csv_path.name}",
-                    file_name=f"datasets/{meta.csv_path.name}", sha256=file_sha256(meta.csv_path), kind="initial").id
+            publish(
+                con,
+                meta,
+                staged,
+                user=SYSTEM_USER,
+                note=f"Initial load of bundled datasets/{meta.csv_path.name}",
+                file_name=f"datasets/{meta.csv_path.name}",
+                sha256=file_sha256(meta.csv_path),
+                kind="initial",
+            ).id
         )
     return ids
 
@@ -235,9 +259,20 @@ class Release:
     rows_unchanged: int
 
 
-def publish(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, staged: str, *, user: str, note: str,
-            file_name: str | None, sha256: str | None, kind: str = "publish", replace: bool = False,
-            rolls_back: int | None = None, rows_in_file: int | None = None) -> Release:
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    meta: DatasetMeta,
+    staged: str,
+    *,
+    user: str,
+    note: str,
+    file_name: str | None,
+    sha256: str | None,
+    kind: str = "publish",
+    replace: bool = False,
+    rolls_back: int | None = None,
+    rows_in_file: int | None = None,
+) -> Release:
     """Publish the staged rows as one release in one transaction: new and changed rows are versioned,
     unchanged ones skipped; with ``replace`` current rows missing from the file are marked deleted.
     ``rows_in_file`` records the rows read from the upload (default: the rows staged). The staging table is
@@ -247,9 +282,20 @@ def publish(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, staged: str, *, u
     with _publish_lock:
         cur = con.cursor()
         try:
-            return _release(cur, meta, staged, f"drop table {staged}", user=user, note=note, file_name=file_name,
-                            sha256=sha256, kind=kind, replace=replace, rolls_back=rolls_back,
-                            rows_in_file=rows_in_file)
+            return _release(
+                cur,
+                meta,
+                staged,
+                f"drop table {staged}",
+                user=user,
+                note=note,
+                file_name=file_name,
+                sha256=sha256,
+                kind=kind,
+                replace=replace,
+                rolls_back=rolls_back,
+                rows_in_file=rows_in_file,
+            )
         except Exception:
             cur.execute(f"drop table if exists {staged}")
             raise
@@ -279,17 +325,30 @@ class Compared:
     columns: frozenset[str]
 
 
-def publish_rows(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, rows: pd.DataFrame,
-                 compared: Compared | None = None, *, user: str, note: str, file_name: str | None,
-                 sha256: str | None, rows_in_file: int | None = None) -> Release:
+def publish_rows(
+    con: duckdb.DuckDBPyConnection,
+    meta: DatasetMeta,
+    rows: pd.DataFrame,
+    compared: Compared | None = None,
+    *,
+    user: str,
+    note: str,
+    file_name: str | None,
+    sha256: str | None,
+    rows_in_file: int | None = None,
+) -> Release:
     """Publish typed rows (a frame with the dataset's columns) as ``publish`` does a staging table, DuckDB reading
     them straight from memory: values stay exactly as they are, and nothing is written and read back first.
     Empty text is stored as null, as a staging CSV has it.
 
     With ``compared`` and nothing published since that comparison, the rows it found new or changed are written
     as it found them, and the others (unchanged) are not compared again; otherwise every row is."""
-    casts = ", ".join(f"cast(nullif({ident(c.name)}, '') as VARCHAR) as {ident(c.name)}" if c.type == "VARCHAR"
-                      else f"cast({ident(c.name)} as {c.type}) as {ident(c.name)}" for c in meta.columns)
+    casts = ", ".join(
+        f"cast(nullif({ident(c.name)}, '') as VARCHAR) as {ident(c.name)}"
+        if c.type == "VARCHAR"
+        else f"cast({ident(c.name)} as {c.type}) as {ident(c.name)}"
+        for c in meta.columns
+    )
     with _publish_lock:
         cur = con.cursor()
         try:
@@ -301,17 +360,40 @@ def publish_rows(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, rows: pd.Dat
                 columns, casts = [*columns, "_kind"], casts + ", _kind"
             cur.register("_rows_raw", arrow_table(rows[columns]))
             cur.execute(f"create or replace temp view _rows as select {casts} from _rows_raw")
-            return _release(cur, meta, "_rows", "drop view _rows", user=user, note=note, file_name=file_name,
-                            sha256=sha256, rows_in_file=rows_in_file, rows_total=total,
-                            changed_columns=compared.columns if known else None)
+            return _release(
+                cur,
+                meta,
+                "_rows",
+                "drop view _rows",
+                user=user,
+                note=note,
+                file_name=file_name,
+                sha256=sha256,
+                rows_in_file=rows_in_file,
+                rows_total=total,
+                changed_columns=compared.columns if known else None,
+            )
         finally:
             cur.close()
 
 
-def _release(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta, source: str, cleanup: str, *, user: str, note: str,
-             file_name: str | None, sha256: str | None, kind: str = "publish", replace: bool = False,
-             rolls_back: int | None = None, rows_in_file: int | None = None, rows_total: int | None = None,
-             changed_columns: frozenset[str] | None = None) -> Release:
+def _release(
+    cur: duckdb.DuckDBPyConnection,
+    meta: DatasetMeta,
+    source: str,
+    cleanup: str,
+    *,
+    user: str,
+    note: str,
+    file_name: str | None,
+    sha256: str | None,
+    kind: str = "publish",
+    replace: bool = False,
+    rolls_back: int | None = None,
+    rows_in_file: int | None = None,
+    rows_total: int | None = None,
+    changed_columns: frozenset[str] | None = None,
+) -> Release:
     """The release transaction of ``publish`` over the rows of ``source`` (a staging table or view); ``cleanup``
     (dropping it) runs inside the transaction; ``rows_total`` counts the rows of the upload when ``source`` holds
     only those that may differ. With ``changed_columns``, ``source`` holds only new and changed rows, each with
@@ -341,16 +423,21 @@ def _release(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta, source: str, cle
         removed_sql = f"select c.* from {t} c anti join {s} i on {on}" if replace else f"select * from {t} where false"
         cur.execute(f"create or replace temp table _removed as {removed_sql}")
         keys = ", ".join(ident(k) for k in meta.primary_key)
-        any_differs = "".join(f", coalesce(bool_or(_differs_{n}) filter (_kind = 'changed'), false)"
-                              for n in range(len(others))) if changed_columns is None else ""
+        any_differs = (
+            "".join(f", coalesce(bool_or(_differs_{n}) filter (_kind = 'changed'), false)" for n in range(len(others)))
+            if changed_columns is None
+            else ""
+        )
         added, changed, repeated, *differing = cur.execute(
             "select count(*) filter (_kind = 'new'), count(*) filter (_kind = 'changed'), "
-            f"count(*) - count(distinct ({keys})){any_differs} from _diff").fetchone()
+            f"count(*) - count(distinct ({keys})){any_differs} from _diff"
+        ).fetchone()
         if changed_columns is not None:
             differing = [c in changed_columns for c in others]
         if repeated:  # what the primary key refuses (the update below would take one row silently)
-            raise duckdb.ConstraintException(f"{repeated} staged row(s) repeat the key ({keys}) of another; "
-                                             "each key may appear once")
+            raise duckdb.ConstraintException(
+                f"{repeated} staged row(s) repeat the key ({keys}) of another; each key may appear once"
+            )
         # the current table has one row per key, so each staged row is new, changed or unchanged
         total = cur.execute(f"select count(*) from {s}").fetchone()[0] if rows_total is None else rows_total
         unchanged = total - added - changed
@@ -358,9 +445,22 @@ def _release(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta, source: str, cle
         rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
         cur.execute(
             "insert into releases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [rid, meta.name, kind, _now(), user, note, file_name, sha256,
-             added + changed + unchanged if rows_in_file is None else rows_in_file,
-             added, changed, removed, unchanged, rolls_back],
+            [
+                rid,
+                meta.name,
+                kind,
+                _now(),
+                user,
+                note,
+                file_name,
+                sha256,
+                added + changed + unchanged if rows_in_file is None else rows_in_file,
+                added,
+                changed,
+                removed,
+                unchanged,
+                rolls_back,
+            ],
         )
         cur.execute(f"insert into {v} select {cols}, ?, 'upsert' from _diff", [rid])
         cur.execute(f"insert into {v} select {cols}, ?, 'delete' from _removed", [rid])
@@ -382,8 +482,9 @@ def _release(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta, source: str, cle
     return Release(rid, meta.name, added, changed, removed, unchanged)
 
 
-def replace_boundaries(con: duckdb.DuckDBPyConnection, geometries: dict[str, str], *, user: str, note: str,
-                       file_name: str, sha256: str) -> int:
+def replace_boundaries(
+    con: duckdb.DuckDBPyConnection, geometries: dict[str, str], *, user: str, note: str, file_name: str, sha256: str
+) -> int:
     """Replace the boundaries of the given regions (GeoJSON geometry text) as one release; returns its id."""
     with _publish_lock:
         cur = con.cursor()
@@ -393,9 +494,21 @@ def replace_boundaries(con: duckdb.DuckDBPyConnection, geometries: dict[str, str
             added = sum(code not in existing for code in geometries)
             changed = sum(code in existing and existing[code] != g for code, g in geometries.items())
             rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
-            cur.execute("insert into releases values (?, 'boundaries', 'boundaries', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, null)",
-                        [rid, _now(), user, note, file_name, sha256, len(geometries), added, changed,
-                         len(geometries) - added - changed])
+            cur.execute(
+                "insert into releases values (?, 'boundaries', 'boundaries', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, null)",
+                [
+                    rid,
+                    _now(),
+                    user,
+                    note,
+                    file_name,
+                    sha256,
+                    len(geometries),
+                    added,
+                    changed,
+                    len(geometries) - added - changed,
+                ],
+            )
             for code, geometry in geometries.items():
                 if existing.get(code) != geometry:
                     cur.execute("insert into boundaries__versions values (?, ?, ?, 'upsert')", [code, geometry, rid])
@@ -412,23 +525,35 @@ def _derive(cur: duckdb.DuckDBPyConnection, name: str) -> None:
     if name == "regions":
         _refresh_region_closure(cur)
     elif name == "projects":
-        cur.execute("delete from project_index where project_id in "
-                    "(select project_id from _diff where _kind = 'changed' union all select project_id from _removed)")
+        cur.execute(
+            "delete from project_index where project_id in "
+            "(select project_id from _diff where _kind = 'changed' union all select project_id from _removed)"
+        )
         values = ", ".join(expr for _, expr in PROJECT_INDEX.values())
-        cur.execute(f"insert into project_index select {values} from _diff where _kind = 'new' or _kind = 'changed' "
-                    "order by region_code, project_id")
+        cur.execute(
+            f"insert into project_index select {values} from _diff where _kind = 'new' or _kind = 'changed' "
+            "order by region_code, project_id"
+        )
     elif name == "observations":
         on = " and ".join(f"totals.{k} = d.{k}" for k in TOTALS_KEY.split(", "))
-        cur.execute(f"delete from totals using (select {TOTALS_KEY} from _diff where _kind = 'changed' and {TOTAL} "
-                    f"union all select {TOTALS_KEY} from _removed where {TOTAL}) as d where {on}")
-        cur.execute(f"insert into totals select {', '.join(TOTALS)} from _diff "
-                    f"where (_kind = 'new' or _kind = 'changed') and {TOTAL} order by {TOTALS_KEY}")
-        touched = cur.execute(f"select exists (select 1 from _diff where {POPULATION}) "
-                              f"or exists (select 1 from _removed where {POPULATION})").fetchone()[0]
+        cur.execute(
+            f"delete from totals using (select {TOTALS_KEY} from _diff where _kind = 'changed' and {TOTAL} "
+            f"union all select {TOTALS_KEY} from _removed where {TOTAL}) as d where {on}"
+        )
+        cur.execute(
+            f"insert into totals select {', '.join(TOTALS)} from _diff "
+            f"where (_kind = 'new' or _kind = 'changed') and {TOTAL} order by {TOTALS_KEY}"
+        )
+        touched = cur.execute(
+            f"select exists (select 1 from _diff where {POPULATION}) "
+            f"or exists (select 1 from _removed where {POPULATION})"
+        ).fetchone()[0]
         if touched:  # rebuilt whole, only when a release changes it: from totals, just brought up to date
             cur.execute("delete from population")
-            cur.execute("insert into population select region_code, year, value from totals "
-                        "where indicator_code = 'POP' order by region_code, year")
+            cur.execute(
+                "insert into population select region_code, year, value from totals "
+                "where indicator_code = 'POP' order by region_code, year"
+            )
 
 
 def _refresh_region_closure(cur: duckdb.DuckDBPyConnection) -> None:
@@ -454,8 +579,10 @@ def latest_release(con: duckdb.DuckDBPyConnection) -> int:
 
 def release_history(con: duckdb.DuckDBPyConnection, dataset_name: str | None = None) -> pd.DataFrame:
     cur = con.cursor()
-    sql = ("select id, dataset, kind, published_at, user_name, note, file_name, sha256, rows_in_file, "
-           "rows_added, rows_changed, rows_removed, rows_unchanged, rolls_back from releases")
+    sql = (
+        "select id, dataset, kind, published_at, user_name, note, file_name, sha256, rows_in_file, "
+        "rows_added, rows_changed, rows_removed, rows_unchanged, rolls_back from releases"
+    )
     if dataset_name:
         return cur.execute(sql + " where dataset = ? order by id", [dataset_name]).df()
     return cur.execute(sql + " order by id").df()
@@ -469,7 +596,7 @@ def current(con: duckdb.DuckDBPyConnection, dataset_name: str) -> pd.DataFrame:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

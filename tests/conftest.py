@@ -1,14 +1,13 @@
 """Shared fixtures: every test session works in its own SI_DATA_DIR, never the developer's var/."""
+
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 REFERENCE = ROOT.parent / "shared" / "reference"
 
 
@@ -115,8 +114,9 @@ def _open_tabs(at, message: str):
 
     keys = [k for k in at.session_state.keys() if str(k).startswith("tab_")]
     labels = {tab.label for tab in at.tabs}
-    wanted = next((i18n.messages(lang)[message] for lang in i18n.LANGUAGES if i18n.messages(lang)[message] in labels),
-                  None)
+    wanted = next(
+        (i18n.messages(lang)[message] for lang in i18n.LANGUAGES if i18n.messages(lang)[message] in labels), None
+    )
     stale = [k for k in keys if at.session_state[k] != wanted]
     if wanted and stale:
         for key in stale:

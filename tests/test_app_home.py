@@ -1,8 +1,8 @@
 """The home page through AppTest: concrete figures for known areas, both languages, filters in the URL."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import metrics, open_page, show_tables
 
 
@@ -28,7 +28,10 @@ def test_yugozapaden_in_english(con):
 def test_yugozapaden_in_bulgarian(con):
     at = open_app(con, region="BG41", lang="bg")
     m = metrics(at)
-    assert m["Риск от бедност или социално изключване (ЕС-2030), 2024 г."] == ("20,1\u00a0%", "-0,9 пр. п. спрямо ЕС-27")
+    assert m["Риск от бедност или социално изключване (ЕС-2030), 2024 г."] == (
+        "20,1\u00a0%",
+        "-0,9 пр. п. спрямо ЕС-27",
+    )
     assert m["Население към 1 януари 2025 г."] == ("2\u00a0022\u00a0982", "")
     assert at.title[0].value == "Социално включване и социални иновации – Югозападен"
     assert at.sidebar.radio[0].value == "bg"
@@ -63,7 +66,12 @@ def test_the_period_filter_moves_the_latest_year(con):
 def test_filters_round_trip_through_the_url(con):
     at = open_app(con, region="BG311", lang="bg", **{"from": "2010", "to": "2020"})
     assert {k: at.query_params[k] for k in ("region", "lang", "from", "to", "theme")} == {
-        "region": "BG311", "lang": "bg", "from": "2010", "to": "2020", "theme": "all"}
+        "region": "BG311",
+        "lang": "bg",
+        "from": "2010",
+        "to": "2020",
+        "theme": "all",
+    }
     assert at.sidebar.selectbox[0].value == "BG311" and at.sidebar.slider[0].value == (2010, 2020)
     at.sidebar.selectbox[0].set_value("BG41").run()
     assert at.query_params["region"] == "BG41"
@@ -71,13 +79,16 @@ def test_filters_round_trip_through_the_url(con):
     assert at.query_params["lang"] == "en" and at.title[0].value.endswith("Yugozapaden")
 
 
-@pytest.mark.parametrize("params, ignored", [
-    ({"region": "XX99"}, "region=XX99"),
-    ({"from": "abc"}, "from=abc"),
-    ({"to": "1850"}, "to=1850"),
-    ({"lang": "klingon"}, "lang=klingon"),
-    ({"region": "'; drop table releases; --"}, "region='; drop table releases; --"),
-])
+@pytest.mark.parametrize(
+    "params, ignored",
+    [
+        ({"region": "XX99"}, "region=XX99"),
+        ({"from": "abc"}, "from=abc"),
+        ({"to": "1850"}, "to=1850"),
+        ({"lang": "klingon"}, "lang=klingon"),
+        ({"region": "'; drop table releases; --"}, "region='; drop table releases; --"),
+    ],
+)
 def test_malformed_parameters_give_a_notice_and_the_defaults(con, params, ignored):
     at = open_app(con, **params)
     assert [w.value for w in at.warning] == [f"Some link settings were not understood and were ignored: {ignored}."]
@@ -95,11 +106,19 @@ def test_sources_footer_comes_from_metadata(con):
 def test_overview_map_and_trend(con):
     at = open_app(con, region="BG41")
     nuts2 = show_tables(at).dataframe[0].value.set_index("Code")
-    assert nuts2["Value"].to_dict() == {"BG31": 35.8, "BG32": 36.6, "BG33": 26.3, "BG34": 35.8, "BG41": 20.1,
-                                        "BG42": 38.3}
+    assert nuts2["Value"].to_dict() == {
+        "BG31": 35.8,
+        "BG32": 36.6,
+        "BG33": 26.3,
+        "BG34": 35.8,
+        "BG41": 20.1,
+        "BG42": 38.3,
+    }
     # AROPE (EU-2030) has one year only, so the trend shows the Europe-2020 series and says so
-    assert any(c.value.startswith("At risk of poverty or social exclusion (EU-2030) has fewer than two years")
-               for c in at.caption)
+    assert any(
+        c.value.startswith("At risk of poverty or social exclusion (EU-2030) has fewer than two years")
+        for c in at.caption
+    )
     trend = at.dataframe[1].value
     bg41 = trend[trend["Area code"] == "BG41"].set_index("Year")["Value"]
     assert (bg41[2008], bg41[2015], bg41[2017]) == (33.8, 30.0, 29.3)

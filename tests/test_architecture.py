@@ -1,4 +1,5 @@
 """House rules that keep the code safe and simple (CONVENTIONS.md)."""
+
 from __future__ import annotations
 
 import ast
@@ -45,8 +46,12 @@ def test_secrets_are_ignored_and_every_setting_is_documented():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8")
     assert ".streamlit/secrets.toml" in ignored and "var/" in ignored
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    settings = set(re.findall(r'environ(?:\.get)?\(\s*"(SI_[A-Z_]+)"', "\n".join(
-        p.read_text(encoding="utf-8") for p in ROOT.rglob("*.py") if ".venv" not in p.parts)))
+    settings = set(
+        re.findall(
+            r'environ(?:\.get)?\(\s*"(SI_[A-Z_]+)"',
+            "\n".join(p.read_text(encoding="utf-8") for p in ROOT.rglob("*.py") if ".venv" not in p.parts),
+        )
+    )
     assert "SI_DATA_DIR" in settings
     for name in settings:
         assert name in readme, f"{name} is read from the environment but not documented in README.md"

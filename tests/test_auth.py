@@ -1,4 +1,5 @@
 """Staff accounts: password hashes and the e-mail allow-list."""
+
 from __future__ import annotations
 
 from si_metrics import auth
@@ -37,8 +38,15 @@ def test_hash_password_command_reads_standard_input():
 
     from conftest import ROOT
 
-    out = subprocess.run([sys.executable, "-m", "si_metrics", "hash-password"], input="s3cret\n", text=True,
-                         capture_output=True, cwd=ROOT, env={**os.environ}, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "si_metrics", "hash-password"],
+        input="s3cret\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ},
+        timeout=60,
+    )
     assert out.returncode == 0 and out.stderr == ""
     stored = out.stdout.strip()
     assert stored.startswith("scrypt$131072$8$1$") and auth.verify_password("s3cret", stored)

@@ -1,5 +1,6 @@
 """The benchmark harness runs end to end at a tiny scale, so it cannot rot. No time is asserted here:
 speed is measured by `make bench` and reported in benchmarks/results.md."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,8 +13,24 @@ from benchmarks import harness, run
 def bench(tmp_path_factory):
     root = tmp_path_factory.mktemp("bench")
     out = root / "results.md"
-    results = run.main(["--scale", "tiny", "--runs", "1", "--coldstart-runs", "0", "--upload-runs", "2",
-                        "--in-process", "--no-profile", "--root", str(root), "--out", str(out)])
+    results = run.main(
+        [
+            "--scale",
+            "tiny",
+            "--runs",
+            "1",
+            "--coldstart-runs",
+            "0",
+            "--upload-runs",
+            "2",
+            "--in-process",
+            "--no-profile",
+            "--root",
+            str(root),
+            "--out",
+            str(out),
+        ]
+    )
     return results, out.read_text(encoding="utf-8")
 
 
@@ -27,9 +44,19 @@ def _page_table(text: str) -> list[list[str]]:
 def test_table_has_every_column(bench):
     _, text = bench
     header = _page_table(text)[0]
-    assert header == ["page", "app", "first render cold p50 / p95 ms", "first render warm p50 / p95 ms",
-                      "area change p50 / p95 ms", "period change p50 / p95 ms", "setting change p50 / p95 ms",
-                      "runs", "to browser KB first / max", "peak RSS MB", "errors"]
+    assert header == [
+        "page",
+        "app",
+        "first render cold p50 / p95 ms",
+        "first render warm p50 / p95 ms",
+        "area change p50 / p95 ms",
+        "period change p50 / p95 ms",
+        "setting change p50 / p95 ms",
+        "runs",
+        "to browser KB first / max",
+        "peak RSS MB",
+        "errors",
+    ]
     for row in _page_table(text)[2:]:
         assert len(row) == len(header), row
 
@@ -56,8 +83,11 @@ def test_goals_and_start_rows_are_reported(bench):
         assert target in goals
     assert all(g["met"] in (True, False) for g in results["goals"])
     start = text.split("## Start and publishing", 1)[1]
-    for what in ("build the store at scale tiny", "validate the observations upload",
-                 "publish the observations upload"):
+    for what in (
+        "build the store at scale tiny",
+        "validate the observations upload",
+        "publish the observations upload",
+    ):
         assert what in start
     for name in ("validate", "publish"):  # each run into a fresh copy of the store; the median one is reported
         cli = results["upload"]["cli"][name]

@@ -1,4 +1,5 @@
 """Boundaries: import from GeoJSON (only known areas kept, geometry checked) and the real choropleth offer."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-
 from conftest import open_page
+
 from si_metrics import geo, store
 
 
@@ -23,8 +24,7 @@ def write(tmp_path: Path, features: list[dict]) -> Path:
 
 
 def nuts2_features() -> list[dict]:
-    cells = {"BG31": (22, 43), "BG32": (24, 43), "BG33": (26, 43), "BG41": (22, 41), "BG42": (24, 41),
-             "BG34": (26, 41)}
+    cells = {"BG31": (22, 43), "BG32": (24, 43), "BG33": (26, 43), "BG41": (22, 41), "BG42": (24, 41), "BG34": (26, 41)}
     return [{"type": "Feature", "properties": {"NUTS_ID": c}, "geometry": square(*xy, 2)} for c, xy in cells.items()]
 
 
@@ -42,13 +42,21 @@ def test_import_keeps_known_areas_and_records_a_release(fresh_store, tmp_path):
     assert [f["properties"]["NUTS_ID"] for f in fc["features"]][:2] == ["BG31", "BG311"]
 
 
-@pytest.mark.parametrize("geometry, problem", [
-    ({"type": "Point", "coordinates": [23, 42]}, "geometry type 'Point'"),
-    ({"type": "Polygon", "coordinates": [[[23, 42], [24, 42], [23, 42]]]}, "at least 4 positions"),
-    ({"type": "Polygon", "coordinates": [[[23, 42], [24, 42], [24, 43], [23, 43]]]}, "not closed"),
-    ({"type": "Polygon", "coordinates": [[[523000, 4200000], [524000, 4200000], [524000, 4300000], [523000, 4200000]]]},
-     "is it WGS84"),
-])
+@pytest.mark.parametrize(
+    "geometry, problem",
+    [
+        ({"type": "Point", "coordinates": [23, 42]}, "geometry type 'Point'"),
+        ({"type": "Polygon", "coordinates": [[[23, 42], [24, 42], [23, 42]]]}, "at least 4 positions"),
+        ({"type": "Polygon", "coordinates": [[[23, 42], [24, 42], [24, 43], [23, 43]]]}, "not closed"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[523000, 4200000], [524000, 4200000], [524000, 4300000], [523000, 4200000]]],
+            },
+            "is it WGS84",
+        ),
+    ],
+)
 def test_bad_geometry_is_reported_and_nothing_is_imported(fresh_store, tmp_path, geometry, problem):
     features = nuts2_features()
     features[0]["geometry"] = geometry

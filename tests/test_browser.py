@@ -1,4 +1,5 @@
 """Browser tier: the real server on a free port, driven by Debian's Chromium through Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -11,13 +12,19 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
@@ -47,9 +54,27 @@ def _serve(tmp_path_factory, extra_env: dict):
     env = {**os.environ, "SI_DATA_DIR": str(tmp_path_factory.mktemp("browser_data")), **extra_env}
     log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "ui.serve",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -103,8 +128,9 @@ def assert_healthy(page) -> None:
     assert page.locator("[data-testid=stException]").count() == 0
     body = page.inner_text("body")
     assert "Traceback" not in body and "encountered an error" not in body and "Page not found" not in body
-    outside = [u for u in page.external_requests if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
-                                                                         "blob:"))]
+    outside = [
+        u for u in page.external_requests if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+    ]
     assert outside == [], f"the page asked the internet for {outside}"
 
 
@@ -143,10 +169,15 @@ def test_a_copied_link_reproduces_the_view(server, page):
     assert_healthy(page)
 
 
-PAGES = [("", "Social inclusion and social innovation in Severozapaden"), ("poverty", "Poverty and inclusion"),
-         ("funding", "EU funding: ESF+ programmes and EU money by region"),
-         ("projects", "Social-innovation projects in Severozapaden"), ("regions", "Region profile: Severozapaden"),
-         ("need-vs-funding", "Need and funding by region"), ("data", "Data and methods")]
+PAGES = [
+    ("", "Social inclusion and social innovation in Severozapaden"),
+    ("poverty", "Poverty and inclusion"),
+    ("funding", "EU funding: ESF+ programmes and EU money by region"),
+    ("projects", "Social-innovation projects in Severozapaden"),
+    ("regions", "Region profile: Severozapaden"),
+    ("need-vs-funding", "Need and funding by region"),
+    ("data", "Data and methods"),
+]
 
 
 @pytest.mark.parametrize("path, heading", PAGES)
@@ -221,8 +252,11 @@ def test_staff_publish_flow_in_the_browser(staff_server, page, tmp_path):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as maria.").wait_for(timeout=30_000)
     bad, good = tmp_path / "bad.csv", tmp_path / "unemployment.csv"
-    bad.write_text("показател;регион;година;стойност\nUNEMP;Видин;2025;4,4\nUNEMP;Северен централен;2025;4,4\n"
-                   "UNEMP;BG32;2025;абв\n", encoding="cp1251")
+    bad.write_text(
+        "показател;регион;година;стойност\nUNEMP;Видин;2025;4,4\nUNEMP;Северен централен;2025;4,4\n"
+        "UNEMP;BG32;2025;абв\n",
+        encoding="cp1251",
+    )
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(bad))
     page.get_by_text("problem(s) must be fixed").wait_for(timeout=60_000)
     page.wait_for_selector(IDLE, timeout=60_000)

@@ -1,4 +1,5 @@
 """Every bundled dataset has a valid sidecar, documents every column, and every row validates."""
+
 from __future__ import annotations
 
 import csv
@@ -8,8 +9,20 @@ import pytest
 from si_metrics.catalog import DATASETS_DIR, catalog
 from si_metrics.schemas import ROW_MODELS
 
-REQUIRED_INDICATORS = {"AROPE", "AROPE_EU2020", "AROP", "SMD", "SMSD", "LWI", "UNEMP", "EMP_15_64", "EMP_20_64",
-                       "NEET", "ELET", "POP"}
+REQUIRED_INDICATORS = {
+    "AROPE",
+    "AROPE_EU2020",
+    "AROP",
+    "SMD",
+    "SMSD",
+    "LWI",
+    "UNEMP",
+    "EMP_15_64",
+    "EMP_20_64",
+    "NEET",
+    "ELET",
+    "POP",
+}
 
 
 def read_rows(name: str) -> tuple[list[str], list[dict]]:
@@ -61,7 +74,7 @@ def test_required_columns_are_never_empty():
 def test_indicator_catalogue_is_complete_and_referenced_codes_exist():
     _, indicators = read_rows("indicators")
     codes = {r["code"] for r in indicators}
-    assert REQUIRED_INDICATORS <= codes
+    assert codes >= REQUIRED_INDICATORS
     _, mapping = read_rows("indicator_eurostat")
     assert {r["indicator_code"] for r in mapping} == REQUIRED_INDICATORS
     assert {r["eurostat_dataset"] for r in mapping if r["indicator_code"] == "LWI"} == {"ilc_lvhl21", "ilc_lvhl21n"}
@@ -83,7 +96,10 @@ def test_region_hierarchy():
         if r["parent_code"]:
             assert int(by_code[r["parent_code"]]["level"]) == int(r["level"]) - 1
     assert (by_code["BG311"]["name_bg"], by_code["BG311"]["iso_3166_2"], by_code["BG311"]["parent_code"]) == (
-        "Видин", "BG-05", "BG31")
+        "Видин",
+        "BG-05",
+        "BG31",
+    )
     assert by_code["BG411"]["area_km2"] == "1342"
 
 
@@ -99,8 +115,15 @@ def test_tile_grids_are_unique_and_keep_neighbours_together():
         return max(abs(r1 - r2), abs(c1 - c2)) == 1
 
     # real neighbours: Vidin–Montana, Sofia city–Sofia district, Plovdiv–Pazardzhik, Varna–Dobrich, Burgas–Yambol
-    for a, b in [("BG311", "BG312"), ("BG411", "BG412"), ("BG421", "BG423"), ("BG331", "BG332"),
-                 ("BG341", "BG343"), ("BG31", "BG32"), ("BG41", "BG42")]:
+    for a, b in [
+        ("BG311", "BG312"),
+        ("BG411", "BG412"),
+        ("BG421", "BG423"),
+        ("BG331", "BG332"),
+        ("BG341", "BG343"),
+        ("BG31", "BG32"),
+        ("BG41", "BG42"),
+    ]:
         assert adjacent(a, b), (a, b)
     assert not adjacent("BG311", "BG331")  # Vidin is nowhere near Varna
 

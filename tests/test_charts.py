@@ -1,5 +1,6 @@
 """Charts are sent without Plotly's validation (speed); conftest validates every figure a test draws instead.
 These tests show that check can fail, and pin what the tile map draws."""
+
 from __future__ import annotations
 
 import math
@@ -28,8 +29,15 @@ def test_a_shorthand_plotly_would_rewrite_fails_the_check(monkeypatch):
 
 def test_the_tile_map_colours_known_values_outlines_the_area_and_greys_missing_ones():
     names = ["Северозападен", "Северен централен", "Североизточен"]
-    frame = pd.DataFrame({"code": ["BG31", "BG32", "BG33"], "name": names,
-                          "tile_row": [0, 0, 1], "tile_col": [0, 1, 0], "value": [35.8, 1234.5, math.nan]})
+    frame = pd.DataFrame(
+        {
+            "code": ["BG31", "BG32", "BG33"],
+            "name": names,
+            "tile_row": [0, 0, 1],
+            "tile_col": [0, 1, 0],
+            "value": [35.8, 1234.5, math.nan],
+        }
+    )
     frame["short"] = frame["name"]
     fig = charts.tile_map(frame, title="AROPE", lang="bg", value_label="%", selected="BG32")
     coloured, missing = fig.to_dict()["data"]

@@ -1,4 +1,5 @@
 """The command line, run as staff and schedulers run it: a separate process, never prompting."""
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
 
 
@@ -21,8 +21,15 @@ def cli_dir(tmp_path_factory) -> Path:
 
 def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SI_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "si_metrics", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "si_metrics", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
 
 
 def test_init_builds_then_is_idempotent(cli_dir):

@@ -1,4 +1,5 @@
 """The synthetic demo projects: the committed CSV is reproducible, coherent, and the generator scales."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,23 +10,53 @@ import pandas as pd
 import pytest
 
 from si_metrics.catalog import load_meta
-from si_metrics.demo import (AS_OF, COLUMNS, DEFAULT_N, DEFAULT_SEED, generate_projects, load_regions,
-                             write_projects_csv)
+from si_metrics.demo import AS_OF, COLUMNS, DEFAULT_N, generate_projects, load_regions, write_projects_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT / "datasets" / "projects.csv"
 META = ROOT / "datasets" / "projects.meta.toml"
 REGIONS = ROOT / "datasets" / "regions.csv"
 
-ALLOWED_PROGRAMMES = {"2021BG05SFPR002": "ESF+", "2021BG05SFPR001": "ESF+", "2021BG05SFPR003": "ESF+",
-                      "2014BG05M9OP001": "ESF", "2014BG05M2OP001": "ESF"}
-SECTOR_OF_TYPE = {"municipality": "public", "state_agency": "public", "university": "public", "school": "public",
-                  "sme": "private", "large_company": "private",
-                  "ngo": "social", "social_enterprise": "social", "community_centre": "social"}
-THEMES = {"esf_admin", "si_sustainable", "poverty_inclusion", "employment", "education", "health_care",
-          "community", "digital_inclusion"}
-GROUPS = {"roma", "long_term_unemployed", "youth_neet", "elderly", "people_with_disabilities", "children",
-          "low_income_households", "single_parents", "homeless", "migrants"}
+ALLOWED_PROGRAMMES = {
+    "2021BG05SFPR002": "ESF+",
+    "2021BG05SFPR001": "ESF+",
+    "2021BG05SFPR003": "ESF+",
+    "2014BG05M9OP001": "ESF",
+    "2014BG05M2OP001": "ESF",
+}
+SECTOR_OF_TYPE = {
+    "municipality": "public",
+    "state_agency": "public",
+    "university": "public",
+    "school": "public",
+    "sme": "private",
+    "large_company": "private",
+    "ngo": "social",
+    "social_enterprise": "social",
+    "community_centre": "social",
+}
+THEMES = {
+    "esf_admin",
+    "si_sustainable",
+    "poverty_inclusion",
+    "employment",
+    "education",
+    "health_care",
+    "community",
+    "digital_inclusion",
+}
+GROUPS = {
+    "roma",
+    "long_term_unemployed",
+    "youth_neet",
+    "elderly",
+    "people_with_disabilities",
+    "children",
+    "low_income_households",
+    "single_parents",
+    "homeless",
+    "migrants",
+}
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +89,10 @@ def _split(s: str) -> list[str]:
 
 
 def _is_cross_sector(df: pd.DataFrame) -> pd.Series:
-    return pd.Series([any(p != lead for p in _split(ps)) for ps, lead in zip(df["partner_sectors"], df["lead_sector"])],
-                     index=df.index)
+    return pd.Series(
+        [any(p != lead for p in _split(ps)) for ps, lead in zip(df["partner_sectors"], df["lead_sector"])],
+        index=df.index,
+    )
 
 
 def _check_invariants(df: pd.DataFrame, regions: pd.DataFrame) -> None:
@@ -102,8 +135,7 @@ def _check_invariants(df: pd.DataFrame, regions: pd.DataFrame) -> None:
     days = (df["end_date"] - df["start_date"]).dt.days + 1
     assert (days >= 6 * 30).all() and (days <= 48 * 31).all()
     as_of = pd.Timestamp(AS_OF)
-    expected = np.where(df["start_date"] > as_of, "planned",
-                        np.where(df["end_date"] < as_of, "completed", "ongoing"))
+    expected = np.where(df["start_date"] > as_of, "planned", np.where(df["end_date"] < as_of, "completed", "ongoing"))
     live = df["status"] != "cancelled"
     assert (df.loc[live, "status"] == expected[live.to_numpy()]).all()
     assert set(df["status"]) <= {"planned", "ongoing", "completed", "cancelled"}
@@ -165,8 +197,11 @@ def test_committed_csv_distribution(committed: pd.DataFrame, regions: pd.DataFra
 
 
 def test_vidin_has_cross_sector_poverty_projects(committed: pd.DataFrame) -> None:
-    hits = committed[(committed["region_code"] == "BG311") & (committed["theme"] == "poverty_inclusion")
-                     & _is_cross_sector(committed)]
+    hits = committed[
+        (committed["region_code"] == "BG311")
+        & (committed["theme"] == "poverty_inclusion")
+        & _is_cross_sector(committed)
+    ]
     assert len(hits) >= 3
     assert hits["title_en"].str.contains("Vidin").all()
     assert hits["title_bg"].str.contains("във Видин").all()
@@ -194,8 +229,13 @@ def test_sidecar_matches_csv() -> None:
     assert "SYNTHETIC" in meta.description and "20231115" in meta.description
     optional = {c.name for c in meta.columns if not c.required}
     # paid and beneficiaries may be empty for published real projects (Kohesio does not report them)
-    assert optional == {"partner_sectors", "programme_code", "paid_eur", "beneficiaries_target",
-                        "beneficiaries_reached"}
+    assert optional == {
+        "partner_sectors",
+        "programme_code",
+        "paid_eur",
+        "beneficiaries_target",
+        "beneficiaries_reached",
+    }
 
 
 def test_csv_loads_into_duckdb_with_declared_types(committed: pd.DataFrame) -> None:
@@ -233,8 +273,18 @@ def test_generator_is_deterministic(regions: pd.DataFrame) -> None:
 
 
 def test_generator_ignores_other_countries_and_benchmarks(regions: pd.DataFrame) -> None:
-    extra = pd.DataFrame([{"code": "RO", "level": 0, "parent_code": "", "country_code": "RO", "name_en": "Romania",
-                           "name_bg": "Румъния"}])
+    extra = pd.DataFrame(
+        [
+            {
+                "code": "RO",
+                "level": 0,
+                "parent_code": "",
+                "country_code": "RO",
+                "name_en": "Romania",
+                "name_bg": "Румъния",
+            }
+        ]
+    )
     df = generate_projects(pd.concat([regions, extra], ignore_index=True), n=3000, seed=1)
     assert not df["region_code"].isin(["RO", "EU27_2020"]).any()
     assert (df["region_code"] == "BG").any()

@@ -1,12 +1,13 @@
 """Translations: both languages have every key, every key used in code exists, locale formats."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 
 import pytest
-
 from conftest import ROOT
+
 from si_metrics import i18n
 from si_metrics.ingest.eurostat import FLAGS
 
@@ -37,15 +38,18 @@ def test_every_eurostat_flag_has_a_translation():
         assert f"flag_{flag}" in i18n.messages("en")
 
 
-@pytest.mark.parametrize("lang, value, decimals, expected", [
-    ("en", 1234.5, 1, "1,234.5"),
-    ("bg", 1234.5, 1, "1\u00a0234,5"),
-    ("en", 1295931, 0, "1,295,931"),
-    ("bg", 1295931, 0, "1\u00a0295\u00a0931"),
-    ("bg", -0.9, 1, "-0,9"),
-    ("en", None, 1, "–"),
-    ("en", float("nan"), 1, "–"),
-])
+@pytest.mark.parametrize(
+    "lang, value, decimals, expected",
+    [
+        ("en", 1234.5, 1, "1,234.5"),
+        ("bg", 1234.5, 1, "1\u00a0234,5"),
+        ("en", 1295931, 0, "1,295,931"),
+        ("bg", 1295931, 0, "1\u00a0295\u00a0931"),
+        ("bg", -0.9, 1, "-0,9"),
+        ("en", None, 1, "–"),
+        ("en", float("nan"), 1, "–"),
+    ],
+)
 def test_number_formats(lang, value, decimals, expected):
     assert i18n.format_number(value, lang, decimals) == expected
 
@@ -65,4 +69,10 @@ def test_translate_fills_placeholders_and_language_codes_normalise():
     assert i18n.translate("bg", "kpi_population", year=2025) == "Население към 1 януари 2025 г."
     assert i18n.translate("en", "kpi_population", year=2025) == "Population, 1 January 2025"
     assert [i18n.normalise_language(v) for v in ("bg-BG", "BG", "en_GB", "de", "", None)] == [
-        "bg", "bg", "en", None, None, None]
+        "bg",
+        "bg",
+        "en",
+        None,
+        None,
+        None,
+    ]

@@ -1,4 +1,5 @@
 """Data and methods page: the catalogue from metadata, release history, definitions, in both languages."""
+
 from __future__ import annotations
 
 import csv
@@ -35,5 +36,6 @@ def test_in_bulgarian(con):
     at = open_page(PAGE, lang="bg")
     assert at.title[0].value == "Данни и методи"
     assert f"Стойности на показателите — {rows('observations'):,} реда".replace(",", "\u00a0") in [
-        e.label for e in at.expander]
+        e.label for e in at.expander
+    ]
     assert at.code[0].value.startswith("Обсерватория за социални иновации (")

@@ -3,14 +3,15 @@
 Expected figures are computed here from the bundled CSVs with pandas (and match ../shared/reference/README.md §8),
 never by calling the page's own code.
 """
+
 from __future__ import annotations
 
 import json
 
 import pandas as pd
 import pytest
-
-from conftest import LAST_YEAR as LAST, ROOT, metrics, open_page, show_charts, show_tables
+from conftest import LAST_YEAR as LAST
+from conftest import ROOT, metrics, open_page, show_charts, show_tables
 
 PAGE = "pages/explore/funding.py"
 DATASETS = ROOT / "datasets"
@@ -108,10 +109,12 @@ def test_vidin_per_person_on_the_map_and_in_the_caption(con):
     assert table.loc["BG311", "Population"] == people and table.loc["BG311", "Population year"] == 2025
     assert table.loc["BG311", "Contracted, EUR"] == pytest.approx(contracted)
     captions = [c.value for c in at.caption]
-    assert any(c.startswith("Vidin: EUR 3,885 per person — EUR 274.08 m contracted") and "70,542 people" in c
-               for c in captions), captions
-    assert any("not ESF+ only" in i.value and "Real ESF+ figures by region are not in the store" in i.value
-               for i in at.info)
+    assert any(
+        c.startswith("Vidin: EUR 3,885 per person — EUR 274.08 m contracted") and "70,542 people" in c for c in captions
+    ), captions
+    assert any(
+        "not ESF+ only" in i.value and "Real ESF+ figures by region are not in the store" in i.value for i in at.info
+    )
     caveat = next(c for c in captions if c.startswith("All EU funds (not ESF+ only)"))
     sofia_share = muni.loc[muni["region_code"] == "BG411", "contracted_eur"].sum() / muni["contracted_eur"].sum() * 100
     assert f"{sofia_share:.1f}%" == "25.4%" and "25.4%" in caveat and "About half" in caveat
@@ -157,8 +160,9 @@ def test_a_bad_level_gives_the_notice_and_the_default(con):
 def test_sankey_groups_all_but_the_top_three_areas(con, lang, other):
     total, rest, top = demo_flows(3)
     at = open_page(PAGE, top="3", lang=lang)
-    source, target, value = {"en": ("From", "To", "EU contribution, EUR"),
-                             "bg": ("От", "Към", "Принос на ЕС, евро")}[lang]
+    source, target, value = {"en": ("From", "To", "EU contribution, EUR"), "bg": ("От", "Към", "Принос на ЕС, евро")}[
+        lang
+    ]
     links = table_with(at, target)
     into_areas = links[links[target].isin(set(links[target]) - set(links[source]))]  # last layer: theme → area
     assert into_areas[value].sum() == pytest.approx(total, abs=1)
@@ -173,8 +177,12 @@ def test_demo_views_follow_the_area_and_theme_filters_and_say_they_are_demo(con)
     p = csv("projects")
     districts = csv("regions").query("parent_code == 'BG31'")["code"]
     running = pd.to_datetime(p["start_date"]).dt.year <= LAST  # the default period ends with the last project year
-    chosen = p[p["region_code"].isin([*districts, "BG31"]) & (p["theme"] == "education") & (p["status"] != "cancelled")
-               & running]
+    chosen = p[
+        p["region_code"].isin([*districts, "BG31"])
+        & (p["theme"] == "education")
+        & (p["status"] != "cancelled")
+        & running
+    ]
     at = open_page(PAGE, region="BG31", theme="education")
     table = table_with(at, "Budget, EUR")
     assert set(table["Theme"]) == {"Education"}
@@ -184,4 +192,5 @@ def test_demo_views_follow_the_area_and_theme_filters_and_say_they_are_demo(con)
     assert f"Demo data — {len(chosen)} synthetic projects, not real ones" in captions
     assert "Area: Severozapaden" in captions and "themes: Education" in captions
     assert figure(at, "Demo data: project budgets")["layout"]["title"]["text"].endswith(
-        f"Severozapaden, projects running in 2006–{LAST}")
+        f"Severozapaden, projects running in 2006–{LAST}"
+    )

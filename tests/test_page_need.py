@@ -2,14 +2,15 @@
 
 Expected figures are computed here from the bundled CSVs with pandas, never by calling the page's own code.
 """
+
 from __future__ import annotations
 
 import json
 
 import pandas as pd
 import pytest
-
-from conftest import LAST_YEAR as LAST, ROOT, open_page, show_charts, show_tables
+from conftest import LAST_YEAR as LAST
+from conftest import ROOT, open_page, show_charts, show_tables
 
 PAGE = "pages/explore/need_vs_funding.py"
 DATASETS = ROOT / "datasets"
@@ -23,8 +24,9 @@ def csv(name: str) -> pd.DataFrame:
 
 def values(indicator: str, year: int) -> pd.Series:
     obs = csv("observations")
-    rows = obs[(obs["indicator_code"] == indicator) & (obs["year"] == year) & (obs["sex"] == "T")
-               & (obs["age"] == "TOTAL")]
+    rows = obs[
+        (obs["indicator_code"] == indicator) & (obs["year"] == year) & (obs["sex"] == "T") & (obs["age"] == "TOTAL")
+    ]
     return rows.set_index("region_code")["value"]
 
 
@@ -72,15 +74,22 @@ def test_high_need_low_funding_for_arope_2024_in_english(con):
     assert list(watch["Gap to the national value"]) == [f"EUR {national - funding[c]:,.0f}" for c in expected]
     assert list(watch["Gap to the national value"]) == ["EUR 827", "EUR 369"]
     captions = [c.value for c in at.caption]
-    assert any(c.startswith("Horizontal line: 30.3, the population-weighted mean of the 6 NUTS 2 regions (weights: "
-                            "population on 1 January 2024). The store has no national figure") for c in captions)
-    assert ("Vertical line: Bulgaria, EUR 3,416 per person (EUR 21.99 bn ÷ 6,437,360 people, 1 January 2025)."
-            in captions)
+    assert any(
+        c.startswith(
+            "Horizontal line: 30.3, the population-weighted mean of the 6 NUTS 2 regions (weights: "
+            "population on 1 January 2024). The store has no national figure"
+        )
+        for c in captions
+    )
+    assert (
+        "Vertical line: Bulgaria, EUR 3,416 per person (EUR 21.99 bn ÷ 6,437,360 people, 1 January 2025)." in captions
+    )
     chart = table_with(at, "High need, low funding")
     assert dict(zip(chart["Code"], chart["High need, low funding"])) == {c: c in expected for c in NUTS2}
     spec = json.loads(show_charts(at).get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["title"]["text"].startswith(
-        "At risk of poverty or social exclusion (EU-2030), 2024 vs all EU funds contracted per person")
+        "At risk of poverty or social exclusion (EU-2030), 2024 vs all EU funds contracted per person"
+    )
     basis = " ".join(i.value for i in at.info)
     assert "not ESF\\+ only" in basis or "not ESF+ only" in basis
     assert "no national value for 2024" in basis
@@ -126,8 +135,10 @@ def test_unemployment_2013_weights_with_the_nearest_population_year(con):
     mean = float((unemp * weights).sum() / weights.sum())
     at = open_page(PAGE, indicator="UNEMP", year="2013")
     captions = " ".join(c.value for c in at.caption)
-    assert f"Horizontal line: {mean:.1f}, the population-weighted mean of the 6 NUTS 2 regions (weights: population " \
-           "on 1 January 2016)" in captions
+    assert (
+        f"Horizontal line: {mean:.1f}, the population-weighted mean of the 6 NUTS 2 regions (weights: population "
+        "on 1 January 2016)" in captions
+    )
     assert at.query_params["year"] == "2013" and at.query_params["indicator"] == "UNEMP"
 
 
@@ -145,11 +156,14 @@ def test_demo_money_is_labelled_and_its_national_line_is_all_demo_projects(con):
     assert "Demo data, not real projects" in " ".join(i.value for i in at.info)
 
 
-@pytest.mark.parametrize("params, ignored", [
-    ({"indicator": "POP"}, "indicator=POP"),
-    ({"year": "1999"}, "year=1999"),
-    ({"measure": "esf"}, "measure=esf"),
-])
+@pytest.mark.parametrize(
+    "params, ignored",
+    [
+        ({"indicator": "POP"}, "indicator=POP"),
+        ({"year": "1999"}, "year=1999"),
+        ({"measure": "esf"}, "measure=esf"),
+    ],
+)
 def test_bad_settings_give_the_notice_and_the_defaults(con, params, ignored):
     at = open_page(PAGE, **params)
     assert [w.value for w in at.warning] == [f"Some link settings were not understood and were ignored: {ignored}."]

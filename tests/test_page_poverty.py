@@ -1,8 +1,8 @@
 """Poverty and inclusion page: concrete figures for known indicators, areas and years; URL settings."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import open_page, show_tables
 
 PAGE = "pages/explore/poverty.py"
@@ -33,7 +33,14 @@ def test_arope_2024_ranking_and_eu_benchmark(con):
     at = open_page(PAGE, indicator="AROPE", region="BG")
     ranking = table(at, 0).set_index("Code")
     col = "At risk of poverty or social exclusion (EU-2030) (% of population), 2024"
-    assert ranking[col].to_dict() == {"BG31": 35.8, "BG32": 36.6, "BG33": 26.3, "BG34": 35.8, "BG41": 20.1, "BG42": 38.3}
+    assert ranking[col].to_dict() == {
+        "BG31": 35.8,
+        "BG32": 36.6,
+        "BG33": 26.3,
+        "BG34": 35.8,
+        "BG41": 20.1,
+        "BG42": 38.3,
+    }
     trend = table(at, 2)
     assert trend[trend["Area code"] == "EU27_2020"]["Value"].tolist() == [21.0]
     assert at.multiselect(key="p_poverty_compare").value == ["BG31", "BG32", "BG33", "BG34", "BG41", "BG42"]
@@ -73,12 +80,15 @@ def test_no_data_in_the_period_says_so(con):
     assert at.warning[0].value.startswith("No values of At risk of poverty or social exclusion (EU-2030)")
 
 
-@pytest.mark.parametrize("params, ignored", [
-    ({"indicator": "NOPE"}, "indicator=NOPE"),
-    ({"indicator": "AROPE", "year": "1999"}, "year=1999"),
-    ({"indicator": "AROPE", "level": "7"}, "level=7"),
-    ({"indicator": "AROPE", "compare": "BG31,XX1"}, "compare=XX1"),
-])
+@pytest.mark.parametrize(
+    "params, ignored",
+    [
+        ({"indicator": "NOPE"}, "indicator=NOPE"),
+        ({"indicator": "AROPE", "year": "1999"}, "year=1999"),
+        ({"indicator": "AROPE", "level": "7"}, "level=7"),
+        ({"indicator": "AROPE", "compare": "BG31,XX1"}, "compare=XX1"),
+    ],
+)
 def test_bad_settings_give_a_notice(con, params, ignored):
     at = open_page(PAGE, **params)
     assert [w.value for w in at.warning] == [f"Some link settings were not understood and were ignored: {ignored}."]

@@ -1,26 +1,35 @@
 """The Projects page: filters, search in both scripts, KPIs, the project panel and the link, checked against
 figures computed here with pandas straight from datasets/projects.csv (never through the page's SQL)."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT, metrics, open_page
+from test_browser import browser, page, server  # noqa: F401  (fixtures of the browser tier)
+
 from si_metrics import queries
 from si_metrics.i18n import format_money, format_number, format_percent
 from si_metrics.projects import search_key, search_words
-from test_browser import browser, page, server  # noqa: F401  (fixtures of the browser tier)
 
 PAGE = "pages/explore/projects.py"
 FULL = {"from": "2006", "to": "2025"}  # the whole period the filter offers (observations 2006-2025)
-VIDIN_POVERTY_CROSS = ["DEMO-000333", "DEMO-000923", "DEMO-001476", "DEMO-001577", "DEMO-001869", "DEMO-001886",
-                       "DEMO-001935"]  # as the generator's author reports; re-derived below from the CSV
+VIDIN_POVERTY_CROSS = [
+    "DEMO-000333",
+    "DEMO-000923",
+    "DEMO-001476",
+    "DEMO-001577",
+    "DEMO-001869",
+    "DEMO-001886",
+    "DEMO-001935",
+]  # as the generator's author reports; re-derived below from the CSV
 NOTICE = "Some link settings were not understood and were ignored: {}."
 
 
 # ---- independent reference figures (pandas on the CSVs) --------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def csv() -> pd.DataFrame:
@@ -31,8 +40,10 @@ def csv() -> pd.DataFrame:
         df[col] = df[col].astype(int)
     df["start_year"] = df["start_date"].str[:4].astype(int)
     df["end_year"] = df["end_date"].str[:4].astype(int)
-    df["cross"] = [len({lead, *[s for s in partners.split(";") if s]}) >= 2
-                   for lead, partners in zip(df["lead_sector"], df["partner_sectors"])]
+    df["cross"] = [
+        len({lead, *[s for s in partners.split(";") if s]}) >= 2
+        for lead, partners in zip(df["lead_sector"], df["partner_sectors"])
+    ]
     return df
 
 
@@ -76,14 +87,18 @@ def base_params(**extra):
 
 # ---- the question the page exists for --------------------------------------------------------------------
 
+
 def test_the_generators_seven_cross_sector_poverty_projects_in_vidin_are_in_the_csv(csv):
     assert sorted(pick(csv, "BG311", 2000, 2100, "poverty_inclusion", cross=True)["project_id"]) == VIDIN_POVERTY_CROSS
 
 
-@pytest.mark.parametrize("lang, count_label, share_label, share", [
-    ("en", "Matching projects", "Cross-sector projects", "100.0%"),
-    ("bg", "Намерени проекти", "Междусекторни проекти", "100,0\u00a0%"),
-])
+@pytest.mark.parametrize(
+    "lang, count_label, share_label, share",
+    [
+        ("en", "Matching projects", "Cross-sector projects", "100.0%"),
+        ("bg", "Намерени проекти", "Междусекторни проекти", "100,0\u00a0%"),
+    ],
+)
 def test_which_cross_sector_poverty_projects_run_in_vidin(con, csv, lang, count_label, share_label, share):
     at = open_page(PAGE, region="BG311", theme="poverty_inclusion", cross="only", lang=lang, **FULL)
     expected = sorted(pick(csv, "BG311", 2006, 2025, "poverty_inclusion", cross=True)["project_id"])
@@ -96,8 +111,9 @@ def test_which_cross_sector_poverty_projects_run_in_vidin(con, csv, lang, count_
     title_col = "Title" if lang == "en" else "Наименование"
     row = table[table.iloc[:, 0] == "DEMO-000333"].iloc[0]
     assert row[title_col] == csv.set_index("project_id").loc["DEMO-000333", f"title_{lang}"]
-    assert ":orange-badge[:material/science: {}]".format(
-        "Demo data" if lang == "en" else "Демонстрационни данни") in [md.value for md in at.markdown]
+    assert ":orange-badge[:material/science: {}]".format("Demo data" if lang == "en" else "Демонстрационни данни") in [
+        md.value for md in at.markdown
+    ]
 
 
 def test_the_period_keeps_only_the_projects_running_in_it(con, csv):
@@ -110,10 +126,14 @@ def test_the_period_keeps_only_the_projects_running_in_it(con, csv):
 
 # ---- KPIs -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lang, labels", [
-    ("en", ("Matching projects", "EU contribution", "People reached", "Cross-sector projects")),
-    ("bg", ("Намерени проекти", "Принос на ЕС", "Обхванати лица", "Междусекторни проекти")),
-])
+
+@pytest.mark.parametrize(
+    "lang, labels",
+    [
+        ("en", ("Matching projects", "EU contribution", "People reached", "Cross-sector projects")),
+        ("bg", ("Намерени проекти", "Принос на ЕС", "Обхванати лица", "Междусекторни проекти")),
+    ],
+)
 def test_kpis_for_severozapaden_in_both_languages(con, csv, lang, labels):
     at = open_page(PAGE, region="BG31", lang=lang, **FULL)
     rows = pick(csv, "BG31")
@@ -122,8 +142,11 @@ def test_kpis_for_severozapaden_in_both_languages(con, csv, lang, labels):
     assert m[labels[0]][0] == format_number(len(rows), lang)
     assert m[labels[1]][0] == format_money(rows["eu_contribution_eur"].sum(), lang)
     assert m[labels[2]][0] == format_number(rows["beneficiaries_reached"].sum(), lang)
-    assert m[labels[3]][0] == format_percent(rows["cross"].mean() * 100, lang) == (
-        "44.6%" if lang == "en" else "44,6\u00a0%")
+    assert (
+        m[labels[3]][0]
+        == format_percent(rows["cross"].mean() * 100, lang)
+        == ("44.6%" if lang == "en" else "44,6\u00a0%")
+    )
     assert m[labels[1]][0] == ("EUR 40.56 m" if lang == "en" else "40,56 млн. евро")
     caption = next(c.value for c in at.caption if "127" in c.value)
     assert caption.startswith("127 of 285" if lang == "en" else "127 от 285")
@@ -132,13 +155,28 @@ def test_kpis_for_severozapaden_in_both_languages(con, csv, lang, labels):
 def test_cross_sector_count_agrees_with_the_overview_query(con, csv):
     params = dict(region="BG311", year_from=2006, year_to=2025)
     overview = queries.run(con, "projects_in_region", **params).iloc[0]
-    summary = queries.run(con, "projects_summary", themes=["esf_admin", "si_sustainable", "poverty_inclusion",
-                                                           "employment", "education", "health_care", "community",
-                                                           "digital_inclusion"], **base_params(**params))
+    summary = queries.run(
+        con,
+        "projects_summary",
+        themes=[
+            "esf_admin",
+            "si_sustainable",
+            "poverty_inclusion",
+            "employment",
+            "education",
+            "health_care",
+            "community",
+            "digital_inclusion",
+        ],
+        **base_params(**params),
+    )
     running = summary[summary["in_period"]]
     expected = pick(csv, "BG311")
-    assert int(overview["cross_sector_projects"]) == int(running["cross_sector_projects"].sum()) == int(
-        expected["cross"].sum())
+    assert (
+        int(overview["cross_sector_projects"])
+        == int(running["cross_sector_projects"].sum())
+        == int(expected["cross"].sum())
+    )
     assert int(overview["projects"]) == int(running["projects"].sum()) == len(expected)
     at = open_page(PAGE, region="BG311", **FULL)
     assert metrics(at)["Cross-sector projects"][0] == format_percent(expected["cross"].mean() * 100, "en")
@@ -148,11 +186,13 @@ def test_projects_starting_after_the_period_are_counted_and_said(con, csv):
     at = open_page(PAGE, region="BG", **FULL)
     later = int((csv["start_year"] > 2025).sum())
     assert later == 219
-    assert f"{later} matching projects start after 2025, the end of the chosen period, so they are not shown." \
-        in [c.value for c in at.caption]
+    assert f"{later} matching projects start after 2025, the end of the chosen period, so they are not shown." in [
+        c.value for c in at.caption
+    ]
 
 
 # ---- search -----------------------------------------------------------------------------------------------
+
 
 def reference_search(csv, query: str) -> pd.DataFrame:
     """Every word of the query in the Latin key of title_en, title_bg or lead_org (the Python key)."""
@@ -167,28 +207,47 @@ def test_vidin_and_видин_find_the_same_projects(con, csv):
     shouting = open_page(PAGE, q="   VIDIN   ", **FULL)
     # independent of any key: plain lower-case substrings in each script
     plain = pick(csv)
-    plain = plain[plain["title_en"].str.lower().str.contains("vidin") | plain["title_bg"].str.lower().str.contains(
-        "видин") | plain["lead_org"].str.lower().str.contains("видин")]
+    plain = plain[
+        plain["title_en"].str.lower().str.contains("vidin")
+        | plain["title_bg"].str.lower().str.contains("видин")
+        | plain["lead_org"].str.lower().str.contains("видин")
+    ]
     assert len(plain) == 45
     for at in (latin, cyrillic, shouting):
         assert metrics(at)["Matching projects"] == (str(len(plain)), "")
         assert "Searching for the words: vidin" in [c.value for c in at.caption]
-    assert list(project_table(latin).iloc[:, 0]) == list(project_table(cyrillic).iloc[:, 0]) == sorted(
-        plain["project_id"])
+    assert (
+        list(project_table(latin).iloc[:, 0]) == list(project_table(cyrillic).iloc[:, 0]) == sorted(plain["project_id"])
+    )
     assert len(project_table(shouting)) == 45
 
 
 def test_latin_sofia_finds_cyrillic_софия(con, csv):
     """Lead organisations are Cyrillic only: 'sofia' must reach them through transliteration."""
-    rows = queries.run(con, "projects_list", region="BG", year_from=2000, year_to=2100, themes=list(
-        csv["theme"].unique()), **base_params() | {"words": search_words("sofia")})
+    rows = queries.run(
+        con,
+        "projects_list",
+        region="BG",
+        year_from=2000,
+        year_to=2100,
+        themes=list(csv["theme"].unique()),
+        **base_params() | {"words": search_words("sofia")},
+    )
     in_org = csv[csv["lead_org"].str.contains("София")]
     assert len(in_org) > 0 and set(in_org["project_id"]) <= set(rows["project_id"])
     assert len(rows) == len(reference_search(csv, "sofia"))
-    chitalishte = queries.run(con, "projects_list", region="BG", year_from=2000, year_to=2100, themes=list(
-        csv["theme"].unique()), **base_params() | {"words": ["chitalishte"]})
-    plain = csv[csv["lead_org"].str.lower().str.contains("читалище") | csv["title_bg"].str.lower().str.contains(
-        "читалище")]
+    chitalishte = queries.run(
+        con,
+        "projects_list",
+        region="BG",
+        year_from=2000,
+        year_to=2100,
+        themes=list(csv["theme"].unique()),
+        **base_params() | {"words": ["chitalishte"]},
+    )
+    plain = csv[
+        csv["lead_org"].str.lower().str.contains("читалище") | csv["title_bg"].str.lower().str.contains("читалище")
+    ]
     assert sorted(chitalishte["project_id"]) == sorted(plain["project_id"]) and len(plain) == 109
 
 
@@ -197,15 +256,24 @@ def test_sql_search_key_agrees_with_python_for_every_area_name_in_both_scripts(c
     names = [*regions["name_en"], *regions["name_bg"], "Bulgariya", "sofiya", "Plóvdiv", "нов път", "„Щастие“"]
     themes = list(csv["theme"].unique())
     for name in names:
-        rows = queries.run(con, "projects_list", region="BG", year_from=2000, year_to=2100, themes=themes,
-                           **base_params() | {"words": search_words(name)})
+        rows = queries.run(
+            con,
+            "projects_list",
+            region="BG",
+            year_from=2000,
+            year_to=2100,
+            themes=themes,
+            **base_params() | {"words": search_words(name)},
+        )
         assert sorted(rows["project_id"]) == sorted(reference_search(csv, name)["project_id"]), name
 
 
 def test_the_list_and_the_summary_share_one_filter():
     """Both queries select from the table macro matching_projects (queries/_macros.sql) with the same arguments."""
-    calls = [re.search(r"from matching_projects\((.*?)\)\n", queries.sql(n), re.S).group(1)
-             for n in ("projects_list", "projects_summary")]
+    calls = [
+        re.search(r"from matching_projects\((.*?)\)\n", queries.sql(n), re.S).group(1)
+        for n in ("projects_list", "projects_summary")
+    ]
     assert calls[0] == calls[1] and "$words" in calls[0]
 
 
@@ -225,20 +293,39 @@ def test_search_combines_words_across_title_and_organisation(con, csv):
 
 # ---- page filters and the link ----------------------------------------------------------------------------
 
+
 def test_page_filters_round_trip_through_the_url(con, csv):
-    at = open_page(PAGE, region="BG31", status="completed,ongoing", q="Vidin", sector="public,social",
-                   programme="none,2014BG05M9OP001", group="roma,children", cross="only", project="DEMO-000333",
-                   **FULL)
+    at = open_page(
+        PAGE,
+        region="BG31",
+        status="completed,ongoing",
+        q="Vidin",
+        sector="public,social",
+        programme="none,2014BG05M9OP001",
+        group="roma,children",
+        cross="only",
+        project="DEMO-000333",
+        **FULL,
+    )
     # multiselect values are written back in the options' order
     assert {k: at.query_params[k] for k in ("status", "q", "sector", "programme", "group", "cross", "project")} == {
-        "status": "ongoing,completed", "q": "Vidin", "sector": "public,social", "programme": "2014BG05M9OP001,none",
-        "group": "roma,children", "cross": "only", "project": "DEMO-000333"}
+        "status": "ongoing,completed",
+        "q": "Vidin",
+        "sector": "public,social",
+        "programme": "2014BG05M9OP001,none",
+        "group": "roma,children",
+        "cross": "only",
+        "project": "DEMO-000333",
+    }
     assert at.multiselect(key="p_projects_status").value == ["ongoing", "completed"]
     assert at.text_input(key="p_projects_q").value == "Vidin"
     rows = pick(csv, "BG31", cross=True)
-    rows = rows[rows["status"].isin(["completed", "ongoing"]) & rows["lead_sector"].isin(["public", "social"])
-                & rows["programme_code"].isin(["", "2014BG05M9OP001"])
-                & rows["target_groups"].str.contains("roma|children")]
+    rows = rows[
+        rows["status"].isin(["completed", "ongoing"])
+        & rows["lead_sector"].isin(["public", "social"])
+        & rows["programme_code"].isin(["", "2014BG05M9OP001"])
+        & rows["target_groups"].str.contains("roma|children")
+    ]
     rows = rows[rows["project_id"].isin(reference_search(rows, "Vidin")["project_id"])]
     assert sorted(rows["project_id"]) == ["DEMO-001869"]
     assert metrics(at)["Matching projects"] == ("1", "")
@@ -263,13 +350,16 @@ def test_choosing_a_project_puts_it_in_the_link(con):
     assert detail_table(at)["Project ID"] == "DEMO-001869"
 
 
-@pytest.mark.parametrize("params, ignored", [
-    ({"status": "xyz"}, "status=xyz"),
-    ({"status": "completed,xyz"}, "status=xyz"),
-    ({"cross": "maybe"}, "cross=maybe"),
-    ({"programme": "2099XX"}, "programme=2099XX"),
-    ({"project": "DEMO-999999"}, "project=DEMO-999999"),
-])
+@pytest.mark.parametrize(
+    "params, ignored",
+    [
+        ({"status": "xyz"}, "status=xyz"),
+        ({"status": "completed,xyz"}, "status=xyz"),
+        ({"cross": "maybe"}, "cross=maybe"),
+        ({"programme": "2099XX"}, "programme=2099XX"),
+        ({"project": "DEMO-999999"}, "project=DEMO-999999"),
+    ],
+)
 def test_bad_page_settings_give_the_notice(con, params, ignored):
     at = open_page(PAGE, region="BG311", **FULL, **params)
     assert [w.value for w in at.warning] == [NOTICE.format(ignored)]
@@ -277,6 +367,7 @@ def test_bad_page_settings_give_the_notice(con, params, ignored):
 
 
 # ---- the project panel ------------------------------------------------------------------------------------
+
 
 def test_the_project_panel_shows_the_figures_of_demo_000333(con, csv):
     p = csv.set_index("project_id").loc["DEMO-000333"]
@@ -309,14 +400,17 @@ def test_the_project_panel_in_bulgarian_and_a_project_nobody_has_reached_yet(con
     assert m["Обхванати спрямо целта"] == ("0\u00a0%", "")
     fields = detail_table(at)
     assert fields["Статус към 24.08.2026 г."] == "Предстоящ"
-    assert fields["Програма"] == "Програма \"Развитие на човешките ресурси\" 2021-2027 (2021BG05SFPR002)"
+    assert fields["Програма"] == 'Програма "Развитие на човешките ресурси" 2021-2027 (2021BG05SFPR002)'
     assert fields["Сектори на партньорите"] == "Частен, Публичен, Социален (граждански)"
 
 
-@pytest.mark.parametrize("project, programme", [
-    ("DEMO-000001", "No EU programme"),  # national funding
-    ("DEMO-000023", "2014BG05M2OP001"),  # a real programme the register extract does not name: its code
-])
+@pytest.mark.parametrize(
+    "project, programme",
+    [
+        ("DEMO-000001", "No EU programme"),  # national funding
+        ("DEMO-000023", "2014BG05M2OP001"),  # a real programme the register extract does not name: its code
+    ],
+)
 def test_programmes_without_a_name_in_the_register(con, csv, project, programme):
     code = csv.set_index("project_id").loc[project, "programme_code"]
     names = pd.read_csv(ROOT / "datasets" / "funding_programmes.csv", dtype=str)
@@ -326,18 +420,27 @@ def test_programmes_without_a_name_in_the_register(con, csv, project, programme)
 
 # ---- labels for every code in the data --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", ["en", "bg"])
 def test_every_code_in_the_data_has_a_label(csv, lang):
     from si_metrics.projects import label
-    kinds = {"status": csv["status"], "sector": csv["lead_sector"], "org": csv["lead_org_type"], "fund": csv["fund"],
-             "group": csv["target_groups"].str.split(";").explode(), "sdg": csv["sdgs"].str.split(";").explode()}
+
+    kinds = {
+        "status": csv["status"],
+        "sector": csv["lead_sector"],
+        "org": csv["lead_org_type"],
+        "fund": csv["fund"],
+        "group": csv["target_groups"].str.split(";").explode(),
+        "sdg": csv["sdgs"].str.split(";").explode(),
+    }
     for kind, codes in kinds.items():
         for code in set(codes):
             text = label(lang, kind, code)
-            assert text and text != code or code in ("ESF+", "ESF") and lang == "en", (kind, code)
+            assert (text and text != code) or (code in ("ESF+", "ESF") and lang == "en"), (kind, code)
 
 
 # ---- in the browser: a row click opens the project, paging does not swap it ------------------------------
+
 
 @pytest.mark.browser
 def test_clicking_a_row_opens_the_project_and_paging_keeps_it(server, page, csv):

@@ -3,12 +3,13 @@
 Expected figures are computed here with pandas straight from datasets/*.csv (or taken from
 ../shared/reference/README.md), never by calling the code under test.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from conftest import LAST_YEAR as LAST, ROOT, metrics, open_page, show_tables
+from conftest import LAST_YEAR as LAST
+from conftest import ROOT, metrics, open_page, show_tables
 
 PAGE = "pages/explore/regions.py"
 DATASETS = ROOT / "datasets"
@@ -55,8 +56,11 @@ def funds_per_person(area: str, year: int = 2025) -> float:
 
 def demo_projects(area: str, year_from: int = 2006, year_to: int = LAST, themes=None) -> pd.DataFrame:
     p = csv("projects")
-    p = p[p.region_code.isin(within(area)) & (pd.to_datetime(p.start_date).dt.year <= year_to)
-          & (pd.to_datetime(p.end_date).dt.year >= year_from)]
+    p = p[
+        p.region_code.isin(within(area))
+        & (pd.to_datetime(p.start_date).dt.year <= year_to)
+        & (pd.to_datetime(p.end_date).dt.year >= year_from)
+    ]
     return p if themes is None else p[p.theme.isin(themes)]
 
 
@@ -179,10 +183,14 @@ def test_comparison_side_by_side_in_english(con):
     assert compared.loc[arope, "Yugozapaden (BG41)"] == "20.1 (2024)"
     assert compared.loc[f"{INDICATORS.loc['POP', 'name_en']} (persons)", "Yugozapaden (BG41)"] == "2,022,982 (2025)"
     assert list(compared.loc["All EU funds contracted, per person"]) == [
-        f"EUR {funds_per_person('BG31'):,.0f}", f"EUR {funds_per_person('BG41'):,.0f}"]
+        f"EUR {funds_per_person('BG31'):,.0f}",
+        f"EUR {funds_per_person('BG41'):,.0f}",
+    ]
     assert compared.loc["All EU funds contracted, per person", "Yugozapaden (BG41)"] == "EUR 4,006"
     assert list(compared.loc["Demo projects running in the period"]) == [
-        en(len(demo_projects("BG31")), 0), en(len(demo_projects("BG41")), 0)]
+        en(len(demo_projects("BG31")), 0),
+        en(len(demo_projects("BG41")), 0),
+    ]
     assert at.query_params["compare"] == "BG31,BG41"
     assert not any("different levels" in c.value for c in at.caption)
 
@@ -210,11 +218,14 @@ def test_comparison_keeps_at_most_four_areas(con):
     assert len(table(at, "Indicator", 1).columns) == 4
 
 
-@pytest.mark.parametrize("params, ignored", [
-    ({"compare": "BG31,XX99"}, "compare=XX99"),
-    ({"compare": "EU27_2020"}, "compare=EU27_2020"),  # the benchmark is not an area to compare
-    ({"level": "7"}, "level=7"),
-])
+@pytest.mark.parametrize(
+    "params, ignored",
+    [
+        ({"compare": "BG31,XX99"}, "compare=XX99"),
+        ({"compare": "EU27_2020"}, "compare=EU27_2020"),  # the benchmark is not an area to compare
+        ({"level": "7"}, "level=7"),
+    ],
+)
 def test_bad_link_settings_give_the_notice(con, params, ignored):
     at = open_regions(region="BG31", **params)
     assert [w.value for w in at.warning] == [NOTICE.format(ignored)]
@@ -230,7 +241,9 @@ def test_the_chosen_indicator_drives_the_trend_and_the_map(con):
     expected = OBS[(OBS.indicator_code == "UNEMP") & (OBS.region_code == "BG31")].sort_values("year")
     assert list(trend.Year) == list(expected.year) and list(trend.Value) == list(expected.value)
     assert set(trend["Area code"]) == {"BG31"}  # no national or EU unemployment series is bundled
-    tiles = [d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0].set_index("Code")
+    tiles = [d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0].set_index(
+        "Code"
+    )
     latest = OBS[(OBS.indicator_code == "UNEMP") & (OBS.year == 2024)].set_index("region_code").value
     assert len(tiles) == 6 and set(tiles.Year) == {2024}
     assert tiles.Value.to_dict() == latest.to_dict()

@@ -1,7 +1,9 @@
 """Publishing is for signed-in staff only: the page is visible, the uploader is not, unless staff signed in."""
+
 from __future__ import annotations
 
 from conftest import open_page, show_tables
+
 from si_metrics import auth
 
 PAGE = "pages/staff/upload.py"
@@ -44,17 +46,20 @@ def test_repeated_failures_lock_the_form(con, monkeypatch):
 
 
 def _oidc(at, email: str | None) -> None:
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-                          "client_id": "id", "client_secret": "secret",
-                          "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "id",
+        "client_secret": "secret",
+        "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+    }
     at.secrets["staff"] = {"emails": ["staff@centre.bg"]}
     at.user = {"is_logged_in": email is not None, **({"email": email} if email else {})}
 
 
 def test_oidc_staff_member_sees_the_uploader_and_others_do_not(con):
-    from streamlit.testing.v1 import AppTest
-
     from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
 
     results = {}
     for email in ("staff@centre.bg", "visitor@example.com", None):
@@ -93,7 +98,9 @@ def test_the_whole_flow_errors_fix_preview_publish_and_roll_back(con, monkeypatc
 
     before = store.current(con, "observations")
     at = _upload(_signed_in(monkeypatch), "unemployment.csv", BAD)
-    assert at.error[0].value == "2 problem(s) must be fixed before this file can be published. Nothing has been changed."
+    assert (
+        at.error[0].value == "2 problem(s) must be fixed before this file can be published. Nothing has been changed."
+    )
     problems = at.dataframe[1].value
     assert problems[["Line", "Column", "Value"]].values.tolist() == [[3, "region_code", "XX99"], [3, "value", "abc"]]
     assert store.current(con, "observations").equals(before)
@@ -106,20 +113,30 @@ def test_the_whole_flow_errors_fix_preview_publish_and_roll_back(con, monkeypatc
     next(b for b in at.button if b.label == "Publish").click().run()
     published = next(s.value for s in at.success if s.value.startswith("Published as release"))
     release = int(published.split()[3].rstrip(":"))
-    row = store.current(con, "observations").query("indicator_code == 'UNEMP' and region_code == 'BG32' and year == 2025")
+    row = store.current(con, "observations").query(
+        "indicator_code == 'UNEMP' and region_code == 'BG32' and year == 2025"
+    )
     assert row["value"].tolist() == [4.4]
     history = store.release_history(con)
     assert history.iloc[-1][["id", "user_name", "note", "file_name", "rows_added"]].tolist() == [
-        release, "maria", "LFS 2025, BG32", "unemployment.csv", 1]
+        release,
+        "maria",
+        "LFS 2025, BG32",
+        "unemployment.csv",
+        1,
+    ]
 
     poverty = open_page("pages/explore/poverty.py", indicator="UNEMP", year="2025", region="BG")
-    assert show_tables(poverty).dataframe[0].value.set_index("Code").loc["BG32"].iloc[1] == 4.4  # the explorer shows it at once
+    assert (
+        show_tables(poverty).dataframe[0].value.set_index("Code").loc["BG32"].iloc[1] == 4.4
+    )  # the explorer shows it at once
 
     at.run()
     rollback = next(sb for sb in at.selectbox if sb.label == "Release to undo")
     rollback.set_value(release)
     next(ti for ti in at.text_input if ti.label.startswith("Note for the release") and ti.key == "rollback_note").input(
-        "wrong file")
+        "wrong file"
+    )
     next(cb for cb in at.checkbox if cb.label.startswith("I want to restore")).check()
     next(b for b in at.button if b.label == "Roll back").click().run()
     assert any(s.value.endswith(f"as they were before release {release}.") for s in at.success)
@@ -138,13 +155,24 @@ def test_the_history_shows_each_release_with_its_counts_and_rows(con, monkeypatc
         history = next(d.value for d in at.dataframe if "Added" in d.value.columns)
         newest = history.iloc[0]
         assert newest[["Release", "By", "File", "Added", "Changed", "Removed", "Unchanged"]].tolist() == [
-            rel.id, "maria", "history.csv", 1, 1, 0, 0]
+            rel.id,
+            "maria",
+            "history.csv",
+            1,
+            1,
+            0,
+            0,
+        ]
         assert next(sb for sb in at.selectbox if sb.label == "Show what a release changed").value == rel.id
-        assert ("Release %d (observations): 1 new, 1 changed, 0 removed, 0 unchanged. 2 of 2 rows listed, changed "
-                "ones first." % rel.id) in [c.value for c in at.caption]
+        assert (
+            "Release %d (observations): 1 new, 1 changed, 0 removed, 0 unchanged. 2 of 2 rows listed, changed "
+            "ones first." % rel.id
+        ) in [c.value for c in at.caption]
         rows = next(d.value for d in at.dataframe if "Old → new" in d.value.columns)
-        assert rows[["Change", "Area code", "Year"]].values.tolist() == [["changed", "BG34", 2024],
-                                                                          ["new", "BG33", 2025]]
+        assert rows[["Change", "Area code", "Year"]].values.tolist() == [
+            ["changed", "BG34", 2024],
+            ["new", "BG33", 2025],
+        ]
         assert rows["Old → new"].iloc[0].startswith("value: 4.9 → 6.1; flag: b → (empty); source: Eurostat tgs00010")
         assert rows["Old → new"].iloc[1].startswith("value: 5.5; source: Upload: history.csv")
     finally:
@@ -157,6 +185,7 @@ def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeyp
     import datetime as dt
 
     from conftest import REFERENCE
+
     from si_metrics import releases, store
 
     before = store.current(con, "funding_programmes")
@@ -164,8 +193,10 @@ def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeyp
     next(sb for sb in at.selectbox if sb.label == "Dataset").set_value("funding")
     next(di for di in at.date_input if di.label == "Snapshot date (funding)").set_value(dt.date(2026, 9, 30))
     at = _upload(at, "isun_programme_totals.csv", (REFERENCE / "isun_programme_totals.csv").read_bytes())
-    assert any(c.value.startswith("Format: ИСУН programme totals extract") and "dataset: funding_programmes" in c.value
-               for c in at.caption)
+    assert any(
+        c.value.startswith("Format: ИСУН programme totals extract") and "dataset: funding_programmes" in c.value
+        for c in at.caption
+    )
     assert not at.error
     assert [m.value for m in at.metric[:3]] == ["4", "0", "0"]  # a new snapshot: four new programme rows
     next(ti for ti in at.text_input if ti.label.startswith("Note for the release")).input("ISUN 2026-09-30")
@@ -178,7 +209,11 @@ def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeyp
         assert len(now) == len(before) + 4
         new = now[now["snapshot"].astype(str) == "2026-09-30"].set_index("programme_code")
         assert new.loc["2021BG05SFPR003", ["name_en", "fund", "contracted_eur", "contract_count"]].tolist() == [
-            "Food and Basic Material Assistance 2021-2027", "ESF+", 245861912.25, 251]
+            "Food and Basic Material Assistance 2021-2027",
+            "ESF+",
+            245861912.25,
+            251,
+        ]
     finally:
         releases.rollback(con, release, user="maria", note="undo the funding test")
     assert store.current(con, "funding_programmes").equals(before)

@@ -1,4 +1,5 @@
 """Publish, history and rollback, in process and through the command line; concurrency; nothing ever half-done."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from si_metrics import releases, store
 from si_metrics.catalog import catalog
 from si_metrics.exporting import to_csv_bytes
@@ -24,8 +25,15 @@ BAD = "indicator_code,region_code,year,value\nUNEMP,BG31,2024,9.9\nUNEMP,BG31,20
 
 def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SI_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "si_metrics", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "si_metrics", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=180,
+    )
 
 
 def full_export(con) -> dict[str, bytes]:
@@ -33,8 +41,9 @@ def full_export(con) -> dict[str, bytes]:
     out = {name: to_csv_bytes(store.current(con, name)) for name in catalog()}
     out["releases"] = to_csv_bytes(store.release_history(con))
     cur = con.cursor()
-    out["versions"] = str([cur.execute(f"select count(*) from {store.ident(n + '__versions')}").fetchone()
-                           for n in catalog()]).encode()
+    out["versions"] = str(
+        [cur.execute(f"select count(*) from {store.ident(n + '__versions')}").fetchone() for n in catalog()]
+    ).encode()
     return out
 
 
@@ -60,14 +69,24 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def value(con, indicator: str, region: str, year: int):
-    found = con.cursor().execute("select value, flag from observations where indicator_code = ? and region_code = ? "
-                                 "and year = ? and sex = 'T' and age = 'TOTAL'", [indicator, region, year]).fetchall()
+    found = (
+        con.cursor()
+        .execute(
+            "select value, flag from observations where indicator_code = ? and region_code = ? "
+            "and year = ? and sex = 'T' and age = 'TOTAL'",
+            [indicator, region, year],
+        )
+        .fetchall()
+    )
     return found[0] if found else None
 
 
 def staging_tables(con) -> int:
-    return con.cursor().execute("select count(*) from information_schema.tables where table_schema = 'staging'"
-                                ).fetchone()[0]
+    return (
+        con.cursor()
+        .execute("select count(*) from information_schema.tables where table_schema = 'staging'")
+        .fetchone()[0]
+    )
 
 
 def test_publish_records_one_release_with_who_why_file_and_counts(fresh_store):
@@ -76,8 +95,13 @@ def test_publish_records_one_release_with_who_why_file_and_counts(fresh_store):
     rel = pipeline.publish(fresh_store, prepared, user="maria", note="LFS 2025")
     assert (rel.id, rel.rows_added, rel.rows_changed, rel.rows_unchanged) == (before + 1, 1, 1, 0)
     r = store.release_history(fresh_store).iloc[-1]
-    assert (r.user_name, r.note, r.file_name, r.kind, r.rows_in_file) == ("maria", "LFS 2025", "unemployment.csv",
-                                                                          "publish", 2)
+    assert (r.user_name, r.note, r.file_name, r.kind, r.rows_in_file) == (
+        "maria",
+        "LFS 2025",
+        "unemployment.csv",
+        "publish",
+        2,
+    )
     assert r.sha256 == prepared.sha256 and len(r.sha256) == 64
     assert value(fresh_store, "UNEMP", "BG31", 2024) == (9.9, None)
     assert value(fresh_store, "UNEMP", "BG311", 2025) == (7.5, "p")
@@ -98,6 +122,7 @@ def test_a_failure_inside_the_transaction_changes_nothing(fresh_store, monkeypat
 
     def broken_clock():
         raise RuntimeError("disk full")
+
     monkeypatch.setattr(store, "_now", broken_clock)  # fails after staging, inside the transaction
     with pytest.raises(RuntimeError, match="disk full"):
         pipeline.publish(fresh_store, prepared, user="maria", note="n")
@@ -108,11 +133,13 @@ def test_a_failure_inside_the_transaction_changes_nothing(fresh_store, monkeypat
 
 def test_rollback_restores_values_as_a_new_release_and_keeps_all_history(fresh_store):
     original = store.current(fresh_store, "observations")
-    first = pipeline.publish(fresh_store, pipeline.prepare(fresh_store, GOOD.encode(), "a.csv"), user="maria",
-                             note="first")
+    first = pipeline.publish(
+        fresh_store, pipeline.prepare(fresh_store, GOOD.encode(), "a.csv"), user="maria", note="first"
+    )
     second_file = "indicator_code,region_code,year,value\nUNEMP,BG31,2024,10.5\n"
-    second = pipeline.publish(fresh_store, pipeline.prepare(fresh_store, second_file.encode(), "b.csv"), user="ivan",
-                              note="second")
+    second = pipeline.publish(
+        fresh_store, pipeline.prepare(fresh_store, second_file.encode(), "b.csv"), user="ivan", note="second"
+    )
     assert value(fresh_store, "UNEMP", "BG31", 2024) == (10.5, None)
     versions = fresh_store.cursor().execute("select count(*) from observations__versions").fetchone()[0]
 
@@ -132,13 +159,16 @@ def test_rollback_restores_values_as_a_new_release_and_keeps_all_history(fresh_s
 
 
 def test_release_changes_list_old_to_new_changed_rows_first(fresh_store):
-    first = pipeline.publish(fresh_store, pipeline.prepare(fresh_store, GOOD.encode(), "a.csv"), user="maria",
-                             note="first")
+    first = pipeline.publish(
+        fresh_store, pipeline.prepare(fresh_store, GOOD.encode(), "a.csv"), user="maria", note="first"
+    )
     found = releases.release_changes(fresh_store, first.id)
     assert (found.total, found.keys) == (2, ["indicator_code", "region_code", "year", "sex", "age"])
     rows = found.rows
-    assert rows[["change", "region_code", "year"]].values.tolist() == [["changed", "BG31", 2024],
-                                                                        ["new", "BG311", 2025]]
+    assert rows[["change", "region_code", "year"]].values.tolist() == [
+        ["changed", "BG31", 2024],
+        ["new", "BG311", 2025],
+    ]
     assert rows["changes"].iloc[0].startswith("value: 9.7 → 9.9; flag: b → (empty); source: Eurostat tgs00010")
     assert rows["changes"].iloc[1].startswith("value: 7.5; flag: p; source: Upload: a.csv; vintage: ")
     undo = releases.rollback(fresh_store, first.id, user="ivan", note="undo")
@@ -154,8 +184,9 @@ def test_release_changes_list_old_to_new_changed_rows_first(fresh_store):
 
 def test_release_changes_show_whole_numbers_as_the_file_had_them(fresh_store):
     upload = "indicator_code,region_code,year,value\nPOP,BG311,2025,70600\nPOP,BG311,2030,700000000\n"
-    done = pipeline.publish(fresh_store, pipeline.prepare(fresh_store, upload.encode(), "pop.csv"), user="maria",
-                            note="population")
+    done = pipeline.publish(
+        fresh_store, pipeline.prepare(fresh_store, upload.encode(), "pop.csv"), user="maria", note="population"
+    )
     rows = releases.release_changes(fresh_store, done.id).rows.set_index("year")["changes"]
     assert rows[2025].startswith("value: 70542 → 70600; source: Eurostat demo_r_pjanaggr3 → Upload: pop.csv")
     assert rows[2030].startswith("value: 700000000; source: Upload: pop.csv")
@@ -169,8 +200,10 @@ def test_rollback_refuses_the_initial_load_and_unknown_releases(fresh_store):
 
 
 def test_two_threads_publishing_at_once_both_land_one_after_the_other(fresh_store):
-    files = {"a.csv": "indicator_code,region_code,year,value\nUNEMP,BG31,2030,1\n",
-             "b.csv": "indicator_code,region_code,year,value\nUNEMP,BG32,2030,2\n"}
+    files = {
+        "a.csv": "indicator_code,region_code,year,value\nUNEMP,BG31,2030,1\n",
+        "b.csv": "indicator_code,region_code,year,value\nUNEMP,BG32,2030,2\n",
+    }
     prepared = {name: pipeline.prepare(fresh_store, text.encode(), name) for name, text in files.items()}
     start = threading.Barrier(2)
     done, failed = [], []
@@ -179,8 +212,9 @@ def test_two_threads_publishing_at_once_both_land_one_after_the_other(fresh_stor
         start.wait()
         try:
             done.append(pipeline.publish(fresh_store, prepared[name], user=name, note="thread"))
-        except Exception as exc:  # noqa: BLE001 (collected and asserted below)
+        except Exception as exc:
             failed.append(exc)
+
     threads = [threading.Thread(target=publish, args=(n,)) for n in files]
     before = store.latest_release(fresh_store)
     for t in threads:
@@ -197,11 +231,21 @@ def test_two_threads_publishing_at_once_both_land_one_after_the_other(fresh_stor
 
 def test_two_processes_publishing_at_once_land_or_say_the_store_is_busy(data_dir, tmp_path):
     env = {**os.environ, "SI_DATA_DIR": str(data_dir)}
-    paths = [write(tmp_path, f"{n}.csv", f"indicator_code,region_code,year,value\nUNEMP,BG3{n},2031,{n}\n")
-             for n in (1, 2)]
-    procs = [subprocess.Popen([sys.executable, "-m", "si_metrics", "publish", str(p), "--user", p.stem, "--note",
-                               "race"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              stdin=subprocess.DEVNULL, text=True) for p in paths]
+    paths = [
+        write(tmp_path, f"{n}.csv", f"indicator_code,region_code,year,value\nUNEMP,BG3{n},2031,{n}\n") for n in (1, 2)
+    ]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "si_metrics", "publish", str(p), "--user", p.stem, "--note", "race"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        for p in paths
+    ]
     outputs = [p.communicate(timeout=180) for p in procs]
     results = [(p.returncode, out, err) for p, (out, err) in zip(procs, outputs)]
     for code, _out, err in results:
@@ -246,19 +290,18 @@ def test_validate_prints_detection_counts_errors_and_exits_0_only_when_publishab
     assert "errors: 1 (not_a_number 1)" in bad.stdout and bad.stdout.rstrip().endswith("publishable: no")
     office = tmp_path / "office.csv"
     office.write_bytes("показател;област;година;стойност\nSMD;Югоизточен;2015;33,9\n".encode("cp1251"))
-    detected = cli(data_dir, "validate", str(office), "--encoding", "windows-1251", "--delimiter", ";",
-                   "--decimal", ",")
+    detected = cli(
+        data_dir, "validate", str(office), "--encoding", "windows-1251", "--delimiter", ";", "--decimal", ","
+    )
     assert detected.returncode == 0
     assert "encoding cp1251; delimiter ';'; decimal ','" in detected.stdout
 
 
 def test_publish_history_and_rollback_from_the_command_line(data_dir, tmp_path):
     initial = len(catalog())
-    published = cli(data_dir, "publish", str(write(tmp_path, "u.csv", GOOD)), "--user", "maria", "--note",
-                    "two\nlines")
+    published = cli(data_dir, "publish", str(write(tmp_path, "u.csv", GOOD)), "--user", "maria", "--note", "two\nlines")
     assert published.returncode == 0, published.stderr
-    assert f"release {initial + 1}: observations published by maria: 1 new, 1 changed, 0 unchanged" in \
-        published.stdout
+    assert f"release {initial + 1}: observations published by maria: 1 new, 1 changed, 0 unchanged" in published.stdout
     rolled = cli(data_dir, "rollback", str(initial + 1), "--user", "ivan", "--note", "undo")
     assert rolled.returncode == 0, rolled.stderr
     assert rolled.stdout.startswith(f"release {initial + 2}: observations as before release {initial + 1}")
@@ -272,16 +315,20 @@ def test_publish_history_and_rollback_from_the_command_line(data_dir, tmp_path):
     assert lines[-1].split("\t")[5] == f"0 new, 1 changed, 1 removed, {bundled - 1} unchanged"
     today = dt.date.today().isoformat()
     changes = cli(data_dir, "history", "--changes", str(initial + 1)).stdout.splitlines()
-    assert changes == [lines[-2], "change\tindicator_code\tregion_code\tyear\tsex\tage\told → new",
-                       "changed\tUNEMP\tBG31\t2024\tT\tTOTAL\tvalue: 9.7 → 9.9; flag: b → (empty); source: Eurostat "
-                       f"tgs00010 (SDMX-CSV 2.0) → Upload: u.csv; vintage: 2026-02 → {today}",
-                       "new\tUNEMP\tBG311\t2025\tT\tTOTAL\tvalue: 7.5; flag: p; source: Upload: u.csv; "
-                       f"vintage: {today}",
-                       "2 of 2 rows shown"]
+    assert changes == [
+        lines[-2],
+        "change\tindicator_code\tregion_code\tyear\tsex\tage\told → new",
+        "changed\tUNEMP\tBG31\t2024\tT\tTOTAL\tvalue: 9.7 → 9.9; flag: b → (empty); source: Eurostat "
+        f"tgs00010 (SDMX-CSV 2.0) → Upload: u.csv; vintage: 2026-02 → {today}",
+        f"new\tUNEMP\tBG311\t2025\tT\tTOTAL\tvalue: 7.5; flag: p; source: Upload: u.csv; vintage: {today}",
+        "2 of 2 rows shown",
+    ]
     undone = cli(data_dir, "history", "observations", "--changes", str(initial + 2), "--limit", "1").stdout
     assert undone.splitlines()[2:] == [
         "changed\tUNEMP\tBG31\t2024\tT\tTOTAL\tvalue: 9.9 → 9.7; flag: (empty) → b; source: Upload: u.csv → Eurostat "
-        f"tgs00010 (SDMX-CSV 2.0); vintage: {today} → 2026-02", "1 of 2 rows shown; --limit N shows more (0: all)"]
+        f"tgs00010 (SDMX-CSV 2.0); vintage: {today} → 2026-02",
+        "1 of 2 rows shown; --limit N shows more (0: all)",
+    ]
     other = cli(data_dir, "history", "projects", "--changes", str(initial + 1))
     assert other.returncode == 1
     assert other.stderr.strip() == f"error: release {initial + 1} is of observations, not projects"
@@ -292,8 +339,9 @@ def test_publish_history_and_rollback_from_the_command_line(data_dir, tmp_path):
 def test_command_line_errors_are_one_line(data_dir, tmp_path):
     initial = cli(data_dir, "rollback", "1", "--user", "maria", "--note", "n")
     assert initial.returncode == 1
-    assert initial.stderr.strip() == ("error: release 1 is the initial load of regions; rolling it back would empty "
-                                      "the dataset")
+    assert initial.stderr.strip() == (
+        "error: release 1 is the initial load of regions; rolling it back would empty the dataset"
+    )
     missing = cli(data_dir, "validate", str(tmp_path / "nope.csv"))
     assert missing.returncode == 1 and missing.stderr.startswith("error: ") and "Traceback" not in missing.stderr
     no_user = cli(data_dir, "publish", str(write(tmp_path, "u.csv", GOOD)), "--note", "n")
@@ -306,7 +354,8 @@ def test_template_command_writes_the_csv_and_its_bilingual_notes(data_dir, tmp_p
     assert result.returncode == 0 and result.stdout.strip() == f"wrote {out} and {tmp_path / 'obs.columns.txt'}"
     assert out.read_text(encoding="utf-8").splitlines() == [
         "indicator_code,region_code,year,value,flag,sex,age,source,vintage",
-        "UNEMP,BG31,2024,9.7,b,T,TOTAL,Eurostat tgs00010 (SDMX-CSV 2.0),2026-02"]
+        "UNEMP,BG31,2024,9.7,b,T,TOTAL,Eurostat tgs00010 (SDMX-CSV 2.0),2026-02",
+    ]
     notes = (tmp_path / "obs.columns.txt").read_text(encoding="utf-8")
     assert "EN: Reference year" in notes and "BG: Година (четири цифри)" in notes
     assert cli(data_dir, "validate", str(out)).returncode == 0
@@ -317,25 +366,37 @@ def test_template_command_writes_the_csv_and_its_bilingual_notes(data_dir, tmp_p
 # ---------------------------------------------------------------------------------------------------------
 # Funding uploads: merged by code and snapshot, published as a release, rolled back
 
+
 def test_an_isun_extract_publishes_a_new_funding_snapshot_and_rolls_back(fresh_store):
     from conftest import REFERENCE
+
     from si_metrics.ingest.read import ReadOptions
     from si_metrics.queries import run
 
     before = full_export(fresh_store)
     data = (REFERENCE / "isun_programme_totals.csv").read_bytes().replace(b"1389386943.62", b"1400000000.5")
-    prepared = pipeline.prepare(fresh_store, data, "isun_programme_totals.csv",
-                                ReadOptions(dataset="funding", snapshot="2026-09-30"))
+    prepared = pipeline.prepare(
+        fresh_store, data, "isun_programme_totals.csv", ReadOptions(dataset="funding", snapshot="2026-09-30")
+    )
     assert prepared.ok, prepared.errors.to_string()
     rel = pipeline.publish(fresh_store, prepared, user="maria", note="ISUN 2026-09-30")
     assert (rel.dataset, rel.rows_added, rel.rows_changed, rel.rows_removed, rel.rows_unchanged) == (
-        "funding_programmes", 4, 0, 0, 0)
+        "funding_programmes",
+        4,
+        0,
+        0,
+        0,
+    )
     exported = to_csv_bytes(store.current(fresh_store, "funding_programmes")).decode().splitlines()
     assert len(exported) == 1 + 8  # the 2026-08-24 snapshot stays beside the new one
-    assert ('2021BG05SFPR002,"Програма ""Развитие на човешките ресурси"" 2021-2027",Human Resources Development '
-            "2021-2027,2021-27,ESF+,1400000000.5,779782599.16,2032,1381357590.51,1454,2026-09-30") in exported
-    assert "2014BG05M9OP001,Развитие на човешките ресурси,Human Resources Development 2014-2020,2014-20,ESF," \
-           "1474501796.42,1375831878.19,4403,1463318732.93,2597,2026-09-30" in exported
+    assert (
+        '2021BG05SFPR002,"Програма ""Развитие на човешките ресурси"" 2021-2027",Human Resources Development '
+        "2021-2027,2021-27,ESF+,1400000000.5,779782599.16,2032,1381357590.51,1454,2026-09-30"
+    ) in exported
+    assert (
+        "2014BG05M9OP001,Развитие на човешките ресурси,Human Resources Development 2014-2020,2014-20,ESF,"
+        "1474501796.42,1375831878.19,4403,1463318732.93,2597,2026-09-30" in exported
+    )
     shown = run(fresh_store, "funding_programme_table")  # the funding page shows the newest snapshot at once
     assert set(shown["snapshot"].astype(str)) == {"2026-09-30"}
     assert shown.set_index("programme_code").loc["2021BG05SFPR002", "contracted_eur"] == 1400000000.5
@@ -351,27 +412,49 @@ def test_an_isun_extract_publishes_a_new_funding_snapshot_and_rolls_back(fresh_s
 def test_funding_from_the_command_line_merges_by_key_and_rolls_back(data_dir, tmp_path):
     initial = len(catalog())
     before = export_of(data_dir)
-    fix = write(tmp_path, "general_ledger.csv", "municipality_code,contracted_eur,paid_eur,contract_count,"
-                                                "population,snapshot\nBGS04,700000000,364494555.6,2240,196582,"
-                                                "2026-08-24\n")
+    fix = write(
+        tmp_path,
+        "general_ledger.csv",
+        "municipality_code,contracted_eur,paid_eur,contract_count,"
+        "population,snapshot\nBGS04,700000000,364494555.6,2240,196582,"
+        "2026-08-24\n",
+    )
     checked = cli(data_dir, "validate", str(fix), "--dataset", "funding")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "detected: funding_municipalities table; encoding utf-8; delimiter ','; decimal '.'; dataset " \
-           "funding_municipalities" in checked.stdout
+    assert (
+        "detected: funding_municipalities table; encoding utf-8; delimiter ','; decimal '.'; dataset "
+        "funding_municipalities" in checked.stdout
+    )
     assert "diff: 0 new, 1 changed (1 with a new value), 0 unchanged" in checked.stdout
     published = cli(data_dir, "publish", str(fix), "--dataset", "funding", "--user", "maria", "--note", "fix")
     assert published.returncode == 0, published.stderr
-    assert f"release {initial + 1}: funding_municipalities published by maria: 0 new, 1 changed, 0 unchanged" \
+    assert (
+        f"release {initial + 1}: funding_municipalities published by maria: 0 new, 1 changed, 0 unchanged"
         in published.stdout
+    )
     exported = cli(data_dir, "export", "funding_municipalities").stdout.splitlines()
     assert len(exported) == 1 + 265  # merged: the 264 other municipalities stay
     assert "BGS04,BGS,BG341,2240,700000000,364494555.6,196582,2026-08-24" in exported
     changes = cli(data_dir, "history", "--changes", str(initial + 1)).stdout.splitlines()
-    assert changes[2] == ("changed\tBGS04\t2026-08-24\tcontract_count: 2232 → 2240; contracted_eur: 688753812.39 → "
-                          "700000000")  # as the file and the export have it
-    bad = cli(data_dir, "publish", str(write(tmp_path, "bad.csv", "municipality_code,contracted_eur,paid_eur,"
-                                              "contract_count,population,snapshot\nBGS99,1,1,1,1,2026-08-24\n")),
-              "--user", "maria", "--note", "n")
+    assert changes[2] == (
+        "changed\tBGS04\t2026-08-24\tcontract_count: 2232 → 2240; contracted_eur: 688753812.39 → 700000000"
+    )  # as the file and the export have it
+    bad = cli(
+        data_dir,
+        "publish",
+        str(
+            write(
+                tmp_path,
+                "bad.csv",
+                "municipality_code,contracted_eur,paid_eur,"
+                "contract_count,population,snapshot\nBGS99,1,1,1,1,2026-08-24\n",
+            )
+        ),
+        "--user",
+        "maria",
+        "--note",
+        "n",
+    )
     assert bad.returncode == 1 and "line 2, column municipality_code: 'BGS99': not a municipality" in bad.stdout
     rolled = cli(data_dir, "rollback", str(initial + 1), "--user", "ivan", "--note", "undo")
     assert rolled.returncode == 0, rolled.stderr
@@ -379,6 +462,7 @@ def test_funding_from_the_command_line_merges_by_key_and_rolls_back(data_dir, tm
     assert after["funding_municipalities"] == before["funding_municipalities"]
     templates = cli(data_dir, "template", "funding", "--out", str(tmp_path))
     assert templates.returncode == 0 and len(templates.stdout.splitlines()) == 2
-    assert (tmp_path / "funding_municipalities_template.csv").read_text(encoding="utf-8").splitlines()[1] == \
-        "BGS04,BGS,BG341,2232,688753812.39,364494555.6,196582,2026-08-24"
+    assert (tmp_path / "funding_municipalities_template.csv").read_text(encoding="utf-8").splitlines()[
+        1
+    ] == "BGS04,BGS,BG341,2232,688753812.39,364494555.6,196582,2026-08-24"
     assert cli(data_dir, "validate", str(tmp_path / "funding_programmes_template.csv")).returncode == 0

@@ -1,4 +1,5 @@
 """The DuckDB store: built from datasets/, every load a release, history kept, current data maintained."""
+
 from __future__ import annotations
 
 import csv
@@ -68,18 +69,28 @@ def test_publish_versions_changes_and_never_overwrites_history(fresh_store, tmp_
     ]
     rows[0].update(source="Eurostat tgs00107", vintage="2018")
     before = store.latest_release(fresh_store)
-    rel = store.publish(fresh_store, meta, _stage(fresh_store, meta, rows, tmp_path), user="tester", note="fix",
-                        file_name="x.csv", sha256="0" * 64)
+    rel = store.publish(
+        fresh_store,
+        meta,
+        _stage(fresh_store, meta, rows, tmp_path),
+        user="tester",
+        note="fix",
+        file_name="x.csv",
+        sha256="0" * 64,
+    )
     assert (rel.id, rel.rows_added, rel.rows_changed, rel.rows_unchanged, rel.rows_removed) == (before + 1, 1, 1, 1, 0)
     cur = fresh_store.cursor()
-    assert cur.execute("select value from observations where region_code = 'BG41' and year = 2015 "
-                       "and indicator_code = 'AROPE_EU2020'").fetchone() == (31.5,)
+    assert cur.execute(
+        "select value from observations where region_code = 'BG41' and year = 2015 and indicator_code = 'AROPE_EU2020'"
+    ).fetchone() == (31.5,)
     history = cur.execute(
         "select value, _release_id, _op from observations__versions where region_code = 'BG41' and year = 2015 "
-        "and indicator_code = 'AROPE_EU2020' order by _release_id").fetchall()
+        "and indicator_code = 'AROPE_EU2020' order by _release_id"
+    ).fetchall()
     assert [h[0] for h in history] == [30.0, 31.5] and history[1][1:] == (rel.id, "upsert")
-    assert cur.execute("select count(*) from information_schema.tables where table_schema = 'staging'"
-                       ).fetchone() == (0,)
+    assert cur.execute("select count(*) from information_schema.tables where table_schema = 'staging'").fetchone() == (
+        0,
+    )
 
 
 def test_publish_updates_each_column_that_changed_and_keeps_the_rest(fresh_store, tmp_path: Path):
@@ -89,8 +100,15 @@ def test_publish_updates_each_column_that_changed_and_keeps_the_rest(fresh_store
     rows = some.astype(object).where(some.notna(), "").to_dict("records")  # a missing flag is an empty cell
     rows[0]["value"] = 99.5  # only the value changes
     rows[1]["flag"] = "e"  # only the flag
-    rel = store.publish(fresh_store, meta, _stage(fresh_store, meta, rows, tmp_path), user="tester", note="fix",
-                        file_name="x.csv", sha256=None)
+    rel = store.publish(
+        fresh_store,
+        meta,
+        _stage(fresh_store, meta, rows, tmp_path),
+        user="tester",
+        note="fix",
+        file_name="x.csv",
+        sha256=None,
+    )
     assert (rel.rows_added, rel.rows_changed, rel.rows_unchanged) == (0, 2, 1)
     expected = current.copy()
     expected.loc[expected.index[current["region_code"] == "BG31"][0], "value"] = 99.5
@@ -114,12 +132,23 @@ def test_publish_with_replace_marks_missing_rows_deleted(fresh_store, tmp_path: 
     meta = dataset("targets")
     current = store.current(fresh_store, "targets")
     keep = current[current["region_code"] == "BG"].to_dict("records")
-    rel = store.publish(fresh_store, meta, _stage(fresh_store, meta, keep, tmp_path), user="tester",
-                        note="drop EU", file_name="t.csv", sha256=None, replace=True)
+    rel = store.publish(
+        fresh_store,
+        meta,
+        _stage(fresh_store, meta, keep, tmp_path),
+        user="tester",
+        note="drop EU",
+        file_name="t.csv",
+        sha256=None,
+        replace=True,
+    )
     assert (rel.rows_removed, rel.rows_unchanged) == (1, 1)
     assert list(store.current(fresh_store, "targets")["region_code"]) == ["BG"]
-    ops = fresh_store.cursor().execute("select region_code, _op from targets__versions where _release_id = ?",
-                                       [rel.id]).fetchall()
+    ops = (
+        fresh_store.cursor()
+        .execute("select region_code, _op from targets__versions where _release_id = ?", [rel.id])
+        .fetchall()
+    )
     assert ops == [("EU27_2020", "delete")]
 
 
@@ -127,20 +156,33 @@ def test_a_failed_publish_changes_nothing(fresh_store, tmp_path: Path):
     meta = dataset("observations")
     before = store.current(fresh_store, "observations")
     releases = store.latest_release(fresh_store)
-    row = {"indicator_code": "POP", "region_code": "BG", "year": 2016, "value": 1, "flag": "", "sex": "T",
-           "age": "TOTAL", "source": "s", "vintage": "v"}
+    row = {
+        "indicator_code": "POP",
+        "region_code": "BG",
+        "year": 2016,
+        "value": 1,
+        "flag": "",
+        "sex": "T",
+        "age": "TOTAL",
+        "source": "s",
+        "vintage": "v",
+    }
     staged = _stage(fresh_store, meta, [row, row], tmp_path)  # duplicate key: violates the primary key
     with pytest.raises(Exception):
         store.publish(fresh_store, meta, staged, user="t", note="dup", file_name=None, sha256=None)
     assert store.latest_release(fresh_store) == releases
     assert store.current(fresh_store, "observations").equals(before)
-    assert fresh_store.cursor().execute("select count(*) from information_schema.tables "
-                                        "where table_schema = 'staging'").fetchone() == (0,)
+    assert fresh_store.cursor().execute(
+        "select count(*) from information_schema.tables where table_schema = 'staging'"
+    ).fetchone() == (0,)
 
 
 def test_region_closure_rolls_up_any_depth(con):
-    rows = con.cursor().execute("select ancestor_code from region_closure where region_code = 'BG311' "
-                                "order by depth").fetchall()
+    rows = (
+        con.cursor()
+        .execute("select ancestor_code from region_closure where region_code = 'BG311' order by depth")
+        .fetchall()
+    )
     assert [r[0] for r in rows] == ["BG311", "BG31", "BG3", "BG"]
 
 
@@ -223,35 +265,65 @@ def test_derived_tables_follow_publish_and_rollback(fresh_store, tmp_path: Path)
     assert ("BG", 2025, 6437360.0) in population  # Eurostat population of Bulgaria, 1 January 2025
     # a project renamed in Cyrillic and moved to another district; a new population figure
     project = store.current(fresh_store, "projects").iloc[0].to_dict()
-    moved = {**project, "title_bg": "Нов живот за Враца", "region_code": "BG313" if project["region_code"] != "BG313"
-             else "BG314"}
+    moved = {
+        **project,
+        "title_bg": "Нов живот за Враца",
+        "region_code": "BG313" if project["region_code"] != "BG313" else "BG314",
+    }
     meta = dataset("projects")
-    rel = store.publish(fresh_store, meta, _stage(fresh_store, meta, [moved], tmp_path), user="t", note="move",
-                        file_name=None, sha256=None)
+    rel = store.publish(
+        fresh_store,
+        meta,
+        _stage(fresh_store, meta, [moved], tmp_path),
+        user="t",
+        note="move",
+        file_name=None,
+        sha256=None,
+    )
     obs = dataset("observations")
-    pop = {"indicator_code": "POP", "region_code": "BG", "year": 2025, "value": 6400000, "flag": "", "sex": "T",
-           "age": "TOTAL", "source": "test", "vintage": "2026"}
+    pop = {
+        "indicator_code": "POP",
+        "region_code": "BG",
+        "year": 2025,
+        "value": 6400000,
+        "flag": "",
+        "sex": "T",
+        "age": "TOTAL",
+        "source": "test",
+        "vintage": "2026",
+    }
     new_total = {**pop, "indicator_code": "AROPE", "region_code": "BG311", "year": 2024, "value": 31.5}
     women = {**new_total, "sex": "F", "value": 33.0}  # a breakdown row: not a total
     totals_before = _totals(fresh_store)[0]
     assert len(totals_before) == len(_totals(fresh_store)[1]) > 0
-    rel_pop = store.publish(fresh_store, obs, _stage(fresh_store, obs, [pop, new_total, women], tmp_path), user="t",
-                            note="pop", file_name=None, sha256=None)
+    rel_pop = store.publish(
+        fresh_store,
+        obs,
+        _stage(fresh_store, obs, [pop, new_total, women], tmp_path),
+        user="t",
+        note="pop",
+        file_name=None,
+        sha256=None,
+    )
     kept, fresh, population = _derived(fresh_store)
     assert kept == fresh
     totals, expected = _totals(fresh_store)
     assert totals == expected and len(totals) == len(totals_before) + 1
     assert ("BG311", "AROPE", 2024, 31.5, None, "test") in totals
     assert ("BG", "POP", 2025, 6400000.0, None, "test") in totals
-    row = fresh_store.cursor().execute("select region_code, search_key from project_index where project_id = ?",
-                                       [project["project_id"]]).fetchone()
+    row = (
+        fresh_store.cursor()
+        .execute("select region_code, search_key from project_index where project_id = ?", [project["project_id"]])
+        .fetchone()
+    )
     assert row[0] == moved["region_code"] and "nov zhivot za vratsa" in row[1]
     assert ("BG", 2025, 6400000.0) in population
     releases.rollback(fresh_store, rel.id, user="t", note="undo")
     releases.rollback(fresh_store, rel_pop.id, user="t", note="undo")
     kept, fresh, population = _derived(fresh_store)
     assert kept == fresh
-    assert fresh_store.cursor().execute("select region_code from project_index where project_id = ?",
-                                        [project["project_id"]]).fetchone() == (project["region_code"],)
+    assert fresh_store.cursor().execute(
+        "select region_code from project_index where project_id = ?", [project["project_id"]]
+    ).fetchone() == (project["region_code"],)
     assert ("BG", 2025, 6437360.0) in population
     assert _totals(fresh_store)[0] == totals_before

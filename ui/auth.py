@@ -1,4 +1,5 @@
 """Who may publish: OIDC sign-in (st.login) with a staff e-mail allow-list, or local staff accounts, or nobody."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -1,4 +1,5 @@
 """Shared page parts: source footer from dataset metadata, demo-data label, markdown-safe text."""
+
 from __future__ import annotations
 
 import re
@@ -55,8 +56,15 @@ def download(frame, file_name: str, key: str) -> None:
 
     Headers stay the stable machine names (indicator_code, value, …) so downloads can be re-used by scripts.
     The CSV is written when the button is clicked, not on every run of the page, and the click does not rerun."""
-    st.download_button(t("download_csv"), lambda: to_csv_bytes(frame, bom=True), file_name=file_name,
-                       mime="text/csv", key=f"dl_{key}", icon=":material/download:", on_click="ignore")
+    st.download_button(
+        t("download_csv"),
+        lambda: to_csv_bytes(frame, bom=True),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"dl_{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def chart_with_table(fig, table, *, key: str, file_name: str, on_select=None) -> None:
@@ -78,7 +86,10 @@ def chart_with_table(fig, table, *, key: str, file_name: str, on_select=None) ->
 def paged_table(frame, *, key: str, page_size: int = 50, **kwargs):
     """A table shown one page at a time (never more than MAX_TABLE_ROWS rows sent); returns the event."""
     pages = max(1, -(-len(frame) // page_size))
-    page = st.number_input(t("table_page", pages=pages), min_value=1, max_value=pages, value=1, step=1,
-                           key=f"page_{key}") if pages > 1 else 1
-    shown = frame.iloc[(page - 1) * page_size: page * page_size]
+    page = (
+        st.number_input(t("table_page", pages=pages), min_value=1, max_value=pages, value=1, step=1, key=f"page_{key}")
+        if pages > 1
+        else 1
+    )
+    shown = frame.iloc[(page - 1) * page_size : page * page_size]
     return st.dataframe(labelled(shown), hide_index=True, key=key, **kwargs), shown

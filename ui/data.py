@@ -1,4 +1,5 @@
 """Cached access to the store. Results are keyed by the latest release, so a publish shows at once."""
+
 from __future__ import annotations
 
 import gc
@@ -95,10 +96,16 @@ def areas(release: int) -> Areas:
     frame = regions(release)
     level = {c: int(v) for c, v in zip(frame["code"], frame["level"])}
     names = {lang: dict(zip(frame["code"], frame[f"name_{lang}"].astype(str))) for lang in ("en", "bg")}
-    return Areas(order=_depth_first(frame), level=level,
-                 parent={c: p for c, p in zip(frame["code"], frame["parent_code"]) if isinstance(p, str) and p},
-                 names=names, options={lang: {c: "\u2003" * level[c] + f"{name} · {c}" for c, name in by_code.items()}
-                                       for lang, by_code in names.items()})
+    return Areas(
+        order=_depth_first(frame),
+        level=level,
+        parent={c: p for c, p in zip(frame["code"], frame["parent_code"]) if isinstance(p, str) and p},
+        names=names,
+        options={
+            lang: {c: "\u2003" * level[c] + f"{name} · {c}" for c, name in by_code.items()}
+            for lang, by_code in names.items()
+        },
+    )
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
@@ -111,8 +118,9 @@ def year_bounds(release: int) -> tuple[int, int]:
 def home_kpis(release: int, region: str, year_from: int, year_to: int) -> kpis.HomeKpis:
     # every query through the cache: the country's and the EU's rows, the programme totals and the country's
     # targets are read once per release, not again for each area; the area's own queries run at the same time
-    return kpis.home_kpis(lambda calls: query_all(release, *calls), region, year_from, year_to,
-                          areas(release).ancestors(region))
+    return kpis.home_kpis(
+        lambda calls: query_all(release, *calls), region, year_from, year_to, areas(release).ancestors(region)
+    )
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)

@@ -1,4 +1,5 @@
 """Translation bound to the current user's language."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -1,4 +1,5 @@
 """Shared parts of the indicator pages (Overview, Poverty and inclusion): picking, maps, trends."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,8 +24,9 @@ def pick_indicator(inds: pd.DataFrame, f: Filters, label: str, default: str, *, 
     usable = inds if level is None else inds[inds["levels"].map(lambda ls: level in list(ls))]
     codes = list(usable["code"])
     names = dict(zip(inds["code"], inds["name_bg" if f.lang == "bg" else "name_en"].astype(str)))
-    return url_select("indicator", label, codes, default if default in codes else codes[0],
-                      format_func=lambda c: names[c])
+    return url_select(
+        "indicator", label, codes, default if default in codes else codes[0], format_func=lambda c: names[c]
+    )
 
 
 def map_frame(release: int, indicator: str, country: str, level: int, year: int, lang: str) -> pd.DataFrame:
@@ -36,13 +38,15 @@ def map_frame(release: int, indicator: str, country: str, level: int, year: int,
 COUNT_UNITS = {"NR"}  # counts (people) are not comparable with a country total: no benchmark lines
 
 
-def trend_frame(release: int, indicator: str, chosen: list[str], country: str, f: Filters,
-                unit_code: str = "PC") -> pd.DataFrame:
+def trend_frame(
+    release: int, indicator: str, chosen: list[str], country: str, f: Filters, unit_code: str = "PC"
+) -> pd.DataFrame:
     """Series for trend_lines: the chosen areas, the country and the EU benchmark (rates only), in the period."""
     benchmarks = [] if unit_code in COUNT_UNITS else [country, BENCHMARK]
     codes = list(dict.fromkeys([*chosen, *benchmarks]))
-    frame = data.query(release, "indicator_series", indicator=indicator, codes=codes, year_from=f.year_from,
-                       year_to=f.year_to)
+    frame = data.query(
+        release, "indicator_series", indicator=indicator, codes=codes, year_from=f.year_from, year_to=f.year_to
+    )
     kind = {country: "country", BENCHMARK: "benchmark"}
     return frame.assign(
         series=frame["region_code"].map(data.areas(release).names["bg" if f.lang == "bg" else "en"]),

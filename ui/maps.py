@@ -1,4 +1,5 @@
 """The area map: a tile grid always, real boundaries when imported; a click chooses the area."""
+
 from __future__ import annotations
 
 import functools
@@ -33,22 +34,48 @@ def _on_click(key: str) -> None:
             select_region(str(code))
 
 
-def area_map(frame: pd.DataFrame, *, key: str, title: str, value_label: str, lang: str, selected: str,
-             table: pd.DataFrame, file_name: str, decimals: int = 1, higher_is_better: bool = False) -> None:
+def area_map(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    value_label: str,
+    lang: str,
+    selected: str,
+    table: pd.DataFrame,
+    file_name: str,
+    decimals: int = 1,
+    higher_is_better: bool = False,
+) -> None:
     """Map of ``frame`` (code, name, tile_row, tile_col, value) with its table and download; click selects."""
     width = 14 if frame["tile_col"].max() < 4 else 10  # characters that fit on a NUTS 2 / district tile
     frame = frame.assign(short=frame["name"].map(lambda n: tile_label(str(n), width)))
     kind = "tiles"
     boundaries = data.boundaries(data.release())
     if boundaries:
-        kind = url_select("map", t("map_kind"), ["tiles", "boundaries"], "tiles", widget="radio", horizontal=True,
-                          format_func=lambda k, lang=lang: i18n.translate(lang, f"map_kind_{k}"))
+        kind = url_select(
+            "map",
+            t("map_kind"),
+            ["tiles", "boundaries"],
+            "tiles",
+            widget="radio",
+            horizontal=True,
+            format_func=lambda k, lang=lang: i18n.translate(lang, f"map_kind_{k}"),
+        )
     if kind == "boundaries":
-        fig = charts.choropleth(frame, boundaries, title=title, lang=lang, value_label=value_label,
-                                higher_is_better=higher_is_better)
+        fig = charts.choropleth(
+            frame, boundaries, title=title, lang=lang, value_label=value_label, higher_is_better=higher_is_better
+        )
     else:
-        fig = charts.tile_map(frame, title=title, lang=lang, value_label=value_label, decimals=decimals,
-                              higher_is_better=higher_is_better, selected=selected)
+        fig = charts.tile_map(
+            frame,
+            title=title,
+            lang=lang,
+            value_label=value_label,
+            decimals=decimals,
+            higher_is_better=higher_is_better,
+            selected=selected,
+        )
     chart_key = f"{key}_{kind}_{selected}"  # a new chart when the area changes, so an old click is not replayed
     chart_with_table(fig, table, key=chart_key, file_name=file_name, on_select=lambda: _on_click(chart_key))
     st.caption(t("map_click_hint"))

@@ -6,6 +6,7 @@ the page runs outside the frame in app.py (or a "page not found" notice shows). 
 ``pages/`` (by design) and are routed by app.py, so the legacy detection is switched off before the server
 starts. ``streamlit run app.py`` still works; only that first request can glitch.
 """
+
 import sys
 
 from streamlit import delta_generator

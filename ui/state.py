@@ -4,6 +4,7 @@ Shared filters (lang, region, from, to, theme) are declared once in app.py with 
 (indicator, level, year, …) are declared by the page through ``url_select`` and friends. Every value is
 validated; anything unknown or malformed is dropped with one short notice at the top of the page.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
@@ -20,8 +21,16 @@ REGION_KEY, PERIOD_KEY, THEME_KEY = "f_region", "f_period", "f_theme"
 DEFAULT_REGION = "BG"
 ALL = "all"
 # Project themes: the three SI PLUS networks first, then the wider fields of social innovation.
-THEMES = ("esf_admin", "si_sustainable", "poverty_inclusion", "employment", "education", "health_care", "community",
-          "digital_inclusion")
+THEMES = (
+    "esf_admin",
+    "si_sustainable",
+    "poverty_inclusion",
+    "employment",
+    "education",
+    "health_care",
+    "community",
+    "digital_inclusion",
+)
 GLOBAL_PARAMS = ("lang", "region", "from", "to", "theme")
 _BOUND, _NOTICES, _PAGE = "_url_bound", "_url_notices", "_url_page"
 
@@ -104,17 +113,37 @@ def sidebar_filters() -> Filters:
     codes = list(areas.order)
     _init_from_url(codes, first, last)
     with st.sidebar:
-        st.radio(t("filter_language"), i18n.LANGUAGES, key=LANG_KEY, horizontal=True,
-                 format_func=lambda c: {"en": "English", "bg": "Български"}[c])
+        st.radio(
+            t("filter_language"),
+            i18n.LANGUAGES,
+            key=LANG_KEY,
+            horizontal=True,
+            format_func=lambda c: {"en": "English", "bg": "Български"}[c],
+        )
         lang = st.session_state[LANG_KEY]
-        st.selectbox(t("filter_region"), codes, key=REGION_KEY, help=t("filter_region_help"),
-                     format_func=lambda c: areas.option(c, lang))
+        st.selectbox(
+            t("filter_region"),
+            codes,
+            key=REGION_KEY,
+            help=t("filter_region_help"),
+            format_func=lambda c: areas.option(c, lang),
+        )
         st.slider(t("filter_period"), min_value=first, max_value=last, key=PERIOD_KEY, step=1)
-        st.selectbox(t("filter_theme"), (ALL, *THEMES), key=THEME_KEY, help=t("filter_theme_help"),
-                     format_func=lambda c: i18n.translate(lang, f"theme_{c}"))  # bound to this run's language
+        st.selectbox(
+            t("filter_theme"),
+            (ALL, *THEMES),
+            key=THEME_KEY,
+            help=t("filter_theme_help"),
+            format_func=lambda c: i18n.translate(lang, f"theme_{c}"),
+        )  # bound to this run's language
     f = filters()
-    for key, value in (("lang", f.lang), ("region", f.region), ("from", str(f.year_from)), ("to", str(f.year_to)),
-                       ("theme", f.theme)):
+    for key, value in (
+        ("lang", f.lang),
+        ("region", f.region),
+        ("from", str(f.year_from)),
+        ("to", str(f.year_to)),
+        ("theme", f.theme),
+    ):
         _set_param(key, value)
     return f
 
@@ -122,8 +151,9 @@ def sidebar_filters() -> Filters:
 def filters() -> Filters:
     """The current shared filters, for page scripts (app.py has drawn them already)."""
     y0, y1 = st.session_state[PERIOD_KEY]
-    return Filters(st.session_state[LANG_KEY], st.session_state[REGION_KEY], int(y0), int(y1),
-                   st.session_state[THEME_KEY])
+    return Filters(
+        st.session_state[LANG_KEY], st.session_state[REGION_KEY], int(y0), int(y1), st.session_state[THEME_KEY]
+    )
 
 
 def select_region(code: str) -> None:
@@ -141,8 +171,17 @@ def setting(param: str, default=None):
     return st.session_state.get(_bind(param), default)
 
 
-def url_select(param: str, label: str, options: Sequence, default, *, widget: str = "selectbox",
-               format_func: Callable = str, container=None, **kwargs):
+def url_select(
+    param: str,
+    label: str,
+    options: Sequence,
+    default,
+    *,
+    widget: str = "selectbox",
+    format_func: Callable = str,
+    container=None,
+    **kwargs,
+):
     """A page setting whose value is kept in the URL as ?param=value (validated against ``options``)."""
     key, opts = _bind(param), list(options)
     if key not in st.session_state or st.session_state[key] not in opts:
@@ -157,8 +196,17 @@ def url_select(param: str, label: str, options: Sequence, default, *, widget: st
     return value
 
 
-def url_multi(param: str, label: str, options: Sequence, default: Iterable = (), *, max_selections: int | None = None,
-              format_func: Callable = str, container=None, **kwargs) -> list:
+def url_multi(
+    param: str,
+    label: str,
+    options: Sequence,
+    default: Iterable = (),
+    *,
+    max_selections: int | None = None,
+    format_func: Callable = str,
+    container=None,
+    **kwargs,
+) -> list:
     """A multiselect kept in the URL as ?param=a,b,c (unknown items dropped with a notice)."""
     key, opts = _bind(param), list(options)
     if key not in st.session_state:
@@ -172,8 +220,9 @@ def url_multi(param: str, label: str, options: Sequence, default: Iterable = (),
                 notice(param, ",".join(bad))
         st.session_state[key] = chosen
     st.session_state[key] = [v for v in st.session_state[key] if v in opts]
-    value = (container or st).multiselect(label, opts, key=key, max_selections=max_selections,
-                                          format_func=format_func, **kwargs)
+    value = (container or st).multiselect(
+        label, opts, key=key, max_selections=max_selections, format_func=format_func, **kwargs
+    )
     _set_param(param, ",".join(str(v) for v in value))
     return value
 

@@ -5,6 +5,7 @@ The baseline reads the same CSV files as the store is built from (``BENCH_CSV_DI
 ``st.cache_data`` around ``read_csv`` as the Streamlit docs show, the frames handed to Plotly Express and
 ``st.dataframe`` as they are.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,10 +15,21 @@ import pandas as pd
 import streamlit as st
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-THEMES = ["esf_admin", "si_sustainable", "poverty_inclusion", "employment", "education", "health_care",
-          "community", "digital_inclusion"]
-DATES = {"projects": ["start_date", "end_date"], "funding_municipalities": ["snapshot"],
-         "funding_programmes": ["snapshot"]}
+THEMES = [
+    "esf_admin",
+    "si_sustainable",
+    "poverty_inclusion",
+    "employment",
+    "education",
+    "health_care",
+    "community",
+    "digital_inclusion",
+]
+DATES = {
+    "projects": ["start_date", "end_date"],
+    "funding_municipalities": ["snapshot"],
+    "funding_programmes": ["snapshot"],
+}
 
 
 def csv(name: str) -> str:

@@ -1,4 +1,5 @@
 """Control for the browser cold start: the smallest Streamlit app (what Streamlit + Chromium cost alone)."""
+
 import streamlit as st
 
 st.title("Hello")

@@ -1,4 +1,5 @@
 """Data and methods: the dataset catalogue from metadata, definitions, release history, how to cite."""
+
 import datetime as dt
 
 import pandas as pd
@@ -18,18 +19,25 @@ st.write(t("dm_intro", release=release))
 
 st.header(t("dm_datasets"))
 for meta in catalog().values():
-    with st.expander(f"{meta.title.get(f.lang)} — {num(counts[meta.name])} {t('dm_rows')}", icon=(
-            ":material/science:" if meta.synthetic else ":material/table:")):
+    with st.expander(
+        f"{meta.title.get(f.lang)} — {num(counts[meta.name])} {t('dm_rows')}",
+        icon=(":material/science:" if meta.synthetic else ":material/table:"),
+    ):
         if meta.synthetic:
             demo_badge()
         st.write(md_escape(meta.description))
-        st.caption(f"{t('dm_grain')}: {md_escape(meta.grain)} · {t('dm_key')}: {', '.join(meta.primary_key)} · "
-                   f"{t('dm_file')}: datasets/{meta.name}.csv")
+        st.caption(
+            f"{t('dm_grain')}: {md_escape(meta.grain)} · {t('dm_key')}: {', '.join(meta.primary_key)} · "
+            f"{t('dm_file')}: datasets/{meta.name}.csv"
+        )
         st.dataframe(labelled(pd.DataFrame([c.model_dump() for c in meta.columns])), hide_index=True)
         for src in meta.sources:
-            st.markdown(f"- **{md_escape(src.producer)}**: " + (f"[{md_escape(src.title)}]({src.url})" if src.url
-                        else md_escape(src.title)) + f" — {t('footer_licence')}: {md_escape(src.licence)}; "
-                        f"{t('footer_vintage')}: {md_escape(src.vintage)}" + (f". {md_escape(src.notes)}" if src.notes else ""))
+            st.markdown(
+                f"- **{md_escape(src.producer)}**: "
+                + (f"[{md_escape(src.title)}]({src.url})" if src.url else md_escape(src.title))
+                + f" — {t('footer_licence')}: {md_escape(src.licence)}; "
+                f"{t('footer_vintage')}: {md_escape(src.vintage)}" + (f". {md_escape(src.notes)}" if src.notes else "")
+            )
         for caveat in meta.caveats:
             st.caption(f"⚠ {md_escape(caveat)}")
 
@@ -40,8 +48,9 @@ catalogue = catalogue.assign(
     name=catalogue["name_bg" if f.lang == "bg" else "name_en"],
     definition=catalogue["definition_bg" if f.lang == "bg" else "definition_en"],
     notes=catalogue["notes_bg" if f.lang == "bg" else "notes_en"],
-    years=catalogue["code"].map(lambda c: f"{inds.loc[c, 'first_year']}–{inds.loc[c, 'last_year']}" if c in inds.index
-                                else t("dm_no_data_yet")),
+    years=catalogue["code"].map(
+        lambda c: f"{inds.loc[c, 'first_year']}–{inds.loc[c, 'last_year']}" if c in inds.index else t("dm_no_data_yet")
+    ),
 )[["code", "name", "unit", "years", "eurostat", "definition", "notes"]]
 st.dataframe(labelled(catalogue), hide_index=True)
 download(catalogue, "indicators.csv", "dm_indicators")

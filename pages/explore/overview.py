@@ -1,12 +1,13 @@
 """Overview: headline figures for the chosen area and period, each with its source."""
+
 import streamlit as st
 
 from si_metrics import charts
 from ui import data
 from ui.components import chart_with_table, demo_badge, md_escape, source_footer
+from ui.i18n import date, lang, money, num, pct, signed, t
 from ui.indicators import map_frame, pick_indicator, trend_frame, unit
 from ui.maps import area_map
-from ui.i18n import date, lang, money, num, pct, signed, t
 from ui.state import filters
 
 LONG_SERIES = "AROPE_EU2020"  # the longest poverty series in the store (2006-2017), for the trend when needed
@@ -32,14 +33,23 @@ with c1:
     p = k.poverty
     if p:
         eu = k.poverty_eu
-        st.metric(t("kpi_poverty", indicator=indicator_name(p.indicator), year=p.year), pct(p.value),
-                  delta=t("kpi_vs_eu", delta=signed(p.value - eu.value, 1)) if eu else None,
-                  delta_color="inverse", help=p.source)
+        st.metric(
+            t("kpi_poverty", indicator=indicator_name(p.indicator), year=p.year),
+            pct(p.value),
+            delta=t("kpi_vs_eu", delta=signed(p.value - eu.value, 1)) if eu else None,
+            delta_color="inverse",
+            help=p.source,
+        )
         national = k.poverty_national
         if p.region != k.country:
-            st.caption(t("kpi_benchmarks", eu=pct(eu.value) if eu else t("no_data"),
-                         country=areas.label(k.country, f.lang),
-                         national=pct(national.value) if national else t("no_data")))
+            st.caption(
+                t(
+                    "kpi_benchmarks",
+                    eu=pct(eu.value) if eu else t("no_data"),
+                    country=areas.label(k.country, f.lang),
+                    national=pct(national.value) if national else t("no_data"),
+                )
+            )
         if p.region != f.region:
             st.caption(t("kpi_poverty_area", area=areas.label(p.region, f.lang)))
         if p.flag:
@@ -55,27 +65,50 @@ with c2:
         st.metric(t("kpi_population", year=f.year_to), t("no_data"))
 with c3:
     st.metric(t("kpi_esf_absorption"), pct(k.esf_absorption_pct))
-    st.caption(t("kpi_esf_caption", paid=money(k.esf_paid_eur), contracted=money(k.esf_contracted_eur),
-                 snapshot=date(k.esf_snapshot)))
+    st.caption(
+        t(
+            "kpi_esf_caption",
+            paid=money(k.esf_paid_eur),
+            contracted=money(k.esf_contracted_eur),
+            snapshot=date(k.esf_snapshot),
+        )
+    )
 with c4:
     per_person = k.eu_funds_per_person_eur
     st.metric(t("kpi_eu_funds"), money(per_person, compact=False) if per_person is not None else t("no_data"))
     if k.eu_funds_contracted_eur is not None:
-        st.caption(t("kpi_eu_funds_caption", contracted=money(k.eu_funds_contracted_eur),
-                     paid=money(k.eu_funds_paid_eur), snapshot=date(k.eu_funds_snapshot)))
+        st.caption(
+            t(
+                "kpi_eu_funds_caption",
+                contracted=money(k.eu_funds_contracted_eur),
+                paid=money(k.eu_funds_paid_eur),
+                snapshot=date(k.eu_funds_snapshot),
+            )
+        )
 with c5:
     st.metric(t("kpi_projects"), num(k.projects))
     demo_badge()
-    st.caption(t("kpi_projects_caption", beneficiaries=num(k.project_beneficiaries), cross=num(k.cross_sector_projects)))
+    st.caption(
+        t("kpi_projects_caption", beneficiaries=num(k.project_beneficiaries), cross=num(k.cross_sector_projects))
+    )
 
 for target in k.targets:
-    line = t("target_line", area=areas.label(target.region, f.lang), change=num(target.target_change),
-             baseline_year=target.baseline_year, source=md_escape(target.title_bg if f.lang == "bg" else target.title_en))
+    line = t(
+        "target_line",
+        area=areas.label(target.region, f.lang),
+        change=num(target.target_change),
+        baseline_year=target.baseline_year,
+        source=md_escape(target.title_bg if f.lang == "bg" else target.title_en),
+    )
     if target.share_achieved_pct is None:
         line += " " + t("target_progress_unavailable", baseline_year=target.baseline_year)
     else:
-        line += " " + t("target_progress", change=num(target.change_so_far), year=target.latest_year,
-                        share=pct(target.share_achieved_pct, 0))
+        line += " " + t(
+            "target_progress",
+            change=num(target.change_so_far),
+            year=target.latest_year,
+            share=pct(target.share_achieved_pct, 0),
+        )
     st.info(line, icon=":material/flag:")
 
 st.subheader(t("home_charts_heading"))
@@ -83,16 +116,28 @@ inds = data.query(release, "indicators_with_data")
 indicator = pick_indicator(inds, f, t("pov_indicator"), "AROPE", level=2)
 ind_name, ind_unit = indicator_name(indicator), unit(inds, indicator, f.lang)
 higher_is_better = bool(inds.set_index("code").loc[indicator, "higher_is_better"])
-years = [y for y in data.query(release, "indicator_years", indicator=indicator, level=2, country=k.country)["year"]
-         if f.year_from <= y <= f.year_to]
+years = [
+    y
+    for y in data.query(release, "indicator_years", indicator=indicator, level=2, country=k.country)["year"]
+    if f.year_from <= y <= f.year_to
+]
 left, right = st.columns(2)
 with left:
     if years:
         frame = map_frame(release, indicator, k.country, 2, years[-1], f.lang)
-        area_map(frame, key="home_map", title=t("pov_map_title", indicator=ind_name, unit=ind_unit, year=years[-1],
-                                                 area=areas.label(k.country, f.lang)),
-                 value_label=ind_unit, lang=f.lang, selected=f.region, file_name=f"{indicator}_{years[-1]}_nuts2.csv",
-                 table=frame[["code", "name", "value", "flag"]], higher_is_better=higher_is_better)
+        area_map(
+            frame,
+            key="home_map",
+            title=t(
+                "pov_map_title", indicator=ind_name, unit=ind_unit, year=years[-1], area=areas.label(k.country, f.lang)
+            ),
+            value_label=ind_unit,
+            lang=f.lang,
+            selected=f.region,
+            file_name=f"{indicator}_{years[-1]}_nuts2.csv",
+            table=frame[["code", "name", "value", "flag"]],
+            higher_is_better=higher_is_better,
+        )
     else:
         st.info(t("pov_no_years", indicator=ind_name, year_from=f.year_from, year_to=f.year_to))
 with right:
@@ -102,12 +147,23 @@ with right:
         trend_indicator = LONG_SERIES
         trend = trend_frame(release, LONG_SERIES, [f.region], k.country, f)
         st.caption(t("home_trend_fallback", indicator=ind_name, fallback=indicator_name(LONG_SERIES)))
-    chart_with_table(charts.trend_lines(trend, title=t("pov_trend_title", indicator=indicator_name(trend_indicator),
-                                                       unit=unit(inds, trend_indicator, f.lang),
-                                                       year_from=f.year_from, year_to=f.year_to),
-                                        lang=f.lang, value_label=unit(inds, trend_indicator, f.lang),
-                                        flag_label=t("pov_flag_word")),
-                     trend[["series", "region_code", "year", "value", "flag"]], key="home_trend",
-                     file_name=f"{trend_indicator}_trend.csv")
+    chart_with_table(
+        charts.trend_lines(
+            trend,
+            title=t(
+                "pov_trend_title",
+                indicator=indicator_name(trend_indicator),
+                unit=unit(inds, trend_indicator, f.lang),
+                year_from=f.year_from,
+                year_to=f.year_to,
+            ),
+            lang=f.lang,
+            value_label=unit(inds, trend_indicator, f.lang),
+            flag_label=t("pov_flag_word"),
+        ),
+        trend[["series", "region_code", "year", "value", "flag"]],
+        key="home_trend",
+        file_name=f"{trend_indicator}_trend.csv",
+    )
 
 source_footer(["observations", "funding_programmes", "funding_municipalities", "projects", "targets"])

@@ -1,4 +1,5 @@
 """Poverty and inclusion: any indicator by area and year — map, ranking, trends, flags, breakdowns, target."""
+
 import streamlit as st
 
 from si_metrics import charts, i18n
@@ -22,13 +23,29 @@ country = tree.country(f.region)
 levels = [lv for lv in (2, 3) if lv in list(meta["levels"])] or [int(min(meta["levels"]))]
 c1, c2 = st.columns(2)
 with c1:
-    level = url_select("level", t("pov_level"), levels, levels[0], widget="radio", horizontal=True,
-                       format_func=lambda lv, lang=f.lang: i18n.translate(lang, f"level_{lv}"))
-years = [y for y in data.query(release, "indicator_years", indicator=indicator, level=level, country=country)["year"]
-         if f.year_from <= y <= f.year_to]
-st.info(md_escape(meta["definition_bg" if f.lang == "bg" else "definition_en"]) + (
-    "  \n" + md_escape(meta["notes_bg" if f.lang == "bg" else "notes_en"]) if isinstance(meta["notes_en"], str) else ""),
-    icon=":material/info:")
+    level = url_select(
+        "level",
+        t("pov_level"),
+        levels,
+        levels[0],
+        widget="radio",
+        horizontal=True,
+        format_func=lambda lv, lang=f.lang: i18n.translate(lang, f"level_{lv}"),
+    )
+years = [
+    y
+    for y in data.query(release, "indicator_years", indicator=indicator, level=level, country=country)["year"]
+    if f.year_from <= y <= f.year_to
+]
+st.info(
+    md_escape(meta["definition_bg" if f.lang == "bg" else "definition_en"])
+    + (
+        "  \n" + md_escape(meta["notes_bg" if f.lang == "bg" else "notes_en"])
+        if isinstance(meta["notes_en"], str)
+        else ""
+    ),
+    icon=":material/info:",
+)
 if not years:
     st.warning(t("pov_no_years", indicator=ind_name, year_from=f.year_from, year_to=f.year_to))
     source_footer(["observations", "indicators"])
@@ -41,49 +58,114 @@ frame = map_frame(release, indicator, country, level, year, f.lang)
 table = frame[["code", "name", "value", "flag"]].rename(columns={"value": f"{ind_name} ({ind_unit}), {year}"})
 left, right = st.columns(2)
 with left:
-    area_map(frame, key="pov_map", title=t("pov_map_title", indicator=ind_name, unit=ind_unit, year=year, area=where),
-             value_label=ind_unit, lang=f.lang, selected=f.region, table=table, file_name=f"{indicator}_{year}_map.csv",
-             decimals=decimals, higher_is_better=bool(meta["higher_is_better"]))
+    area_map(
+        frame,
+        key="pov_map",
+        title=t("pov_map_title", indicator=ind_name, unit=ind_unit, year=year, area=where),
+        value_label=ind_unit,
+        lang=f.lang,
+        selected=f.region,
+        table=table,
+        file_name=f"{indicator}_{year}_map.csv",
+        decimals=decimals,
+        higher_is_better=bool(meta["higher_is_better"]),
+    )
 with right:
     ranked = frame.dropna(subset=["value"])
-    chart_with_table(charts.ranking_bar(ranked, title=t("pov_rank_title", indicator=ind_name, unit=ind_unit, year=year,
-                                                         area=where), lang=f.lang, value_label=ind_unit,
-                                        selected=f.region, decimals=decimals), table.dropna(subset=[table.columns[2]]),
-                     key="pov_rank", file_name=f"{indicator}_{year}_ranking.csv")
+    chart_with_table(
+        charts.ranking_bar(
+            ranked,
+            title=t("pov_rank_title", indicator=ind_name, unit=ind_unit, year=year, area=where),
+            lang=f.lang,
+            value_label=ind_unit,
+            selected=f.region,
+            decimals=decimals,
+        ),
+        table.dropna(subset=[table.columns[2]]),
+        key="pov_rank",
+        file_name=f"{indicator}_{year}_ranking.csv",
+    )
 flags = sorted({c for flag in frame["flag"].dropna() for c in flag})
 if flags:
     st.caption(t("pov_flags", flags="; ".join(f"{c}: {t('flag_' + c)}" for c in flags)))
 
 mapped = set(frame["code"])
 peers = [c for c in tree.order if c in mapped]
-default = [f.region] if f.region in peers else [c for c in peers if c.startswith(f.region)][:6] or [
-    c for c in peers if f.region.startswith(c)]
-areas = url_multi("compare", t("pov_compare"), peers, default, max_selections=6,
-                  format_func=lambda c, lang=f.lang: tree.label(c, lang))
+default = (
+    [f.region]
+    if f.region in peers
+    else [c for c in peers if c.startswith(f.region)][:6] or [c for c in peers if f.region.startswith(c)]
+)
+areas = url_multi(
+    "compare",
+    t("pov_compare"),
+    peers,
+    default,
+    max_selections=6,
+    format_func=lambda c, lang=f.lang: tree.label(c, lang),
+)
 trend = trend_frame(release, indicator, areas, country, f, meta["unit"])
-chart_with_table(charts.trend_lines(trend, title=t("pov_trend_title", indicator=ind_name, unit=ind_unit,
-                                                   year_from=f.year_from, year_to=f.year_to),
-                                    lang=f.lang, value_label=ind_unit, flag_label=t("pov_flag_word")),
-                 trend[["series", "region_code", "year", "value", "flag"]], key="pov_trend",
-                 file_name=f"{indicator}_trend.csv")
+chart_with_table(
+    charts.trend_lines(
+        trend,
+        title=t("pov_trend_title", indicator=ind_name, unit=ind_unit, year_from=f.year_from, year_to=f.year_to),
+        lang=f.lang,
+        value_label=ind_unit,
+        flag_label=t("pov_flag_word"),
+    ),
+    trend[["series", "region_code", "year", "value", "flag"]],
+    key="pov_trend",
+    file_name=f"{indicator}_trend.csv",
+)
 st.caption(t("pov_trend_note"))
 
 if meta["has_breakdown"]:
     bd = data.query(release, "indicator_breakdown", indicator=indicator, region=f.region, year=year)
     if len(bd):
-        bd = bd.assign(sex_label=bd["sex"].map(lambda s: t(f"sex_{s}")), age_label=bd["age"].map(lambda a: t(f"age_{a}")))
-        chart_with_table(charts.bars(bd[(bd["sex"] != "T") & (bd["age"] != "TOTAL")], x="age_label", y="value", colour="sex_label",
-                                     title=t("pov_breakdown_title", indicator=ind_name, unit=ind_unit, year=year,
-                                             area=tree.label(f.region, f.lang)),
-                                     lang=f.lang, value_label=ind_unit), bd[["sex", "age", "value", "flag"]],
-                         key="pov_breakdown", file_name=f"{indicator}_{f.region}_{year}_breakdown.csv")
+        bd = bd.assign(
+            sex_label=bd["sex"].map(lambda s: t(f"sex_{s}")), age_label=bd["age"].map(lambda a: t(f"age_{a}"))
+        )
+        chart_with_table(
+            charts.bars(
+                bd[(bd["sex"] != "T") & (bd["age"] != "TOTAL")],
+                x="age_label",
+                y="value",
+                colour="sex_label",
+                title=t(
+                    "pov_breakdown_title",
+                    indicator=ind_name,
+                    unit=ind_unit,
+                    year=year,
+                    area=tree.label(f.region, f.lang),
+                ),
+                lang=f.lang,
+                value_label=ind_unit,
+            ),
+            bd[["sex", "age", "value", "flag"]],
+            key="pov_breakdown",
+            file_name=f"{indicator}_{f.region}_{year}_breakdown.csv",
+        )
 
 for target in data.targets(release, country):
     if target.indicator == indicator:
         st.subheader(t("pov_target_heading"))
-        st.write(t("target_line", area=tree.label(target.region, f.lang), change=num(target.target_change),
-                   baseline_year=target.baseline_year, source=target.title_bg if f.lang == "bg" else target.title_en))
-        st.write(t("target_progress_unavailable", baseline_year=target.baseline_year) if target.change_so_far is None
-                 else t("target_progress", change=num(target.change_so_far), year=target.latest_year,
-                        share=pct(target.share_achieved_pct, 0)))
+        st.write(
+            t(
+                "target_line",
+                area=tree.label(target.region, f.lang),
+                change=num(target.target_change),
+                baseline_year=target.baseline_year,
+                source=target.title_bg if f.lang == "bg" else target.title_en,
+            )
+        )
+        st.write(
+            t("target_progress_unavailable", baseline_year=target.baseline_year)
+            if target.change_so_far is None
+            else t(
+                "target_progress",
+                change=num(target.change_so_far),
+                year=target.latest_year,
+                share=pct(target.share_achieved_pct, 0),
+            )
+        )
 source_footer(["observations", "indicators", "targets"])

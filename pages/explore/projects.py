@@ -1,4 +1,5 @@
 """Projects: find the (demo) social-innovation projects by place, theme, partnership and text; open one."""
+
 import streamlit as st
 
 from si_metrics import i18n
@@ -11,8 +12,10 @@ from ui.state import filters, set_setting, setting, url_multi, url_select, url_t
 f = filters()
 release = data.release()
 area = data.areas(release).label(f.region, f.lang)
-progs = {r.programme_code: pj.programme_label(f.lang, r.programme_code, r.name_en, r.name_bg)
-         for r in data.query(release, "projects_programmes").itertuples()}
+progs = {
+    r.programme_code: pj.programme_label(f.lang, r.programme_code, r.name_en, r.name_bg)
+    for r in data.query(release, "projects_programmes").itertuples()
+}
 
 st.title(t("projects_title", area=area))
 demo_badge()
@@ -24,19 +27,60 @@ if words:
     st.caption(t("projects_search_as", words=md_escape(" · ".join(words))))
 c1, c2, c3, c4, c5 = st.columns([1, 1.4, 1.2, 1.2, 1])
 any_ = dict(placeholder=t("projects_filter_any"))
-statuses = url_multi("status", t("projects_filter_status"), pj.STATUSES, container=c1, **any_,
-                     format_func=lambda c, lang=f.lang: pj.label(lang, "status", c))
-sectors = url_multi("sector", t("projects_filter_sector"), pj.SECTORS, container=c2, **any_,
-                    format_func=lambda c, lang=f.lang: pj.label(lang, "sector", c))
-programmes = url_multi("programme", t("projects_filter_programme"), list(progs), container=c3, **any_,
-                       format_func=lambda c, names=progs: names[c])
-groups = url_multi("group", t("projects_filter_group"), pj.TARGET_GROUPS, container=c4, **any_,
-                   format_func=lambda c, lang=f.lang: pj.label(lang, "group", c))
-cross = url_select("cross", t("projects_filter_cross"), ("all", "only"), "all", widget="radio", container=c5,
-                   format_func=lambda c, lang=f.lang: i18n.translate(lang, f"projects_cross_{c}"))
+statuses = url_multi(
+    "status",
+    t("projects_filter_status"),
+    pj.STATUSES,
+    container=c1,
+    **any_,
+    format_func=lambda c, lang=f.lang: pj.label(lang, "status", c),
+)
+sectors = url_multi(
+    "sector",
+    t("projects_filter_sector"),
+    pj.SECTORS,
+    container=c2,
+    **any_,
+    format_func=lambda c, lang=f.lang: pj.label(lang, "sector", c),
+)
+programmes = url_multi(
+    "programme",
+    t("projects_filter_programme"),
+    list(progs),
+    container=c3,
+    **any_,
+    format_func=lambda c, names=progs: names[c],
+)
+groups = url_multi(
+    "group",
+    t("projects_filter_group"),
+    pj.TARGET_GROUPS,
+    container=c4,
+    **any_,
+    format_func=lambda c, lang=f.lang: pj.label(lang, "group", c),
+)
+cross = url_select(
+    "cross",
+    t("projects_filter_cross"),
+    ("all", "only"),
+    "all",
+    widget="radio",
+    container=c5,
+    format_func=lambda c, lang=f.lang: i18n.translate(lang, f"projects_cross_{c}"),
+)
 
-params = dict(region=f.region, year_from=f.year_from, year_to=f.year_to, themes=f.themes, statuses=statuses,
-              sectors=sectors, programmes=programmes, groups=groups, cross_only=cross == "only", words=words)
+params = dict(
+    region=f.region,
+    year_from=f.year_from,
+    year_to=f.year_to,
+    themes=f.themes,
+    statuses=statuses,
+    sectors=sectors,
+    programmes=programmes,
+    groups=groups,
+    cross_only=cross == "only",
+    words=words,
+)
 summary, rows = data.query_all(release, ("projects_summary", params), ("projects_list", params))
 k = pj.headline(summary)
 m1, m2, m3, m4 = st.columns([0.8, 1.6, 0.8, 1], border=True)  # room for "EUR 826.32 thousand"
@@ -54,8 +98,12 @@ if k["projects"]:
     for col, (fig, table, key) in zip([st.container(), *st.columns(2)], figures):
         with col:
             demo_badge()
-            chart_with_table(fig, table, key=f"projects_chart_{key}",
-                             file_name=f"projects_{key}_{f.region}_{f.year_from}-{f.year_to}.csv")
+            chart_with_table(
+                fig,
+                table,
+                key=f"projects_chart_{key}",
+                file_name=f"projects_{key}_{f.region}_{f.year_from}-{f.year_to}.csv",
+            )
 
 st.subheader(t("projects_table_title"))
 if rows.empty:
@@ -64,12 +112,18 @@ else:
     if k["projects"] > len(rows):  # the list stops at 2,000 rows; the summary counts them all
         st.caption(t("projects_table_capped", shown=num(len(rows)), matched=num(k["projects"])))
     st.caption(t("projects_table_hint"))
-    config = {t("projects_col_title"): st.column_config.TextColumn(width="large"),
-              t("projects_col_eu_eur"): st.column_config.NumberColumn(format="localized"),
-              t("projects_col_reach_pct"): st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                                           format="%.0f%%")}
-    event, shown = paged_table(pj.table_view(rows, f.lang), key="projects_table", on_select="rerun",
-                               selection_mode="single-row", column_config=config)
+    config = {
+        t("projects_col_title"): st.column_config.TextColumn(width="large"),
+        t("projects_col_eu_eur"): st.column_config.NumberColumn(format="localized"),
+        t("projects_col_reach_pct"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
+    }
+    event, shown = paged_table(
+        pj.table_view(rows, f.lang),
+        key="projects_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config=config,
+    )
     # only a new click opens a project: a selection kept while paging or filtering points at another row
     clicked = tuple(event.selection.rows)
     if clicked != st.session_state.get("_projects_clicked", ()):
@@ -94,16 +148,32 @@ if project:
         d2.metric(t("projects_detail_eu"), money(p["eu_contribution_eur"], compact=False))
         reach = pj.reach_pct(p["beneficiaries_reached"], p["beneficiaries_target"])
         d3.metric(t("projects_detail_reach"), pct(reach, 0))
-        d3.progress(min(1.0, (reach or 0) / 100), text=t("projects_detail_reach_text", as_of=date(pj.AS_OF),
-                    reached=num(p["beneficiaries_reached"]), target=num(p["beneficiaries_target"])))
+        d3.progress(
+            min(1.0, (reach or 0) / 100),
+            text=t(
+                "projects_detail_reach_text",
+                as_of=date(pj.AS_OF),
+                reached=num(p["beneficiaries_reached"]),
+                target=num(p["beneficiaries_target"]),
+            ),
+        )
         cost = pj.cost_per_beneficiary(p["budget_eur"], p["beneficiaries_reached"])
-        d4.metric(t("projects_detail_cost"), money(cost, compact=False) if cost is not None else t("projects_not_yet"),
-                  help=t("projects_detail_cost_help"))
+        d4.metric(
+            t("projects_detail_cost"),
+            money(cost, compact=False) if cost is not None else t("projects_not_yet"),
+            help=t("projects_detail_cost_help"),
+        )
         if cost is None:
             d4.caption(t("projects_not_yet_caption"))
         fields = pj.detail_fields(p, f.lang)
-        st.dataframe(fields, hide_index=True, height=35 * (len(fields) + 1) + 3,  # every field, no scrolling
-                     column_config={fields.columns[0]: st.column_config.TextColumn(width="medium"),
-                                    fields.columns[1]: st.column_config.TextColumn(width="large")})
+        st.dataframe(
+            fields,
+            hide_index=True,
+            height=35 * (len(fields) + 1) + 3,  # every field, no scrolling
+            column_config={
+                fields.columns[0]: st.column_config.TextColumn(width="medium"),
+                fields.columns[1]: st.column_config.TextColumn(width="large"),
+            },
+        )
 
 source_footer(["projects", "funding_programmes", "regions"])

@@ -1,4 +1,5 @@
 """Regions: a profile of the chosen area against its country and the EU, and up to four areas side by side."""
+
 import streamlit as st
 from pandas import notna
 
@@ -20,21 +21,28 @@ period = dict(year_from=f.year_from, year_to=f.year_to)
 
 def show_profile(rows, code: str) -> None:
     table = profiles.profile_table(rows, lang=f.lang, country_name=name(country))
-    paged_table(table, key=f"regions_profile_{code}",
-                column_config={table.columns[0]: st.column_config.Column(pinned=True),
-                               table.columns[2]: st.column_config.Column(width=90)})
+    paged_table(
+        table,
+        key=f"regions_profile_{code}",
+        column_config={
+            table.columns[0]: st.column_config.Column(pinned=True),
+            table.columns[2]: st.column_config.Column(width=90),
+        },
+    )
     if (rows["peers"] > 1).any():  # a country is alone at its level: no rank, no caption about one
-        st.caption(t("regions_rank_caption", level=t(f"regions_level_{level_of[code]}"),
-                     country=md_escape(name(country))))
+        st.caption(
+            t("regions_rank_caption", level=t(f"regions_level_{level_of[code]}"), country=md_escape(name(country)))
+        )
 
 
 st.title(t("regions_title", area=area))
 st.caption(t("regions_intro", year_from=f.year_from, year_to=f.year_to))
 rows, funds, projects = data.query_all(
-    release, ("profile_indicators", dict(codes=[c for c in (f.region, parent) if c], benchmark=profiles.BENCHMARK,
-                                         **period)),
+    release,
+    ("profile_indicators", dict(codes=[c for c in (f.region, parent) if c], benchmark=profiles.BENCHMARK, **period)),
     ("profile_funding", dict(codes=list(dict.fromkeys([f.region, country])), year_to=f.year_to)),
-    ("profile_projects", dict(codes=[f.region], themes=f.themes, **period)))
+    ("profile_projects", dict(codes=[f.region], themes=f.themes, **period)),
+)
 own, inherited = rows[rows["region_code"] == f.region], profiles.parent_only(rows, f.region, parent)
 st.subheader(t("regions_profile_heading", area=area, year_from=f.year_from, year_to=f.year_to))
 if len(own):
@@ -42,40 +50,67 @@ if len(own):
 else:
     st.info(t("regions_no_indicators"))
 if len(inherited):
-    st.markdown("**" + t("regions_parent_block", parent=md_escape(name(parent)),
-                         level=t(f"regions_level_{level_of[f.region]}")) + "**")
+    st.markdown(
+        "**"
+        + t("regions_parent_block", parent=md_escape(name(parent)), level=t(f"regions_level_{level_of[f.region]}"))
+        + "**"
+    )
     show_profile(inherited, parent)
 
 available = data.query(release, "profile_available")
 options = profiles.indicator_options(available, f.lang)
 pick_left, pick_right = st.columns(2)
-indicator = url_select("indicator", t("regions_indicator"), list(options),
-                       profiles.default_indicator(list(options), rows), format_func=lambda c, o=options: o[c],
-                       container=pick_left)
-level = url_select("level", t("regions_map_level"), [2, 3], 2, widget="radio", horizontal=True, container=pick_right,
-                   format_func=lambda v, lang=f.lang: i18n.translate(lang, f"level_{v}"))
+indicator = url_select(
+    "indicator",
+    t("regions_indicator"),
+    list(options),
+    profiles.default_indicator(list(options), rows),
+    format_func=lambda c, o=options: o[c],
+    container=pick_left,
+)
+level = url_select(
+    "level",
+    t("regions_map_level"),
+    [2, 3],
+    2,
+    widget="radio",
+    horizontal=True,
+    container=pick_right,
+    format_func=lambda v, lang=f.lang: i18n.translate(lang, f"level_{v}"),
+)
 meta = available.set_index("code").loc[indicator]
 unit, decimals, better = t(f"unit_{meta['unit']}"), int(meta["decimals"]), bool(meta["higher_is_better"])
 shown = parent if indicator in set(inherited["indicator_code"]) else f.region  # a district's poverty → its NUTS 2
 series, map_rows = data.query_all(
     release,
-    ("profile_series", dict(indicator=indicator, codes=list(dict.fromkeys([shown, country, profiles.BENCHMARK])),
-                            **period)),
-    ("profile_map", dict(region=f.region, level=level, indicator=indicator, **period)))
+    (
+        "profile_series",
+        dict(indicator=indicator, codes=list(dict.fromkeys([shown, country, profiles.BENCHMARK])), **period),
+    ),
+    ("profile_map", dict(region=f.region, level=level, indicator=indicator, **period)),
+)
 left, right = st.columns(2) if level == 2 else (st.container(), st.container())  # 28 district tiles need the width
 with left:
-    trend = profiles.trend_frame(series, area=shown, country=country, names=names,
-                                 unit=meta["unit"])
-    title = t("regions_trend_title", indicator=options[indicator], unit=unit, area=name(shown),
-              year_from=f.year_from, year_to=f.year_to)
-    chart_with_table(charts.trend_lines(trend, title=title, lang=f.lang, value_label=unit,
-                                        flag_label=t("regions_flag_word")),
-                     trend[["series", "region_code", "year", "value", "flag"]], key="regions_trend",
-                     file_name=f"{shown}_{indicator}_trend.csv")
+    trend = profiles.trend_frame(series, area=shown, country=country, names=names, unit=meta["unit"])
+    title = t(
+        "regions_trend_title",
+        indicator=options[indicator],
+        unit=unit,
+        area=name(shown),
+        year_from=f.year_from,
+        year_to=f.year_to,
+    )
+    chart_with_table(
+        charts.trend_lines(trend, title=title, lang=f.lang, value_label=unit, flag_label=t("regions_flag_word")),
+        trend[["series", "region_code", "year", "value", "flag"]],
+        key="regions_trend",
+        file_name=f"{shown}_{indicator}_trend.csv",
+    )
     notes = [t("regions_trend_legend")] if set(trend["kind"]) - {"area"} else []
     if shown != f.region:
-        notes.append(t("regions_trend_parent", parent=md_escape(name(shown)),
-                       level=t(f"regions_level_{level_of[f.region]}")))
+        notes.append(
+            t("regions_trend_parent", parent=md_escape(name(shown)), level=t(f"regions_level_{level_of[f.region]}"))
+        )
     if "area" not in set(trend["kind"]):
         notes.append(t("regions_trend_none", area=md_escape(name(shown))))
     if notes:
@@ -83,11 +118,23 @@ with left:
 with right:
     tiles = profiles.map_frame(map_rows, f.lang)
     year = int(tiles["year"].max()) if tiles["value"].notna().any() else None
-    title = t("regions_map_title", indicator=options[indicator], unit=unit, year=year, level=t(f"level_{level}")) \
-        if year else t("regions_map_title_none", indicator=options[indicator], level=t(f"regions_level_{level}"))
-    area_map(tiles, key="regions_map", title=title, value_label=unit, lang=f.lang, decimals=decimals,
-             selected=tree.at_level(f.region, level), higher_is_better=better,
-             table=tiles[["code", "name", "year", "value", "flag"]], file_name=f"{indicator}_level{level}.csv")
+    title = (
+        t("regions_map_title", indicator=options[indicator], unit=unit, year=year, level=t(f"level_{level}"))
+        if year
+        else t("regions_map_title_none", indicator=options[indicator], level=t(f"regions_level_{level}"))
+    )
+    area_map(
+        tiles,
+        key="regions_map",
+        title=title,
+        value_label=unit,
+        lang=f.lang,
+        decimals=decimals,
+        selected=tree.at_level(f.region, level),
+        higher_is_better=better,
+        table=tiles[["code", "name", "year", "value", "flag"]],
+        file_name=f"{indicator}_level{level}.csv",
+    )
 
 st.subheader(t("regions_funds_heading"))
 funds = funds.set_index("region_code")
@@ -98,9 +145,17 @@ if f.region != country:
     m2.metric(t("regions_funds_per_person", area=name(country)), money(nation["per_person_eur"], compact=False))
 with note:
     if notna(a["contracted_eur"]) and notna(a["population"]):
-        st.caption(t("regions_funds_caption", contracted=money(a["contracted_eur"]), paid=money(a["paid_eur"]),
-                     municipalities=num(a["municipalities"]), population=num(a["population"]),
-                     year=int(a["population_year"]), snapshot=date(a["snapshot"].date())))
+        st.caption(
+            t(
+                "regions_funds_caption",
+                contracted=money(a["contracted_eur"]),
+                paid=money(a["paid_eur"]),
+                municipalities=num(a["municipalities"]),
+                population=num(a["population"]),
+                year=int(a["population_year"]),
+                snapshot=date(a["snapshot"].date()),
+            )
+        )
     elif notna(a["contracted_eur"]):
         st.caption(t("regions_funds_no_population", contracted=money(a["contracted_eur"]), year=f.year_to))
     st.caption(t("regions_funds_not_esf"))
@@ -116,19 +171,42 @@ with stats:
 with chart:
     if len(by_theme):
         x, y = by_theme.columns
-        chart_with_table(charts.bars(by_theme, x=x, y=y, lang=f.lang, value_label=y, title=t(
-            "regions_themes_title", area=area, year_from=f.year_from, year_to=f.year_to)),
-            by_theme, key="regions_themes", file_name=f"{f.region}_demo_projects_by_theme.csv")
+        chart_with_table(
+            charts.bars(
+                by_theme,
+                x=x,
+                y=y,
+                lang=f.lang,
+                value_label=y,
+                title=t("regions_themes_title", area=area, year_from=f.year_from, year_to=f.year_to),
+            ),
+            by_theme,
+            key="regions_themes",
+            file_name=f"{f.region}_demo_projects_by_theme.csv",
+        )
 
 st.subheader(t("regions_compare_heading"))
 labels = {c: f"{names[c]} ({c})" for c in tree.order}
-chosen = url_multi("compare", t("regions_compare_pick"), list(labels), (), max_selections=profiles.MAX_COMPARE,
-                   format_func=lambda c, lab=labels: lab[c])
+chosen = url_multi(
+    "compare",
+    t("regions_compare_pick"),
+    list(labels),
+    (),
+    max_selections=profiles.MAX_COMPARE,
+    format_func=lambda c, lab=labels: lab[c],
+)
 if chosen:
-    table = profiles.comparison_table(*data.query_all(
-        release, ("profile_indicators", dict(codes=chosen, benchmark=profiles.BENCHMARK, **period)),
-        ("profile_funding", dict(codes=chosen, year_to=f.year_to)),
-        ("profile_projects", dict(codes=chosen, themes=f.themes, **period))), chosen, labels, f.lang)
+    table = profiles.comparison_table(
+        *data.query_all(
+            release,
+            ("profile_indicators", dict(codes=chosen, benchmark=profiles.BENCHMARK, **period)),
+            ("profile_funding", dict(codes=chosen, year_to=f.year_to)),
+            ("profile_projects", dict(codes=chosen, themes=f.themes, **period)),
+        ),
+        chosen,
+        labels,
+        f.lang,
+    )
     paged_table(table, key="regions_compare", column_config={table.columns[0]: st.column_config.Column(pinned=True)})
     download(table, "regions_comparison.csv", "regions_compare")
     if len({level_of[c] for c in chosen}) > 1:

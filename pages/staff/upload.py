@@ -1,4 +1,5 @@
 """Publish data (staff only): upload, check row by row, preview the change, publish; history and roll-back."""
+
 import pandas as pd
 import streamlit as st
 
@@ -33,8 +34,12 @@ with st.expander(t("upload_options"), icon=":material/tune:"):
         encoding={"auto": None}.get(enc := c[2].selectbox(t("upload_encoding"), ("auto", "utf-8", "cp1251")), enc),
         delimiter={"auto": None}.get(sep := c[3].selectbox(t("upload_delimiter"), ("auto", ",", ";", "tab")), sep),
         decimal={"auto": None}.get(dec := c[4].selectbox(t("upload_decimal"), ("auto", ".", ",")), dec),
-        snapshot=(day.isoformat() if (day := st.date_input(t("upload_snapshot"), value=None,
-                                                            help=t("upload_snapshot_help"))) else None))
+        snapshot=(
+            day.isoformat()
+            if (day := st.date_input(t("upload_snapshot"), value=None, help=t("upload_snapshot_help")))
+            else None
+        ),
+    )
 upload = st.file_uploader(t("upload_file"), type=["csv", "tsv", "txt"], key="upload_file", help=t("upload_file_help"))
 if upload is not None:
     content = upload.getvalue()
@@ -44,9 +49,18 @@ if upload is not None:
     prepared = st.session_state[PREPARED][1]
     d = prepared.detected
     st.subheader(t("upload_detected"))
-    st.caption(t("upload_detected_line", format=d.format_label or d.format or "?", encoding=d.encoding or "?",
-                 delimiter=d.delimiter or "?", decimal=d.decimal or "?", dataset=d.dataset or "?",
-                 rows=num(prepared.rows_read), size=num(prepared.size_bytes)))
+    st.caption(
+        t(
+            "upload_detected_line",
+            format=d.format_label or d.format or "?",
+            encoding=d.encoding or "?",
+            delimiter=d.delimiter or "?",
+            decimal=d.decimal or "?",
+            dataset=d.dataset or "?",
+            rows=num(prepared.rows_read),
+            size=num(prepared.size_bytes),
+        )
+    )
     if d.mapping:
         st.dataframe(labelled(pd.DataFrame(d.mapping)), hide_index=True)
     for reason, count in prepared.skipped.items():
@@ -55,8 +69,13 @@ if upload is not None:
         st.error(t("upload_errors", count=num(len(prepared.errors))), icon=":material/error:")
         st.dataframe(prepared.errors_by_kind().rename(t("upload_count")).rename_axis(t("col_kind")))
         st.dataframe(labelled(prepared.shown_errors()), hide_index=True)
-        st.download_button(t("upload_report"), prepared.report_csv(), file_name=f"{upload.name}.problems.csv",
-                           mime="text/csv", icon=":material/download:")
+        st.download_button(
+            t("upload_report"),
+            prepared.report_csv(),
+            file_name=f"{upload.name}.problems.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )
     if len(prepared.warnings):
         st.warning(t("upload_warnings", count=num(len(prepared.warnings))), icon=":material/warning:")
         st.dataframe(labelled(prepared.warnings.head(200)), hide_index=True)
@@ -70,8 +89,9 @@ if upload is not None:
         with st.form("publish"):
             note = st.text_input(t("upload_note"), max_chars=500)
             sure = st.checkbox(t("upload_confirm"))
-            if st.form_submit_button(t("upload_publish"), type="primary", disabled=not (prepared.diff.new or
-                                                                                        prepared.diff.changed)):
+            if st.form_submit_button(
+                t("upload_publish"), type="primary", disabled=not (prepared.diff.new or prepared.diff.changed)
+            ):
                 if not (note.strip() and sure):
                     st.error(t("upload_need_note"))
                 else:
@@ -81,8 +101,15 @@ if upload is not None:
                         st.error(t("upload_failed", detail=md_escape(exc)))
                     else:
                         st.session_state.pop(PREPARED, None)
-                        st.success(t("upload_published", release=rel.id, added=num(rel.rows_added),
-                                     changed=num(rel.rows_changed)), icon=":material/check_circle:")
+                        st.success(
+                            t(
+                                "upload_published",
+                                release=rel.id,
+                                added=num(rel.rows_added),
+                                changed=num(rel.rows_changed),
+                            ),
+                            icon=":material/check_circle:",
+                        )
 
 st.header(t("upload_history"))
 history = data.query(data.release(), "release_history")
@@ -92,9 +119,19 @@ listed = history.loc[history["dataset"] != "boundaries", "id"].astype(int).tolis
 if shown := st.selectbox(t("upload_changes_pick"), listed, key="upload_changes"):
     changes = data.release_changes(data.release(), shown, CHANGES_SHOWN)
     r = changes.release
-    st.caption(t("upload_changes_summary", release=shown, dataset=r["dataset"], added=num(r["rows_added"]),
-                 changed=num(r["rows_changed"]), removed=num(r["rows_removed"]), unchanged=num(r["rows_unchanged"]),
-                 shown=num(len(changes.rows)), total=num(changes.total)))
+    st.caption(
+        t(
+            "upload_changes_summary",
+            release=shown,
+            dataset=r["dataset"],
+            added=num(r["rows_added"]),
+            changed=num(r["rows_changed"]),
+            removed=num(r["rows_removed"]),
+            unchanged=num(r["rows_unchanged"]),
+            shown=num(len(changes.rows)),
+            total=num(changes.total),
+        )
+    )
     paged_table(changes.rows, key="upload_changes_rows", page_size=25)
 with st.form("rollback"):
     target = st.selectbox(t("upload_rollback_pick"), [int(r) for r in history.loc[history["kind"] != "initial", "id"]])

@@ -4,6 +4,7 @@ Encodings come from the byte-order mark, else strict UTF-8, else charset-normali
 CSV sniffer (the standard library's csv.Sniffer when DuckDB cannot tell). Nothing here guesses by hand except
 the decimal mark, which no sniffer reports: see ``detect_decimal``.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -21,18 +22,34 @@ from .problems import file_problem
 
 SNIFF_CHARS = 64 * 1024  # DuckDB's sniffer needs a few hundred lines; a larger sample only costs time
 # UTF-32 first: its little-endian mark begins with UTF-16's.
-BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 # Files that are not text, by their first bytes ("magic numbers"), and what to tell the person uploading.
-MAGIC = ((b"PK\x03\x04", "an Excel workbook (.xlsx) or another ZIP archive, not a CSV; save it as CSV"),
-         (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls), not a CSV; save it as CSV"),
-         (b"%PDF", "a PDF document, not a CSV"),
-         (b"\x89PNG", "a PNG image, not a CSV"),
-         (b"\xff\xd8\xff", "a JPEG image, not a CSV"))
+MAGIC = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another ZIP archive, not a CSV; save it as CSV"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls), not a CSV; save it as CSV"),
+    (b"%PDF", "a PDF document, not a CSV"),
+    (b"\x89PNG", "a PNG image, not a CSV"),
+    (b"\xff\xd8\xff", "a JPEG image, not a CSV"),
+)
 GZIP_MAGIC = b"\x1f\x8b"  # Eurostat's bulk download serves .tsv.gz
 MARKUP = re.compile(r"\s*<(?:!doctype|html|head|body|table|\?xml|!--|[a-z]+:[a-z])", re.IGNORECASE)
-DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|", ",": ",", ";": ";",
-              "\t": "\t", "|": "|"}
+DELIMITERS = {
+    "tab": "\t",
+    "\\t": "\t",
+    "comma": ",",
+    "semicolon": ";",
+    "pipe": "|",
+    ",": ",",
+    ";": ";",
+    "\t": "\t",
+    "|": "|",
+}
 DECIMALS = {".": ".", ",": ",", "point": ".", "comma": ","}
 _COMMA_DECIMAL = re.compile(r"^\s*[-+]?\d[\d \u00a0\u202f]*,\d+\s*$")
 _POINT_DECIMAL = re.compile(r"^\s*[-+]?\d*\.\d+\s*$")
@@ -68,8 +85,10 @@ def unpack(raw: bytes, max_bytes: int) -> tuple[bytes, bool]:
     except zlib.error as exc:
         raise file_problem("binary", f"a damaged gzip file ({exc})") from None
     if len(out) > max_bytes:
-        raise file_problem("too_large", f"uncompressed, the file is larger than the limit of "
-                                        f"{max_bytes / 2**20:g} MB (SI_MAX_UPLOAD_MB)")
+        raise file_problem(
+            "too_large",
+            f"uncompressed, the file is larger than the limit of {max_bytes / 2**20:g} MB (SI_MAX_UPLOAD_MB)",
+        )
     return out, True
 
 
@@ -93,12 +112,16 @@ def _decode_as(raw: bytes, codec: str, bom: bool) -> Decoded:
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError as exc:
-        before = raw[:exc.start].decode(codec, errors="replace")
+        before = raw[: exc.start].decode(codec, errors="replace")
         line = line_at(before, len(before))
-        byte = raw[exc.start:exc.start + 1].hex()
-        raise file_problem("encoding", f"byte 0x{byte} cannot be read as {codec}; choose the file's encoding "
-                                       "(utf-8, windows-1251, …) or save it as CSV UTF-8",
-                           line=line, value=f"0x{byte}") from None
+        byte = raw[exc.start : exc.start + 1].hex()
+        raise file_problem(
+            "encoding",
+            f"byte 0x{byte} cannot be read as {codec}; choose the file's encoding "
+            "(utf-8, windows-1251, …) or save it as CSV UTF-8",
+            line=line,
+            value=f"0x{byte}",
+        ) from None
     return Decoded(text.removeprefix("\ufeff"), codec, bom)
 
 
@@ -117,8 +140,12 @@ def decode(raw: bytes, encoding: str | None = None) -> Decoded:
             return _decode_as(raw, codec, True)
     if b"\x00" in raw:
         nul = raw.index(b"\x00")
-        raise file_problem("binary", "NUL bytes: a binary file, or UTF-16 without a byte-order mark; save it as "
-                                     "CSV UTF-8", line=raw[:nul].count(b"\n") + 1, value="0x00")
+        raise file_problem(
+            "binary",
+            "NUL bytes: a binary file, or UTF-16 without a byte-order mark; save it as CSV UTF-8",
+            line=raw[:nul].count(b"\n") + 1,
+            value="0x00",
+        )
     try:
         return Decoded(raw.decode("utf-8").removeprefix("\ufeff"), "utf-8", False)
     except UnicodeDecodeError:
@@ -134,8 +161,12 @@ def reject_markup(text: str) -> None:
     if MARKUP.match(text[:4096]):
         start = len(text) - len(text.lstrip())
         first = text.lstrip().split("\n", 1)[0][:40]
-        raise file_problem("html", "an HTML or XML page, not a CSV (saved from a browser?); download the data "
-                                   "as CSV or TSV", line=line_at(text, start), value=first)
+        raise file_problem(
+            "html",
+            "an HTML or XML page, not a CSV (saved from a browser?); download the data as CSV or TSV",
+            line=line_at(text, start),
+            value=first,
+        )
 
 
 def _sample(text: str) -> str:
@@ -143,7 +174,7 @@ def _sample(text: str) -> str:
     if len(text) <= SNIFF_CHARS:
         return text
     cut = text.rfind("\n", 0, SNIFF_CHARS)
-    return text[:cut + 1] if cut > 0 else text[:SNIFF_CHARS]
+    return text[: cut + 1] if cut > 0 else text[:SNIFF_CHARS]
 
 
 def _stdlib_sniff(sample: str) -> tuple[str, str]:
@@ -163,8 +194,9 @@ def sniff_dialect(text: str) -> tuple[str, str]:
         path.write_text(sample, encoding="utf-8")
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         try:
-            delimiter, quote = con.execute("select Delimiter, Quote from sniff_csv(?, sample_size = -1, "
-                                           "ignore_errors = true)", [str(path)]).fetchone()
+            delimiter, quote = con.execute(
+                "select Delimiter, Quote from sniff_csv(?, sample_size = -1, ignore_errors = true)", [str(path)]
+            ).fetchone()
         except duckdb.Error:
             delimiter, quote = _stdlib_sniff(sample)
         finally:

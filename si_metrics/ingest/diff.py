@@ -1,5 +1,6 @@
 """What publishing an upload would change: new, changed (old → new) and unchanged rows against the current data,
 and warnings for values that moved a lot. Read-only: nothing in the store is written."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,8 +16,12 @@ from .problems import PROBLEM_COLUMNS
 
 PREVIEW_ROWS = 1000  # changed rows first, then new ones; the full set is what publish writes
 BIG_CHANGE = 0.5  # issue 4: warn when a value moves more than 50 % from the published one
-MAIN_COLUMN = {"observations": "value", "projects": "budget_eur",  # the number the preview shows old → new
-               "funding_programmes": "contracted_eur", "funding_municipalities": "contracted_eur"}
+MAIN_COLUMN = {
+    "observations": "value",
+    "projects": "budget_eur",  # the number the preview shows old → new
+    "funding_programmes": "contracted_eur",
+    "funding_municipalities": "contracted_eur",
+}
 
 
 @dataclass(frozen=True)
@@ -31,8 +36,9 @@ class Diff:
     compared: store.Compared | None = None  # which rows are new or changed: publish writes them as found here
 
 
-def typed_view(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, extra: tuple[str, ...] = ("_line",)
-               ) -> None:
+def typed_view(
+    cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, extra: tuple[str, ...] = ("_line",)
+) -> None:
     """Make the rows visible on the cursor as ``_upload``, cast to the dataset's column types, with the ``extra``
     bookkeeping columns; names and types come from the catalogue allow-list."""
     meta = dataset(name)
@@ -61,8 +67,9 @@ def _compare_sql(name: str) -> str:
                where c.{key0} is null or not ({same})"""
 
 
-def compare(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, column: str | None = None,
-            by_year: bool = False) -> tuple[Diff, pd.DataFrame]:
+def compare(
+    con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, column: str | None = None, by_year: bool = False
+) -> tuple[Diff, pd.DataFrame]:
     """The diff of typed rows against the current data, and big-change warnings named by line and ``column``
     (the file's header of the main value), or by the year when every year is its own column (Eurostat TSV)."""
     cur = con.cursor()
@@ -73,13 +80,16 @@ def compare(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, name: str, colum
         old, new_ = ident("old_" + MAIN_COLUMN[name]), ident("new_" + MAIN_COLUMN[name])
         new, changed, moved = cur.execute(
             "select count(*) filter (change = 'new'), count(*) filter (change = 'changed'), "
-            f"count(*) filter (change = 'changed' and {old} is distinct from {new_}) from _compared").fetchone()
-        preview = cur.execute("select * exclude (_line, _row) from _compared order by change = 'new', _line "
-                              "limit ?", [PREVIEW_ROWS]).df()
+            f"count(*) filter (change = 'changed' and {old} is distinct from {new_}) from _compared"
+        ).fetchone()
+        preview = cur.execute(
+            "select * exclude (_line, _row) from _compared order by change = 'new', _line limit ?", [PREVIEW_ROWS]
+        ).df()
         written = cur.execute("select _row, change = 'new' as new from _compared order by _row").fetchnumpy()
-        columns = cur.execute("select distinct unnest(string_split(columns_changed, ', ')) from _compared "
-                              "where change = 'changed'").fetchall()
-        compared = store.Compared(against, written["_row"], written["new"], frozenset(c for c, in columns))
+        columns = cur.execute(
+            "select distinct unnest(string_split(columns_changed, ', ')) from _compared where change = 'changed'"
+        ).fetchall()
+        compared = store.Compared(against, written["_row"], written["new"], frozenset(c for (c,) in columns))
         warnings = _big_changes(cur, MAIN_COLUMN[name], column or MAIN_COLUMN[name], by_year)
         cur.execute("drop table _compared")
     finally:
@@ -95,9 +105,20 @@ def _big_changes(cur: duckdb.DuckDBPyConnection, main: str, column: str, by_year
     found = cur.execute(
         f"""select _line as line, {label} as label, {new} as new_value, {old} as old_value from _compared
             where change = 'changed' and {old} <> 0 and abs({new} - {old}) / abs({old}) > ?
-            order by _line""", ([] if by_year else [column]) + [BIG_CHANGE]).df()
-    problem = [f"published {o:g}, now {n:g} ({(n - o) / abs(o):+.0%}); check the unit and the decimal mark"
-               for o, n in zip(found["old_value"], found["new_value"])]
-    return pd.DataFrame({"line": found["line"], "column": found["label"],
-                         "value": found["new_value"].map(lambda v: f"{v:g}"), "kind": "big_change",
-                         "problem": problem}, columns=PROBLEM_COLUMNS)
+            order by _line""",
+        ([] if by_year else [column]) + [BIG_CHANGE],
+    ).df()
+    problem = [
+        f"published {o:g}, now {n:g} ({(n - o) / abs(o):+.0%}); check the unit and the decimal mark"
+        for o, n in zip(found["old_value"], found["new_value"])
+    ]
+    return pd.DataFrame(
+        {
+            "line": found["line"],
+            "column": found["label"],
+            "value": found["new_value"].map(lambda v: f"{v:g}"),
+            "kind": "big_change",
+            "problem": problem,
+        },
+        columns=PROBLEM_COLUMNS,
+    )

@@ -1,4 +1,5 @@
 """Readers for Eurostat downloads: the bulk TSV and SDMX-CSV (1.0 and 2.0, with or without labels)."""
+
 from __future__ import annotations
 
 import csv
@@ -70,8 +71,10 @@ def read_sdmx_csv(source: str | Path) -> pd.DataFrame:
         rows = list(csv.reader(fh))
     header, body = rows[0], rows[1:]
     keep = [
-        i for i, h in enumerate(header)
-        if re.fullmatch(r"[a-z][a-z0-9_]*", h) or h in _SDMX_CODE_COLUMNS
+        i
+        for i, h in enumerate(header)
+        if re.fullmatch(r"[a-z][a-z0-9_]*", h)
+        or h in _SDMX_CODE_COLUMNS
         or h in {"STRUCTURE", "STRUCTURE_ID", "DATAFLOW", "LAST UPDATE"}
     ]
     frame = pd.DataFrame([[r[i] for i in keep] for r in body], columns=[header[i] for i in keep])
@@ -84,8 +87,20 @@ def read_sdmx_csv(source: str | Path) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------------
 # Line-aware reading for uploads: every observation keeps the line it came from, so errors can name it.
 
-SDMX_META_COLUMNS = {"STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "DATAFLOW", "LAST UPDATE",
-                     "LAST_UPDATE", "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG", "CONF_STATUS", "OBS_STATUS"}
+SDMX_META_COLUMNS = {
+    "STRUCTURE",
+    "STRUCTURE_ID",
+    "STRUCTURE_NAME",
+    "ACTION",
+    "DATAFLOW",
+    "LAST UPDATE",
+    "LAST_UPDATE",
+    "TIME_PERIOD",
+    "OBS_VALUE",
+    "OBS_FLAG",
+    "CONF_STATUS",
+    "OBS_STATUS",
+}
 _DATASET_ID = re.compile(r"^(?:[A-Za-z0-9_.]+:)?([A-Za-z][A-Za-z0-9_]*)(?:\(.*\))?$")
 _CODE_LABEL = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*:\s*\S")  # SDMX-CSV "labels=both": "geo: Geopolitical…"
 BREAKDOWNS = ("sex", "age")  # kept as observation columns unless the mapping fixes them
@@ -157,8 +172,11 @@ def _tsv_header(line: str, number: int) -> tuple[list[str], list[str], list[Prob
         cells.pop()
     dims = [d.strip().lower() for d in cells[0].partition("\\")[0].split(",")]
     years = [c.strip() for c in cells[1:]]
-    problems = [Problem(number, y, y, "bad_year", "only annual data can be read; expected a 4-digit year as the "
-                                                   "column header") for y in years if not _YEAR_HEADER.match(y)]
+    problems = [
+        Problem(number, y, y, "bad_year", "only annual data can be read; expected a 4-digit year as the column header")
+        for y in years
+        if not _YEAR_HEADER.match(y)
+    ]
     return dims, years, problems
 
 
@@ -177,38 +195,64 @@ def read_tsv_lines(text: str, max_rows: int) -> tuple[pd.DataFrame, str, list[Pr
             continue
         rows += 1
         if rows > max_rows:
-            raise file_problem("too_many_rows", f"more than {max_rows:,} data rows (SI_MAX_UPLOAD_ROWS); split the "
-                                                "file or raise the limit", line=index + 1)
+            raise file_problem(
+                "too_many_rows",
+                f"more than {max_rows:,} data rows (SI_MAX_UPLOAD_ROWS); split the file or raise the limit",
+                line=index + 1,
+            )
         problems += _tsv_row(lines[index], index + 1, dims, years, good, dim_header, out)
     return pd.DataFrame(out, dtype=object), dim_header, problems
 
 
-def _tsv_row(line: str, number: int, dims: list[str], years: list[str], good: set[str], dim_header: str,
-             out: dict[str, list]) -> list[Problem]:
+def _tsv_row(
+    line: str, number: int, dims: list[str], years: list[str], good: set[str], dim_header: str, out: dict[str, list]
+) -> list[Problem]:
     """Append one TSV line's observations to ``out``; the Problems of its cells."""
     cells = line.split("\t")
     while len(cells) > len(years) + 1 and not cells[-1].strip():
         cells.pop()
     if len(cells) != len(years) + 1:
-        return [Problem(number, ROW, line[:60], "ragged_row", f"{len(cells)} fields; expected {len(years) + 1} "
-                                                              "as in the header")]
+        return [
+            Problem(
+                number, ROW, line[:60], "ragged_row", f"{len(cells)} fields; expected {len(years) + 1} as in the header"
+            )
+        ]
     codes = [c.strip() for c in cells[0].split(",")]
     if len(codes) != len(dims):
-        return [Problem(number, dim_header, cells[0], "ragged_row", f"{len(codes)} codes; expected {len(dims)} "
-                                                                    f"({', '.join(dims)})")]
+        return [
+            Problem(
+                number,
+                dim_header,
+                cells[0],
+                "ragged_row",
+                f"{len(codes)} codes; expected {len(dims)} ({', '.join(dims)})",
+            )
+        ]
     problems = []
     for year, cell in zip(years, cells[1:]):
         m = _TSV_CELL.match(cell)
         if year not in good:
             continue
         if not m or (m.group("value") is None and cell.strip()):
-            problems.append(Problem(number, year, cell.strip(), "not_a_number", "expected a number, optionally "
-                                    "followed by flag letters (40.1 b), or ':' for a missing value"))
+            problems.append(
+                Problem(
+                    number,
+                    year,
+                    cell.strip(),
+                    "not_a_number",
+                    "expected a number, optionally followed by flag letters (40.1 b), or ':' for a missing value",
+                )
+            )
             continue
         for name, code in zip(dims, codes):
             out[name].append(code)
-        for name, v in (("_line", number), ("_col", year), ("year", year), ("value", m.group("value") or ""),
-                        ("flag", m.group("flag").lower())):
+        for name, v in (
+            ("_line", number),
+            ("_col", year),
+            ("year", year),
+            ("value", m.group("value") or ""),
+            ("flag", m.group("flag").lower()),
+        ):
             out[name].append(v)
     return problems
 
@@ -226,9 +270,15 @@ def _filters_text(filters: dict[str, str]) -> str:
     return ";".join(f"{k}={v}" for k, v in filters.items()) or "no filter"
 
 
-def unmapped_dimensions(long: pd.DataFrame, dims: pd.DataFrame, indicator: pd.Series, keep: pd.Series,
-                        rules: list[tuple[str, dict[str, str]]], code: str, columns: dict[str, str]
-                        ) -> tuple[list[Problem], pd.Series]:
+def unmapped_dimensions(
+    long: pd.DataFrame,
+    dims: pd.DataFrame,
+    indicator: pd.Series,
+    keep: pd.Series,
+    rules: list[tuple[str, dict[str, str]]],
+    code: str,
+    columns: dict[str, str],
+) -> tuple[list[Problem], pd.Series]:
     """One Problem per dimension the mapping leaves open that holds several values in the rows to publish (they
     would repeat every key), and the rows of those indicators, which are not published.
 
@@ -248,22 +298,33 @@ def unmapped_dimensions(long: pd.DataFrame, dims: pd.DataFrame, indicator: pd.Se
                 continue
             first = dims.loc[mine, dim].iloc[0]
             line = int(long.loc[mine & (dims[dim] != first), "_line"].min())
-            problems.append(Problem(line, columns.get(dim, columns.get("indicator_code", dim)), _values_text(values),
-                                    "unmapped_dimension",
-                                    f"dimension {dim} has {len(values)} values ({_values_text(values)}); the catalogue "
-                                    f"maps {code} to {ind} where {_filters_text(filters)} and does not fix {dim}, "
-                                    f"so every key would repeat — add {dim}=<one of them> to that row of "
-                                    f"{MAPPING_FILE}, or keep one {dim} in the file"))
+            problems.append(
+                Problem(
+                    line,
+                    columns.get(dim, columns.get("indicator_code", dim)),
+                    _values_text(values),
+                    "unmapped_dimension",
+                    f"dimension {dim} has {len(values)} values ({_values_text(values)}); the catalogue "
+                    f"maps {code} to {ind} where {_filters_text(filters)} and does not fix {dim}, "
+                    f"so every key would repeat — add {dim}=<one of them> to that row of "
+                    f"{MAPPING_FILE}, or keep one {dim} in the file",
+                )
+            )
             dropped |= indicator == ind
     if (indicator == "").all() and len(long):
         for ind, filters in rules:
             for dim, value in filters.items():
                 values = sorted(set(dims[dim])) if dim in dims.columns else []
                 if values and value not in values:
-                    problems.append(Problem(int(long["_line"].min()), columns.get(dim, columns.get("indicator_code",
-                                                                                                     dim)),
-                                            _values_text(values), "unmapped_dimension",
-                                            f"the catalogue maps {code} to {ind} where {dim}={value}, but the file's "
-                                            f"{dim} has {_values_text(values)} — correct that row of {MAPPING_FILE} "
-                                            f"(or add one for these codes), or download the {dim}={value} rows"))
+                    problems.append(
+                        Problem(
+                            int(long["_line"].min()),
+                            columns.get(dim, columns.get("indicator_code", dim)),
+                            _values_text(values),
+                            "unmapped_dimension",
+                            f"the catalogue maps {code} to {ind} where {dim}={value}, but the file's "
+                            f"{dim} has {_values_text(values)} — correct that row of {MAPPING_FILE} "
+                            f"(or add one for these codes), or download the {dim}={value} rows",
+                        )
+                    )
     return problems, dropped

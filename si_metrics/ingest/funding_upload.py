@@ -8,6 +8,7 @@ rows it does not name stay. Each snapshot is its own picture of the register and
 newest, so a file that would make a new newest snapshot is warned about when it lacks codes the current newest
 has, and one that adds an older snapshot is warned that it will not be shown.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,11 +25,23 @@ from .problems import FILE, PROBLEM_COLUMNS, Problem, file_problem
 from .read import Detected, Reading, ReadOptions, _decimal, _frame, _no_data, map_header
 from .resolve import Context, name_key, suggestion
 from .table import Table, header_key
-from .validate import (Checked, _dates, _duplicate_errors, _duplicates, _numbers, _pydantic, _Rows, _text,
-                       parse_dates, text_or_empty)
+from .validate import (
+    Checked,
+    _dates,
+    _duplicate_errors,
+    _duplicates,
+    _numbers,
+    _pydantic,
+    _Rows,
+    _text,
+    parse_dates,
+    text_or_empty,
+)
 
-SNAPSHOT_HINT = ("give the register's snapshot date: a snapshot column, --snapshot 2026-08-24 (on the page: "
-                 "Snapshot date) or a date in the file name (isun_programme_totals_2026-08-24.csv)")
+SNAPSHOT_HINT = (
+    "give the register's snapshot date: a snapshot column, --snapshot 2026-08-24 (on the page: "
+    "Snapshot date) or a date in the file name (isun_programme_totals_2026-08-24.csv)"
+)
 SHOWN_CODES = 5  # codes named in a warning about an incomplete snapshot; the rest are counted
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 _PERIOD_OF_YEAR = {period[:4]: period for period in isun.ESF_FUND}  # a CCI code starts with its period's first year
@@ -39,6 +52,7 @@ COUNTS = ("contract_count", "beneficiary_count", "population")
 # ---------------------------------------------------------------------------------------------------------
 # Reading
 
+
 def snapshot_default(options: ReadOptions, file_name: str) -> str | None:
     """The snapshot date for rows that give none: the option, else a yyyy-mm-dd date in the file name."""
     found = _FILE_DATE.search(file_name)
@@ -47,8 +61,12 @@ def snapshot_default(options: ReadOptions, file_name: str) -> str | None:
         return None
     parsed = parse_dates(pd.Series([text])).iloc[0]
     if parsed is None:
-        raise file_problem("bad_date", f"the snapshot date {text!r} is not a date; expected a date as 2026-08-24, "
-                                       "24.08.2026 or 24/08/2026", column="snapshot", value=text)
+        raise file_problem(
+            "bad_date",
+            f"the snapshot date {text!r} is not a date; expected a date as 2026-08-24, 24.08.2026 or 24/08/2026",
+            column="snapshot",
+            value=text,
+        )
     return parsed.isoformat()
 
 
@@ -56,10 +74,14 @@ def read_funding(table: Table, file_name: str, options: ReadOptions, detected: D
     """Either funding table from its own CSV format or an ИСУН extract, as text rows of the table's columns."""
     shape = isun.recognise({header_key(h) for h in table.header})
     if shape is None:
-        raise file_problem("unknown_format", "not a funding file: expected the header of funding_programmes "
-                                             "(programme_code, …), of funding_municipalities (municipality_code, …) or "
-                                             "of an ИСУН extract (code, name, period, … or muni, oblast, nuts3_code, …)"
-                                             f"; the header has: {', '.join(table.header)}", value=table.header[0])
+        raise file_problem(
+            "unknown_format",
+            "not a funding file: expected the header of funding_programmes "
+            "(programme_code, …), of funding_municipalities (municipality_code, …) or "
+            "of an ИСУН extract (code, name, period, … or muni, oblast, nuts3_code, …)"
+            f"; the header has: {', '.join(table.header)}",
+            value=table.header[0],
+        )
     name, source = shape
     detected.dataset = name
     detected.format_label = isun.LABELS[shape]
@@ -68,8 +90,9 @@ def read_funding(table: Table, file_name: str, options: ReadOptions, detected: D
     default = snapshot_default(options, file_name)
     columns, problems, warnings = map_header(table, *_header(name, source, default is not None))
     if source == "isun" and default is None:
-        problems.append(Problem(1, FILE, file_name, "cannot_infer", f"an ИСУН extract has no snapshot date; "
-                                                                    f"{SNAPSHOT_HINT}"))
+        problems.append(
+            Problem(1, FILE, file_name, "cannot_infer", f"an ИСУН extract has no snapshot date; {SNAPSHOT_HINT}")
+        )
     _decimal(table, columns, isun.NUMBERS, options, detected)
     frame = _frame(table, columns)
     if problems:  # without its required columns the rows cannot be read
@@ -79,9 +102,14 @@ def read_funding(table: Table, file_name: str, options: ReadOptions, detected: D
         frame = _from_extract(frame, name)
     else:
         named = {f: table.header[i] for f, i in columns.items()}
-    reading = Reading(frame, named, rows_read=table.rows + len(table.problems),
-                      problems=table.problems + problems + _no_data(table), warnings=warnings,
-                      defaults={"snapshot": default} if default else {})
+    reading = Reading(
+        frame,
+        named,
+        rows_read=table.rows + len(table.problems),
+        problems=table.problems + problems + _no_data(table),
+        warnings=warnings,
+        defaults={"snapshot": default} if default else {},
+    )
     reading.skipped.update({"empty lines": table.blank_lines} if table.blank_lines else {})
     return reading
 
@@ -89,8 +117,9 @@ def read_funding(table: Table, file_name: str, options: ReadOptions, detected: D
 def _header(name: str, source: str, has_default: bool) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
     """The header names accepted (field -> names) and the required fields, for a table in a shape."""
     if source == "isun":
-        return {c: (c,) for c in isun.EXTRACT[name]}, tuple(c for c in isun.EXTRACT[name]
-                                                           if c not in isun.EXTRACT_UNUSED)
+        return {c: (c,) for c in isun.EXTRACT[name]}, tuple(
+            c for c in isun.EXTRACT[name] if c not in isun.EXTRACT_UNUSED
+        )
     optional = [c for c in isun.OPTIONAL[name] if c != "snapshot" or has_default]
     return {c: (c,) for c in isun.COLUMNS[name]}, tuple(c for c in isun.COLUMNS[name] if c not in optional)
 
@@ -98,8 +127,9 @@ def _header(name: str, source: str, has_default: bool) -> tuple[dict[str, tuple[
 def _from_extract(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Extract rows as table rows through isun's mapping (the one the bundled CSVs are built with)."""
     row = isun.ROWS[name]
-    records = [row({k: str(v).strip() for k, v in r.items()}, "") for r in frame.drop(columns="_line")
-               .to_dict("records")]
+    records = [
+        row({k: str(v).strip() for k, v in r.items()}, "") for r in frame.drop(columns="_line").to_dict("records")
+    ]
     out = pd.DataFrame(records, columns=list(isun.COLUMNS[name]), index=frame.index, dtype=object)
     out["_line"] = frame["_line"]
     return out
@@ -107,6 +137,7 @@ def _from_extract(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------------------
 # Checking
+
 
 def check_programmes(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Context, decimal: str) -> Checked:
     """Typed funding_programmes rows, errors and warnings for a reading."""
@@ -119,20 +150,41 @@ def check_programmes(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Cont
     unknown = (code != "") & ~code.isin(names_en)
     listing = ", ".join(sorted(names_en))
     aliases = pd.DataFrame({"alias": [name_key(c) for c in names_en], "code": list(names_en)})
-    rows.fail(unknown, "programme_code", "unknown_programme", code.map(
-        lambda v: f"not a programme of this table (known: {listing}; a new one is added by a developer: "
-                  f"si_metrics/ingest/isun.py, datasets/){suggestion(v, aliases, {})}"))
+    rows.fail(
+        unknown,
+        "programme_code",
+        "unknown_programme",
+        code.map(
+            lambda v: (
+                f"not a programme of this table (known: {listing}; a new one is added by a developer: "
+                f"si_metrics/ingest/isun.py, datasets/){suggestion(v, aliases, {})}"
+            )
+        ),
+    )
     frame["name_en"] = frame["name_en"].where(frame["name_en"] != "", text_or_empty(code.map(names_en)))
     frame["fund"] = frame["fund"].where(frame["fund"] != "", text_or_empty(frame["period"].map(isun.ESF_FUND)))
     period, fund = frame["period"], frame["fund"]
-    rows.fail((period != "") & ~period.isin(isun.ESF_FUND), "period", "bad_code",
-              f"expected a programming period: {' or '.join(isun.ESF_FUND)}")
+    rows.fail(
+        (period != "") & ~period.isin(isun.ESF_FUND),
+        "period",
+        "bad_code",
+        f"expected a programming period: {' or '.join(isun.ESF_FUND)}",
+    )
     expected = code.str[:4].map(_PERIOD_OF_YEAR)
-    rows.fail(expected.notna() & period.isin(isun.ESF_FUND) & (period != expected) & ~unknown, "period", "bad_code",
-              "expected " + text_or_empty(expected) + ", the period of programme " + code)
+    rows.fail(
+        expected.notna() & period.isin(isun.ESF_FUND) & (period != expected) & ~unknown,
+        "period",
+        "bad_code",
+        "expected " + text_or_empty(expected) + ", the period of programme " + code,
+    )
     wrong_fund = period.isin(isun.ESF_FUND) & (fund != "") & (fund != period.map(isun.ESF_FUND))
-    rows.fail(wrong_fund, "fund", "bad_code", "expected " + text_or_empty(period.map(isun.ESF_FUND)) + ", the fund of "
-              "every " + period + " programme in this table")
+    rows.fail(
+        wrong_fund,
+        "fund",
+        "bad_code",
+        "expected " + text_or_empty(period.map(isun.ESF_FUND)) + ", the fund of "
+        "every " + period + " programme in this table",
+    )
     return _finish(con, rows, reading, name, FundingProgrammeRow, known, decimal)
 
 
@@ -148,15 +200,27 @@ def check_municipalities(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: 
     areas = dict(zip(ctx.regions["code"], ctx.regions["name_en"]))
     labels = {c: f"{c} ({areas.get(r, r)})" for c, r in known["region_code"].items()}
     aliases = pd.DataFrame({"alias": [name_key(c) for c in known.index], "code": list(known.index)})
-    rows.fail(unknown, "municipality_code", "unknown_municipality", code.map(
-        lambda v: f"not a municipality of the register ({len(known)} known, codes as BGS04: district letters and 2 "
-                  f"digits){suggestion(v, aliases, labels)}"))
+    rows.fail(
+        unknown,
+        "municipality_code",
+        "unknown_municipality",
+        code.map(
+            lambda v: (
+                f"not a municipality of the register ({len(known)} known, codes as BGS04: district letters and 2 "
+                f"digits){suggestion(v, aliases, labels)}"
+            )
+        ),
+    )
     for column, what in (("source_district_code", "the source's district code"), ("region_code", "the district")):
         should = text_or_empty(code.map(known[column]))
         frame[column] = frame[column].where(frame[column] != "", should)
         label = should.map(lambda r: f"{r} ({areas[r]})" if r in areas else r)
-        rows.fail(~unknown & (should != "") & (frame[column] != should), column, "bad_code",
-                  "expected " + label + f", {what} of " + code)
+        rows.fail(
+            ~unknown & (should != "") & (frame[column] != should),
+            column,
+            "bad_code",
+            "expected " + label + f", {what} of " + code,
+        )
     return _finish(con, rows, reading, name, FundingMunicipalityRow, _current(con, name), decimal)
 
 
@@ -177,8 +241,9 @@ def _current(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     return frame
 
 
-def _finish(con: duckdb.DuckDBPyConnection, rows: _Rows, reading: Reading, name: str, model, current: pd.DataFrame,
-            decimal: str) -> Checked:
+def _finish(
+    con: duckdb.DuckDBPyConnection, rows: _Rows, reading: Reading, name: str, model, current: pd.DataFrame, decimal: str
+) -> Checked:
     """The checks both tables share: required cells, numbers, the date, the row model, duplicate keys, and the
     snapshot warnings."""
     meta = dataset(name)
@@ -192,17 +257,27 @@ def _finish(con: duckdb.DuckDBPyConnection, rows: _Rows, reading: Reading, name:
     _numbers(rows, tuple(amounts), decimal)
     _numbers(rows, tuple(counts), decimal, integer=True)
     for column in amounts + counts:
-        what = ("an amount of 0 EUR" if column in amounts else "a population of 1" if column == "population"
-                else "a count of 0")
-        rows.fail(rows.frame[column] < (1 if column == "population" else 0), column, "out_of_range",
-                  f"expected {what} or more")
+        what = (
+            "an amount of 0 EUR"
+            if column in amounts
+            else "a population of 1"
+            if column == "population"
+            else "a count of 0"
+        )
+        rows.fail(
+            rows.frame[column] < (1 if column == "population" else 0),
+            column,
+            "out_of_range",
+            f"expected {what} or more",
+        )
     _dates(rows, "snapshot")
     _pydantic(rows, model, meta.column_names, {"snapshot": "bad_date"}, {})
     _duplicate_keys(con, rows, name)
     checked = Checked(rows=rows.frame.loc[~rows.bad, [*meta.column_names, "_line"]].reset_index(drop=True))
     checked.errors = rows.errors
-    checked.warnings = _snapshot_warnings(checked.rows, current, meta.primary_key[0],
-                                          reading.columns.get("snapshot", "snapshot"))
+    checked.warnings = _snapshot_warnings(
+        checked.rows, current, meta.primary_key[0], reading.columns.get("snapshot", "snapshot")
+    )
     return checked
 
 
@@ -232,17 +307,34 @@ def _snapshot_warnings(rows: pd.DataFrame, current: pd.DataFrame, key: str, colu
         line = int(mine["_line"].min())
         if snapshot > newest and (missing := sorted(had - set(mine[key]))):
             shown = ", ".join(missing[:SHOWN_CODES]) + (", …" if len(missing) > SHOWN_CODES else "")
-            found.append((line, snapshot, "incomplete_snapshot",
-                          f"{snapshot} would become the newest snapshot, and the dashboard shows only the newest: it "
-                          f"lacks {len(missing)} of the {len(had)} codes of {newest} ({shown}), which would show no "
-                          "money; add them to the file"))
+            found.append(
+                (
+                    line,
+                    snapshot,
+                    "incomplete_snapshot",
+                    f"{snapshot} would become the newest snapshot, and the dashboard shows only the newest: it "
+                    f"lacks {len(missing)} of the {len(had)} codes of {newest} ({shown}), which would show no "
+                    "money; add them to the file",
+                )
+            )
         elif snapshot < newest:
-            found.append((line, snapshot, "older_snapshot", f"older than the newest published snapshot ({newest}): "
-                                                            "kept, but the dashboard shows only the newest"))
+            found.append(
+                (
+                    line,
+                    snapshot,
+                    "older_snapshot",
+                    f"older than the newest published snapshot ({newest}): "
+                    "kept, but the dashboard shows only the newest",
+                )
+            )
     if not found:
         return []
-    return [pd.DataFrame([{"line": ln, "column": column, "value": str(s), "kind": k, "problem": p}
-                          for ln, s, k, p in found], columns=PROBLEM_COLUMNS)]
+    return [
+        pd.DataFrame(
+            [{"line": ln, "column": column, "value": str(s), "kind": k, "problem": p} for ln, s, k, p in found],
+            columns=PROBLEM_COLUMNS,
+        )
+    ]
 
 
 CHECKERS = {isun.PROGRAMMES: check_programmes, isun.MUNICIPALITIES: check_municipalities}

@@ -4,6 +4,7 @@ the ИСУН 2020 extracts they are built from (see ../shared/reference/README.m
 The mapping of an extract row onto a table row lives here once: scripts/build_datasets.py builds the bundled CSVs
 with it, and uploads of the same extracts go through it too. Pure: no store, no pandas.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -21,45 +22,107 @@ PROGRAMME_NAMES_EN = {  # our translation of the Bulgarian programme names
 
 PROGRAMMES, MUNICIPALITIES = "funding_programmes", "funding_municipalities"
 COLUMNS = {
-    PROGRAMMES: ("programme_code", "name_bg", "name_en", "period", "fund", "contracted_eur", "paid_eur",
-                 "contract_count", "grant_eur", "beneficiary_count", "snapshot"),
-    MUNICIPALITIES: ("municipality_code", "source_district_code", "region_code", "contract_count", "contracted_eur",
-                     "paid_eur", "population", "snapshot"),
+    PROGRAMMES: (
+        "programme_code",
+        "name_bg",
+        "name_en",
+        "period",
+        "fund",
+        "contracted_eur",
+        "paid_eur",
+        "contract_count",
+        "grant_eur",
+        "beneficiary_count",
+        "snapshot",
+    ),
+    MUNICIPALITIES: (
+        "municipality_code",
+        "source_district_code",
+        "region_code",
+        "contract_count",
+        "contracted_eur",
+        "paid_eur",
+        "population",
+        "snapshot",
+    ),
 }
 # Columns an upload in the observatory's format may leave out or empty: derived from the code (name_en, the
 # district and area of a known municipality), from the period (fund), or given once for the file (snapshot).
-OPTIONAL = {PROGRAMMES: ("name_en", "fund", "snapshot"),
-            MUNICIPALITIES: ("source_district_code", "region_code", "snapshot")}
-DERIVED_FROM = {"name_en": "programme_code", "fund": "period", "source_district_code": "municipality_code",
-                "region_code": "municipality_code"}
+OPTIONAL = {
+    PROGRAMMES: ("name_en", "fund", "snapshot"),
+    MUNICIPALITIES: ("source_district_code", "region_code", "snapshot"),
+}
+DERIVED_FROM = {
+    "name_en": "programme_code",
+    "fund": "period",
+    "source_district_code": "municipality_code",
+    "region_code": "municipality_code",
+}
 
 # The extracts' headers (isun_programme_totals.csv, isun_eu_funds_by_municipality.csv), and for each table
 # column the extract column it comes from (so an error names the file's column).
 EXTRACT = {
-    PROGRAMMES: ("code", "name", "period", "contracted_eur", "paid_eur", "contract_count", "grant_eur",
-                 "beneficiary_count", "fund_type_as_classified", "fund_bucket"),
-    MUNICIPALITIES: ("muni", "oblast", "nuts3_code", "contract_count", "contracted_eur", "paid_eur", "population",
-                     "per_capita_eur"),
+    PROGRAMMES: (
+        "code",
+        "name",
+        "period",
+        "contracted_eur",
+        "paid_eur",
+        "contract_count",
+        "grant_eur",
+        "beneficiary_count",
+        "fund_type_as_classified",
+        "fund_bucket",
+    ),
+    MUNICIPALITIES: (
+        "muni",
+        "oblast",
+        "nuts3_code",
+        "contract_count",
+        "contracted_eur",
+        "paid_eur",
+        "population",
+        "per_capita_eur",
+    ),
 }
 EXTRACT_UNUSED = ("fund_type_as_classified", "fund_bucket", "per_capita_eur")  # the source's own roll-ups
 SOURCE = {
-    PROGRAMMES: {"programme_code": "code", "name_bg": "name", "name_en": "code", "period": "period",
-                 "fund": "period", "contracted_eur": "contracted_eur", "paid_eur": "paid_eur",
-                 "contract_count": "contract_count", "grant_eur": "grant_eur",
-                 "beneficiary_count": "beneficiary_count"},
-    MUNICIPALITIES: {"municipality_code": "muni", "source_district_code": "oblast", "region_code": "nuts3_code",
-                     "contract_count": "contract_count", "contracted_eur": "contracted_eur", "paid_eur": "paid_eur",
-                     "population": "population"},
+    PROGRAMMES: {
+        "programme_code": "code",
+        "name_bg": "name",
+        "name_en": "code",
+        "period": "period",
+        "fund": "period",
+        "contracted_eur": "contracted_eur",
+        "paid_eur": "paid_eur",
+        "contract_count": "contract_count",
+        "grant_eur": "grant_eur",
+        "beneficiary_count": "beneficiary_count",
+    },
+    MUNICIPALITIES: {
+        "municipality_code": "muni",
+        "source_district_code": "oblast",
+        "region_code": "nuts3_code",
+        "contract_count": "contract_count",
+        "contracted_eur": "contracted_eur",
+        "paid_eur": "paid_eur",
+        "population": "population",
+    },
 }
 NUMBERS = ("contracted_eur", "paid_eur", "grant_eur", "contract_count", "beneficiary_count", "population")
-LABELS = {(PROGRAMMES, "own"): "funding_programmes table", (MUNICIPALITIES, "own"): "funding_municipalities table",
-          (PROGRAMMES, "isun"): "ИСУН programme totals extract",
-          (MUNICIPALITIES, "isun"): "ИСУН municipality extract", (PROGRAMMES, "absorption"): "ИСУН absorption extract"}
+LABELS = {
+    (PROGRAMMES, "own"): "funding_programmes table",
+    (MUNICIPALITIES, "own"): "funding_municipalities table",
+    (PROGRAMMES, "isun"): "ИСУН programme totals extract",
+    (MUNICIPALITIES, "isun"): "ИСУН municipality extract",
+    (PROGRAMMES, "absorption"): "ИСУН absorption extract",
+}
 ABSORPTION_REFUSED = (
     "this is ИСУН's absorption extract (level, code, …, absorption_pct): it has no grant_eur or beneficiary_count, "
     "which funding_programmes needs, and mixes periods, fund buckets and other funds' programmes; upload the "
     "programme totals extract (code, name, period, contracted_eur, paid_eur, contract_count, grant_eur, "
-    "beneficiary_count) or a funding_programmes CSV (`python -m si_metrics template funding`)")
+    "beneficiary_count) or a funding_programmes CSV (`python -m si_metrics template funding`)"
+)
 
 
 def recognise(header_keys: set[str]) -> tuple[str, str] | None:
@@ -92,19 +155,35 @@ def family(name: str | None) -> str | None:
 def programme_row(r: Mapping[str, str], snapshot: str) -> dict[str, str]:
     """One row of isun_programme_totals.csv as a funding_programmes row; the English name and the fund are ours
     ('' for a programme or period we have none for)."""
-    return {"programme_code": r["code"], "name_bg": r["name"], "name_en": PROGRAMME_NAMES_EN.get(r["code"], ""),
-            "period": r["period"], "fund": ESF_FUND.get(r["period"], ""), "contracted_eur": r["contracted_eur"],
-            "paid_eur": r["paid_eur"], "contract_count": r["contract_count"], "grant_eur": r["grant_eur"],
-            "beneficiary_count": r["beneficiary_count"], "snapshot": snapshot}
+    return {
+        "programme_code": r["code"],
+        "name_bg": r["name"],
+        "name_en": PROGRAMME_NAMES_EN.get(r["code"], ""),
+        "period": r["period"],
+        "fund": ESF_FUND.get(r["period"], ""),
+        "contracted_eur": r["contracted_eur"],
+        "paid_eur": r["paid_eur"],
+        "contract_count": r["contract_count"],
+        "grant_eur": r["grant_eur"],
+        "beneficiary_count": r["beneficiary_count"],
+        "snapshot": snapshot,
+    }
 
 
 def municipality_row(r: Mapping[str, str], snapshot: str) -> dict[str, str]:
     """One row of isun_eu_funds_by_municipality.csv as a funding_municipalities row (Sofia city's empty NUTS 3 code
     becomes BG411 by its municipality code)."""
     region = r["nuts3_code"] or (SOFIA_CITY_NUTS3 if r["muni"] == SOFIA_CITY_MUNI else "")
-    return {"municipality_code": r["muni"], "source_district_code": r["oblast"], "region_code": region,
-            "contract_count": r["contract_count"], "contracted_eur": r["contracted_eur"], "paid_eur": r["paid_eur"],
-            "population": r["population"], "snapshot": snapshot}
+    return {
+        "municipality_code": r["muni"],
+        "source_district_code": r["oblast"],
+        "region_code": region,
+        "contract_count": r["contract_count"],
+        "contracted_eur": r["contracted_eur"],
+        "paid_eur": r["paid_eur"],
+        "population": r["population"],
+        "snapshot": snapshot,
+    }
 
 
 ROWS = {PROGRAMMES: programme_row, MUNICIPALITIES: municipality_row}

@@ -14,6 +14,7 @@ Choices (README.md, "Publishing data"):
 - paid_eur and beneficiaries are not in the export and stay empty; target_groups stay empty.
 - Any projects column present in the file under its own name (theme, lead_org_type, …) overrides the mapping.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,11 @@ THEME_RULES = (
     ("digital_inclusion", r"digital|цифров|дигитал"),
     ("employment", r"employ|labour market|labor market|\bjobs?\b|заетост|пазара на труда"),
     ("education", r"educat|training|school|skills|childhood|образован|обучени|училищ|умения"),
-    ("poverty_inclusion", r"poverty|social inclusion|deprivation|marginali[sz]|roma|homeless|food|integration|"
-                          r"бедност|социално включване|лишения|маргинализ|роми|бездом|храни|интеграция"),
+    (
+        "poverty_inclusion",
+        r"poverty|social inclusion|deprivation|marginali[sz]|roma|homeless|food|integration|"
+        r"бедност|социално включване|лишения|маргинализ|роми|бездом|храни|интеграция",
+    ),
     ("community", r"communit|local development|civil society|общност|местно развитие|гражданско общество"),
 )
 # The kind of body from its name; Bulgarian legal forms and their Latin spellings.
@@ -60,8 +64,11 @@ ORG_RULES = (
     ("community_centre", r"читалище|chitalishte|community cent"),
     ("university", r"университет|university|академия|academy|висше училище"),
     ("school", r"училище|гимназия|детска градина|school|kindergarten|gymnasium"),
-    ("state_agency", r"министерство|агенция|дирекция|администрация|инспекция|ministry|agency|directorate|"
-                     r"administration|държавн"),
+    (
+        "state_agency",
+        r"министерство|агенция|дирекция|администрация|инспекция|ministry|agency|directorate|"
+        r"administration|държавн",
+    ),
     ("ngo", r"сдружение|фондация|асоциация|association|foundation|\bngo\b"),
     ("sme", r"\bе?оод\b|\bе?ад\b|\bет\b|\bкд\b|\bltd\b|\bjsc\b|\bplc\b|\be?ood\b|\be?ad\b"),
 )
@@ -138,8 +145,10 @@ def _hint(field: str, what: str) -> str:
     return f"cannot tell the {what}; add a {field} column ({allowed})"
 
 
-HINTS = {"theme": _hint("theme", "theme from the category label"),
-         "lead_org_type": _hint("lead_org_type", "kind of organisation from its name")}
+HINTS = {
+    "theme": _hint("theme", "theme from the category label"),
+    "lead_org_type": _hint("lead_org_type", "kind of organisation from its name"),
+}
 
 
 def read(table: Table, ctx: Context) -> tuple[pd.DataFrame, dict[str, str], list[Problem]]:
@@ -158,14 +167,22 @@ def read(table: Table, ctx: Context) -> tuple[pd.DataFrame, dict[str, str], list
     frame["theme"] = _classify(theme_text, THEME_RULES)
     frame["lead_org_type"] = _classify(frame["lead_org"], ORG_RULES)
     columns["lead_org_type"] = columns["lead_org"]
-    for name, value in (("partner_sectors", ""), ("partner_count", "0"), ("target_groups", ""), ("status", ""),
-                        ("paid_eur", ""), ("beneficiaries_target", ""), ("beneficiaries_reached", ""),
-                        ("is_synthetic", "false"), ("sdgs", ""), ("lead_sector", "")):
+    for name, value in (
+        ("partner_sectors", ""),
+        ("partner_count", "0"),
+        ("target_groups", ""),
+        ("status", ""),
+        ("paid_eur", ""),
+        ("beneficiaries_target", ""),
+        ("beneficiaries_reached", ""),
+        ("is_synthetic", "false"),
+        ("sdgs", ""),
+        ("lead_sector", ""),
+    ):
         frame[name] = value
     _override(table, frame, columns)  # lead_sector, sdgs and status are derived in validate when left empty
     lines = pd.Series(table.lines, dtype="int64")
-    frame = frame[PROJECT_COLUMNS].assign(_from_theme=theme_text, _from_lead_org_type=frame["lead_org"],
-                                          _line=lines)
+    frame = frame[PROJECT_COLUMNS].assign(_from_theme=theme_text, _from_lead_org_type=frame["lead_org"], _line=lines)
     return frame, columns, _currency(table, lines)
 
 
@@ -175,5 +192,13 @@ def _currency(table: Table, lines: pd.Series) -> list[Problem]:
     if currency is None:
         return []
     bad = currency.index[(currency != "") & (currency.str.upper() != "EUR")]
-    return [Problem(int(lines[i]), "Total_Eligible_Expenditure_Currency", currency[i], "currency",
-                    "amounts must be in EUR; convert them first") for i in bad]
+    return [
+        Problem(
+            int(lines[i]),
+            "Total_Eligible_Expenditure_Currency",
+            currency[i],
+            "currency",
+            "amounts must be in EUR; convert them first",
+        )
+        for i in bad
+    ]

@@ -3,6 +3,7 @@
 ``prepare`` never writes to the store, so a cancelled upload changes nothing; ``publish`` writes the prepared rows
 as one release in one transaction, or nothing at all.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -79,8 +80,9 @@ def prepare_file(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOption
     return prepare(con, path.read_bytes(), path.name, options)
 
 
-def prepare(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
-            options: ReadOptions | None = None) -> Prepared:
+def prepare(
+    con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, options: ReadOptions | None = None
+) -> Prepared:
     """Read, validate and diff an upload against the store; writes nothing."""
     options = (options or ReadOptions()).checked()
     prepared = Prepared(file_name, len(data), hashlib.sha256(data).hexdigest())
@@ -95,9 +97,13 @@ def prepare(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str,
     _collect(prepared, reading, checked)
     if len(checked.rows):
         by_year = "_col" in reading.frame.columns
-        prepared.diff, big = compare(con, checked.rows, prepared.dataset,
-                                     reading.columns.get("value" if prepared.dataset == "observations"
-                                                         else "budget_eur"), by_year)
+        prepared.diff, big = compare(
+            con,
+            checked.rows,
+            prepared.dataset,
+            reading.columns.get("value" if prepared.dataset == "observations" else "budget_eur"),
+            by_year,
+        )
         prepared.warnings = _sorted([prepared.warnings, big])
     return prepared
 
@@ -107,8 +113,11 @@ def _max_bytes() -> int:
 
 
 def _too_large(size: int) -> FileRejected:
-    return file_problem("too_large", f"the file is {size / 2**20:.1f} MB; the limit is {config.max_upload_mb():g} MB "
-                                     "(SI_MAX_UPLOAD_MB)", value=f"{size} bytes")
+    return file_problem(
+        "too_large",
+        f"the file is {size / 2**20:.1f} MB; the limit is {config.max_upload_mb():g} MB (SI_MAX_UPLOAD_MB)",
+        value=f"{size} bytes",
+    )
 
 
 def _check_size(data: bytes) -> None:
@@ -140,15 +149,23 @@ def _collect(prepared: Prepared, reading: Reading, checked: Checked) -> None:
         errors.append(problems_frame([_nothing_left(prepared)]))
     prepared.errors = _sorted(errors)
     prepared.warnings = _sorted([problems_frame(reading.warnings), *checked.warnings])
-    prepared.notes = [f"{name} is not in the file: set to {value!r}" for name, value in reading.defaults.items()
-                      if name not in reading.columns]
+    prepared.notes = [
+        f"{name} is not in the file: set to {value!r}"
+        for name, value in reading.defaults.items()
+        if name not in reading.columns
+    ]
 
 
 def _nothing_left(prepared: Prepared) -> Problem:
     """The error for a file whose rows were all skipped."""
     reasons = "; ".join(f"{n} {why}" for why, n in prepared.skipped.items()) or "no rows"
-    return Problem(2, FILE, "", "no_data", f"nothing left to publish ({reasons}); expected at least one row with "
-                                           "a value for a known area")
+    return Problem(
+        2,
+        FILE,
+        "",
+        "no_data",
+        f"nothing left to publish ({reasons}); expected at least one row with a value for a known area",
+    )
 
 
 def publish(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, note: str) -> store.Release:
@@ -158,5 +175,14 @@ def publish(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, no
     if not user.strip():
         raise ValueError("name who publishes (the release records it)")
     compared = prepared.diff.compared if prepared.diff else None
-    return store.publish_rows(con, dataset(prepared.dataset), prepared.rows, compared, user=user.strip(), note=note,
-                              file_name=prepared.file_name, sha256=prepared.sha256, rows_in_file=prepared.rows_read)
+    return store.publish_rows(
+        con,
+        dataset(prepared.dataset),
+        prepared.rows,
+        compared,
+        user=user.strip(),
+        note=note,
+        file_name=prepared.file_name,
+        sha256=prepared.sha256,
+        rows_in_file=prepared.rows_read,
+    )

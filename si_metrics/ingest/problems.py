@@ -1,4 +1,5 @@
 """What can be wrong with an uploaded file: one Problem per finding, named by line and column of the original file."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

@@ -5,6 +5,7 @@ funding table / ИСУН extract (funding_upload).
 Nothing is converted or checked here beyond the file's shape; ``validate`` turns the text into typed rows.
 Every row keeps ``_line``, the line of the original file it starts on (the header is line 1).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,18 @@ DECIMAL_SAMPLE = 5000  # number cells looked at to tell the decimal mark
 # Headers the tidy observations template accepts, compared case-insensitively (see header_key).
 OBSERVATION_HEADERS: dict[str, tuple[str, ...]] = {
     "indicator_code": ("indicator_code", "indicator", "показател", "код на показател", "код на показателя"),
-    "region_code": ("region_code", "region", "geo", "area", "nuts_code", "регион", "област", "район",
-                    "код на регион", "територия"),
+    "region_code": (
+        "region_code",
+        "region",
+        "geo",
+        "area",
+        "nuts_code",
+        "регион",
+        "област",
+        "район",
+        "код на регион",
+        "територия",
+    ),
     "year": ("year", "time", "time_period", "година", "период"),
     "value": ("value", "obs_value", "стойност"),
     "flag": ("flag", "obs_flag", "флаг"),
@@ -40,8 +51,19 @@ OBSERVATION_HEADERS: dict[str, tuple[str, ...]] = {
 OBSERVATION_REQUIRED = ("indicator_code", "region_code", "year", "value")
 # Project columns an upload may leave out or empty: optional, not reported by every source, or derived
 # (status from the dates, lead_sector from lead_org_type, sdgs from the theme; is_synthetic is always false).
-PROJECT_OPTIONAL = ("partner_sectors", "programme_code", "paid_eur", "beneficiaries_target", "beneficiaries_reached",
-                    "is_synthetic", "partner_count", "target_groups", "status", "lead_sector", "sdgs")
+PROJECT_OPTIONAL = (
+    "partner_sectors",
+    "programme_code",
+    "paid_eur",
+    "beneficiaries_target",
+    "beneficiaries_reached",
+    "is_synthetic",
+    "partner_count",
+    "target_groups",
+    "status",
+    "lead_sector",
+    "sdgs",
+)
 
 
 @dataclass(frozen=True)
@@ -55,15 +77,20 @@ class ReadOptions:
     decimal: str | None = None
     snapshot: str | None = None  # funding: the register snapshot date of rows that do not give one
 
-    def checked(self) -> "ReadOptions":
+    def checked(self) -> ReadOptions:
         """The options with delimiter and decimal names resolved; a ValueError names a bad choice."""
         if self.format not in FORMATS:
             raise ValueError(f"unknown format {self.format!r}; use one of {', '.join(FORMATS)}")
         if self.dataset is not None and self.dataset not in DATASETS:
             raise ValueError(f"cannot upload to {self.dataset!r}; use one of {', '.join(DATASETS)}")
-        return ReadOptions(self.dataset, self.format, self.encoding or None,
-                           delimiter_option(self.delimiter) if self.delimiter else None,
-                           decimal_option(self.decimal) if self.decimal else None, self.snapshot or None)
+        return ReadOptions(
+            self.dataset,
+            self.format,
+            self.encoding or None,
+            delimiter_option(self.delimiter) if self.delimiter else None,
+            decimal_option(self.decimal) if self.decimal else None,
+            self.snapshot or None,
+        )
 
 
 @dataclass
@@ -119,8 +146,9 @@ def detect_format(text: str) -> str:
     return "tidy"
 
 
-def read(raw: bytes, file_name: str, ctx: Context, options: ReadOptions, detected: Detected,
-         max_bytes: int, max_rows: int) -> Reading:
+def read(
+    raw: bytes, file_name: str, ctx: Context, options: ReadOptions, detected: Detected, max_bytes: int, max_rows: int
+) -> Reading:
     """Decode, recognise and read an upload; raises FileRejected when the file cannot be read at all."""
     raw, detected.gzip = unpack(raw, max_bytes)
     decoded = decode(raw, options.encoding)
@@ -131,8 +159,11 @@ def read(raw: bytes, file_name: str, ctx: Context, options: ReadOptions, detecte
     detected.format = options.format if options.format != "auto" else detect_format(decoded.text)
     reading = READERS[detected.format](decoded.text, file_name, ctx, options, detected, max_rows)
     if options.dataset and options.dataset not in (detected.dataset, isun.family(detected.dataset)):
-        raise file_problem("wrong_dataset", f"a {detected.format_label} file holds {detected.dataset}, not "
-                                            f"{options.dataset}", value=detected.format or "")
+        raise file_problem(
+            "wrong_dataset",
+            f"a {detected.format_label} file holds {detected.dataset}, not {options.dataset}",
+            value=detected.format or "",
+        )
     return reading
 
 
@@ -152,16 +183,18 @@ def _table(text: str, options: ReadOptions, detected: Detected, max_rows: int) -
     return table
 
 
-def _decimal(table: Table, columns: dict[str, int], fields: tuple[str, ...], options: ReadOptions,
-             detected: Detected) -> str:
+def _decimal(
+    table: Table, columns: dict[str, int], fields: tuple[str, ...], options: ReadOptions, detected: Detected
+) -> str:
     """The decimal mark: the override, else what the number columns use."""
     cells = [c for f in fields if f in columns for c in table.cells[columns[f]][:DECIMAL_SAMPLE]]
     detected.decimal = options.decimal or detect_decimal(cells, detected.delimiter or ",")
     return detected.decimal
 
 
-def map_header(table: Table, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
-               ) -> tuple[dict[str, int], list[Problem], list[Problem]]:
+def map_header(
+    table: Table, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[dict[str, int], list[Problem], list[Problem]]:
     """Which file column gives each field; missing required and doubled columns are Problems, unused ones warnings."""
     lookup = {header_key(a): f for f, names in aliases.items() for a in names}
     found: dict[str, int] = {}
@@ -170,20 +203,35 @@ def map_header(table: Table, aliases: dict[str, tuple[str, ...]], required: tupl
     for index, name in enumerate(table.header):
         target = lookup.get(header_key(name))
         if target is None:
-            warnings.append(Problem(line, name or f"field {index + 1}", name, "ignored_column",
-                                    "this column is not used"))
+            warnings.append(
+                Problem(line, name or f"field {index + 1}", name, "ignored_column", "this column is not used")
+            )
         elif target in found:
-            problems.append(Problem(line, name, name, "duplicate_column",
-                                    f"column {table.header[found[target]]!r} already gives {target}; keep one"))
+            problems.append(
+                Problem(
+                    line,
+                    name,
+                    name,
+                    "duplicate_column",
+                    f"column {table.header[found[target]]!r} already gives {target}; keep one",
+                )
+            )
         else:
             found[target] = index
     for target in required:
         if target not in found:
             also = ", ".join(a for a in aliases[target] if a != target)
-            problems.append(Problem(line, target, "", "missing_column",
-                                    f"required column {target} is missing" + (f" (also accepted: {also})" if also
-                                                                               else "")
-                                    + f"; the header has: {', '.join(table.header)}"))
+            problems.append(
+                Problem(
+                    line,
+                    target,
+                    "",
+                    "missing_column",
+                    f"required column {target} is missing"
+                    + (f" (also accepted: {also})" if also else "")
+                    + f"; the header has: {', '.join(table.header)}",
+                )
+            )
     return found, problems, warnings
 
 
@@ -198,12 +246,20 @@ def _no_data(table: Table) -> list[Problem]:
     """A Problem when the file has a header and nothing else."""
     if table.rows or table.problems:
         return []
-    return [Problem(table.header_line + 1, FILE, "", "no_data", "the file has a header but no data rows; "
-                                                                "expected data from the next line")]
+    return [
+        Problem(
+            table.header_line + 1,
+            FILE,
+            "",
+            "no_data",
+            "the file has a header but no data rows; expected data from the next line",
+        )
+    ]
 
 
-def _read_tidy(text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected,
-               max_rows: int) -> Reading:
+def _read_tidy(
+    text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected, max_rows: int
+) -> Reading:
     """The project's own template: observations, or projects when the header has project_id."""
     table = _table(text, options, detected, max_rows)
     keys = {header_key(h) for h in table.header}
@@ -219,9 +275,13 @@ def _read_tidy(text: str, file_name: str, ctx: Context, options: ReadOptions, de
         aliases, required, numbers = OBSERVATION_HEADERS, OBSERVATION_REQUIRED, ("value",)
     columns, problems, warnings = map_header(table, aliases, required)
     _decimal(table, columns, numbers, options, detected)
-    reading = Reading(_frame(table, columns), {f: table.header[i] for f, i in columns.items()},
-                      rows_read=table.rows + len(table.problems), problems=table.problems + problems + _no_data(table),
-                      warnings=warnings)
+    reading = Reading(
+        _frame(table, columns),
+        {f: table.header[i] for f, i in columns.items()},
+        rows_read=table.rows + len(table.problems),
+        problems=table.problems + problems + _no_data(table),
+        warnings=warnings,
+    )
     if problems:  # without its required columns the rows cannot be read
         reading.frame = reading.frame.iloc[0:0]
     reading.skipped.update({"empty lines": table.blank_lines} if table.blank_lines else {})
@@ -230,29 +290,47 @@ def _read_tidy(text: str, file_name: str, ctx: Context, options: ReadOptions, de
     return reading
 
 
-def _read_kohesio(text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected,
-                  max_rows: int) -> Reading:
+def _read_kohesio(
+    text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected, max_rows: int
+) -> Reading:
     """Kohesio's 2021-27 project export, mapped onto the projects columns."""
     table = _table(text, options, detected, max_rows)
     detected.dataset, detected.format_label = "projects", "Kohesio project export"
     index = {header_key(h): i for i, h in enumerate(table.header)}
     detected.decimal = options.decimal or detect_decimal(
-        [c for name in kohesio.AMOUNT_COLUMNS if header_key(name) in index
-         for c in table.cells[index[header_key(name)]][:DECIMAL_SAMPLE]], detected.delimiter or ",")
+        [
+            c
+            for name in kohesio.AMOUNT_COLUMNS
+            if header_key(name) in index
+            for c in table.cells[index[header_key(name)]][:DECIMAL_SAMPLE]
+        ],
+        detected.delimiter or ",",
+    )
     frame, columns, problems = kohesio.read(table, ctx)
-    return Reading(frame, columns, rows_read=table.rows + len(table.problems),
-                   problems=table.problems + problems + _no_data(table), hints=kohesio.HINTS)
+    return Reading(
+        frame,
+        columns,
+        rows_read=table.rows + len(table.problems),
+        problems=table.problems + problems + _no_data(table),
+        hints=kohesio.HINTS,
+    )
 
 
-def _unknown_dataset(line: int, column: str, value: str, ctx: Context,
-                     why: str = "this Eurostat dataset is not mapped to a catalogue indicator") -> Problem:
+def _unknown_dataset(
+    line: int,
+    column: str,
+    value: str,
+    ctx: Context,
+    why: str = "this Eurostat dataset is not mapped to a catalogue indicator",
+) -> Problem:
     """The Problem for a Eurostat file whose dataset the catalogue does not map (or that cannot be told)."""
     known = ", ".join(sorted(set(ctx.eurostat["eurostat_dataset"])))
     return Problem(line, column, value, "unknown_dataset", f"{why}; mapped datasets: {known}")
 
 
-def _read_tsv(text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected,
-              max_rows: int) -> Reading:
+def _read_tsv(
+    text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected, max_rows: int
+) -> Reading:
     """A Eurostat bulk TSV; the dataset comes from the file name."""
     detected.delimiter, detected.decimal = "\t", options.decimal or "."
     detected.dataset, detected.format_label = "observations", "Eurostat TSV"
@@ -261,16 +339,21 @@ def _read_tsv(text: str, file_name: str, ctx: Context, options: ReadOptions, det
     rows_read = len(long)  # observations (line × year cells), so rows read = published + skipped + with errors
     if code is None:
         why = "cannot tell the Eurostat dataset from the file name; name the file after its code (tgs00010.tsv)"
-        return Reading(long.iloc[0:0], {}, rows_read=rows_read,
-                       problems=problems + [_unknown_dataset(1, FILE, file_name, ctx, why)])
-    columns = {f: dim_header for f in ("indicator_code", "region_code", "sex", "age")}
+        return Reading(
+            long.iloc[0:0],
+            {},
+            rows_read=rows_read,
+            problems=problems + [_unknown_dataset(1, FILE, file_name, ctx, why)],
+        )
+    columns = dict.fromkeys(("indicator_code", "region_code", "sex", "age"), dim_header)
     reading = _eurostat(long, code, ctx, detected, f"Eurostat {code}", dt.date.today().isoformat(), columns)
     reading.rows_read, reading.problems = rows_read, problems + reading.problems
     return reading
 
 
-def _read_sdmx(text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected,
-               max_rows: int) -> Reading:
+def _read_sdmx(
+    text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected, max_rows: int
+) -> Reading:
     """Eurostat SDMX-CSV 1.0 (DATAFLOW) or 2.0 (STRUCTURE_ID), label columns ignored."""
     table = _table(text, options, detected, max_rows)
     detected.dataset = "observations"
@@ -281,8 +364,9 @@ def _read_sdmx(text: str, file_name: str, ctx: Context, options: ReadOptions, de
     detected.decimal = options.decimal or detect_decimal(values, detected.delimiter or ",")
     code, problem = _sdmx_dataset(long, columns, file_name, ctx)
     if problem:
-        return Reading(long.iloc[0:0], columns, rows_read=table.rows,
-                       problems=table.problems + [problem] + _no_data(table))
+        return Reading(
+            long.iloc[0:0], columns, rows_read=table.rows, problems=table.problems + [problem] + _no_data(table)
+        )
     vintage = long["LAST UPDATE"].map(_last_update) if "LAST UPDATE" in long.columns else dt.date.today().isoformat()
     reading = _eurostat(long, code, ctx, detected, f"Eurostat {code} (SDMX-CSV {version})", vintage, columns)
     reading.rows_read = table.rows + len(table.problems)
@@ -313,8 +397,9 @@ def eurostat_sdmx_frame(table: Table) -> tuple[pd.DataFrame, dict[str, str]]:
     return frame, columns
 
 
-def _sdmx_dataset(long: pd.DataFrame, columns: dict[str, str], file_name: str, ctx: Context
-                  ) -> tuple[str | None, Problem | None]:
+def _sdmx_dataset(
+    long: pd.DataFrame, columns: dict[str, str], file_name: str, ctx: Context
+) -> tuple[str | None, Problem | None]:
     """The mapped dataset of an SDMX-CSV file (STRUCTURE_ID, DATAFLOW, else the file name), or why not."""
     known = list(ctx.eurostat["eurostat_dataset"])
     for column in ("STRUCTURE_ID", "DATAFLOW"):
@@ -339,17 +424,30 @@ def _last_update(text: str) -> str:
     return f"{'20' + year if len(year) == 2 else year}-{month}-{day}"
 
 
-def _eurostat(long: pd.DataFrame, code: str, ctx: Context, detected: Detected, source: str,
-              vintage: str | pd.Series, columns: dict[str, str]) -> Reading:
+def _eurostat(
+    long: pd.DataFrame,
+    code: str,
+    ctx: Context,
+    detected: Detected,
+    source: str,
+    vintage: str | pd.Series,
+    columns: dict[str, str],
+) -> Reading:
     """Map Eurostat rows to catalogue observations: rows outside the mapping or the region list are skipped."""
     detected.eurostat_dataset = code
-    rules = [(r.indicator_code, eurostat.parse_filters(r.dimension_filters))
-             for r in ctx.eurostat[ctx.eurostat["eurostat_dataset"] == code].itertuples()]
+    rules = [
+        (r.indicator_code, eurostat.parse_filters(r.dimension_filters))
+        for r in ctx.eurostat[ctx.eurostat["eurostat_dataset"] == code].itertuples()
+    ]
     if "geo" not in long.columns:
-        return Reading(long.iloc[0:0], columns, problems=[Problem(1, FILE, "", "missing_column",
-                                                                  "no geo dimension; expected a geo column")])
-    dims = long.drop(columns=[c for c in long.columns if c.startswith("_") or c.isupper()
-                              or c in ("year", "value", "flag")])
+        return Reading(
+            long.iloc[0:0],
+            columns,
+            problems=[Problem(1, FILE, "", "missing_column", "no geo dimension; expected a geo column")],
+        )
+    dims = long.drop(
+        columns=[c for c in long.columns if c.startswith("_") or c.isupper() or c in ("year", "value", "flag")]
+    )
     indicator, why = eurostat.apply_mapping(dims, rules)
     skipped = Counter(why[why != ""])
     outside = (indicator != "") & ~long["geo"].isin(ctx.region_codes)
@@ -358,21 +456,46 @@ def _eurostat(long: pd.DataFrame, code: str, ctx: Context, detected: Detected, s
     keep = (indicator != "") & ~outside
     problems, unmapped = eurostat.unmapped_dimensions(long, dims, indicator, keep, rules, code, columns)
     frame = _observations(long, indicator, rules, source, vintage)[keep & ~unmapped].reset_index(drop=True)
-    detected.mapping = [{"eurostat_dataset": code, "indicator": ind,
-                         "filters": ";".join(f"{k}={v}" for k, v in f.items()),
-                         "breakdowns": ", ".join(b for b in eurostat.BREAKDOWNS if b in dims.columns and b not in f),
-                         "rows": int((frame["indicator_code"] == ind).sum())} for ind, f in rules]
-    columns = {**columns, "indicator_code": columns.get("indicator_code", "(mapping)"),
-               "region_code": columns.get("geo", columns.get("region_code", "geo"))}
+    detected.mapping = [
+        {
+            "eurostat_dataset": code,
+            "indicator": ind,
+            "filters": ";".join(f"{k}={v}" for k, v in f.items()),
+            "breakdowns": ", ".join(b for b in eurostat.BREAKDOWNS if b in dims.columns and b not in f),
+            "rows": int((frame["indicator_code"] == ind).sum()),
+        }
+        for ind, f in rules
+    ]
+    columns = {
+        **columns,
+        "indicator_code": columns.get("indicator_code", "(mapping)"),
+        "region_code": columns.get("geo", columns.get("region_code", "geo")),
+    }
     return Reading(frame, columns, unknown_regions="skip", skipped=skipped, problems=problems)
 
 
-def _observations(long: pd.DataFrame, indicator: pd.Series, rules: list[tuple[str, dict[str, str]]],
-                  source: str, vintage: str | pd.Series) -> pd.DataFrame:
+def _observations(
+    long: pd.DataFrame,
+    indicator: pd.Series,
+    rules: list[tuple[str, dict[str, str]]],
+    source: str,
+    vintage: str | pd.Series,
+) -> pd.DataFrame:
     """Eurostat rows in the observation columns; sex and age kept unless the indicator's mapping fixes them."""
-    frame = pd.DataFrame({"indicator_code": indicator, "region_code": long["geo"], "year": long["year"],
-                          "value": long["value"], "flag": long["flag"], "sex": "T", "age": "TOTAL",
-                          "source": source, "vintage": vintage, "_line": long["_line"]})
+    frame = pd.DataFrame(
+        {
+            "indicator_code": indicator,
+            "region_code": long["geo"],
+            "year": long["year"],
+            "value": long["value"],
+            "flag": long["flag"],
+            "sex": "T",
+            "age": "TOTAL",
+            "source": source,
+            "vintage": vintage,
+            "_line": long["_line"],
+        }
+    )
     if "_col" in long.columns:
         frame["_col"] = long["_col"]
     for code, filters in rules:
@@ -386,15 +509,22 @@ def _observations(long: pd.DataFrame, indicator: pd.Series, rules: list[tuple[st
 def _read_funding(table: Table, file_name: str, options: ReadOptions, detected: Detected) -> Reading:
     """Either funding table, in the observatory's CSV format or as an ИСУН extract (see funding_upload)."""
     from .funding_upload import read_funding  # it builds on this module's helpers, so it is imported late
+
     return read_funding(table, file_name, options, detected)
 
 
-def _read_isun(text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected,
-               max_rows: int) -> Reading:
+def _read_isun(
+    text: str, file_name: str, ctx: Context, options: ReadOptions, detected: Detected, max_rows: int
+) -> Reading:
     """An ИСУН extract (format isun)."""
     return _read_funding(_table(text, options, detected, max_rows), file_name, options, detected)
 
 
-READERS = {"tidy": _read_tidy, "eurostat-tsv": _read_tsv, "sdmx-csv": _read_sdmx, "kohesio": _read_kohesio,
-           "isun": _read_isun}
-__all__ = ["FORMATS", "DATASETS", "ReadOptions", "Detected", "Reading", "read", "FileRejected"]
+READERS = {
+    "tidy": _read_tidy,
+    "eurostat-tsv": _read_tsv,
+    "sdmx-csv": _read_sdmx,
+    "kohesio": _read_kohesio,
+    "isun": _read_isun,
+}
+__all__ = ["DATASETS", "FORMATS", "Detected", "FileRejected", "ReadOptions", "Reading", "read"]

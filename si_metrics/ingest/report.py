@@ -1,4 +1,5 @@
 """A prepared upload as plain text lines, for the command line (the Upload page shows the same fields as tables)."""
+
 from __future__ import annotations
 
 from .pipeline import SHOWN_ERRORS, Prepared
@@ -14,24 +15,31 @@ def _char(delimiter: str | None) -> str:
 def detected_line(p: Prepared) -> str:
     """What was detected about the file, on one line."""
     d = p.detected
-    parts = [d.format_label or d.format or "unknown format",
-             f"encoding {d.encoding or '?'}" + (" with BOM" if d.bom else "") + (", gzip" if d.gzip else ""),
-             f"delimiter {_char(d.delimiter)}", f"decimal {_char(d.decimal)}", f"dataset {d.dataset or '?'}"]
+    parts = [
+        d.format_label or d.format or "unknown format",
+        f"encoding {d.encoding or '?'}" + (" with BOM" if d.bom else "") + (", gzip" if d.gzip else ""),
+        f"delimiter {_char(d.delimiter)}",
+        f"decimal {_char(d.decimal)}",
+        f"dataset {d.dataset or '?'}",
+    ]
     return "detected: " + "; ".join(parts)
 
 
 def mapping_lines(p: Prepared) -> list[str]:
     """One line per Eurostat mapping rule that applied."""
-    return [f"mapping: Eurostat {m['eurostat_dataset']} -> {m['indicator']} where {m['filters']}"
-            + (f" (breakdowns kept: {m['breakdowns']})" if m["breakdowns"] else "") + f": {m['rows']} rows"
-            for m in p.detected.mapping]
+    return [
+        f"mapping: Eurostat {m['eurostat_dataset']} -> {m['indicator']} where {m['filters']}"
+        + (f" (breakdowns kept: {m['breakdowns']})" if m["breakdowns"] else "")
+        + f": {m['rows']} rows"
+        for m in p.detected.mapping
+    ]
 
 
 def counts_line(p: Prepared) -> str:
     """Rows read, ready and skipped by reason."""
     skipped = sum(p.skipped.values())
     reasons = "; ".join(f"{n} {why}" for why, n in p.skipped.items())
-    return (f"rows: {p.rows_read} read, {len(p.rows)} ready, {skipped} skipped" + (f" ({reasons})" if reasons else ""))
+    return f"rows: {p.rows_read} read, {len(p.rows)} ready, {skipped} skipped" + (f" ({reasons})" if reasons else "")
 
 
 def _problem_lines(title: str, frame, limit: int) -> list[str]:
@@ -40,8 +48,10 @@ def _problem_lines(title: str, frame, limit: int) -> list[str]:
         return [f"{title}: none"]
     kinds = ", ".join(f"{kind} {n}" for kind, n in frame["kind"].value_counts().items())
     lines = [f"{title}: {len(frame)} ({kinds})"]
-    lines += ["  " + str(Problem(int(r.line), str(r.column), str(r.value), r.kind, r.problem))
-              for r in frame.head(limit).itertuples()]
+    lines += [
+        "  " + str(Problem(int(r.line), str(r.column), str(r.value), r.kind, r.problem))
+        for r in frame.head(limit).itertuples()
+    ]
     if len(frame) > limit:
         lines.append(f"  ... and {len(frame) - limit} more")
     return lines
@@ -57,8 +67,13 @@ def diff_line(p: Prepared) -> str:
 
 def lines(p: Prepared) -> list[str]:
     """The whole report: file, detection, counts, errors, warnings, diff and whether it can be published."""
-    out = [f"file: {p.file_name} ({p.size_bytes} bytes, sha256 {p.sha256[:16]})", detected_line(p),
-           *mapping_lines(p), counts_line(p), *(f"note: {n}" for n in p.notes)]
+    out = [
+        f"file: {p.file_name} ({p.size_bytes} bytes, sha256 {p.sha256[:16]})",
+        detected_line(p),
+        *mapping_lines(p),
+        counts_line(p),
+        *(f"note: {n}" for n in p.notes),
+    ]
     out += _problem_lines("errors", p.errors, SHOWN_ERRORS)
     out += _problem_lines("warnings", p.warnings, SHOWN_WARNINGS)
     out += [diff_line(p), f"publishable: {'yes' if p.ok else 'no'}"]

@@ -1,5 +1,6 @@
 """What an upload is checked against (the store's regions, indicators and Eurostat mapping), and turning the
 names staff write (NUTS codes, ISO 3166-2 codes, Bulgarian or English names) into catalogue codes."""
+
 from __future__ import annotations
 
 import difflib
@@ -32,11 +33,14 @@ def load_context(con: duckdb.DuckDBPyConnection) -> Context:
     """Read the current catalogue tables from the store (staff may have published new regions or indicators)."""
     cur = con.cursor()
     try:
-        regions = cur.execute("select code, parent_code, level, name_en, name_bg, iso_3166_2, is_benchmark "
-                              "from regions order by code").df()
+        regions = cur.execute(
+            "select code, parent_code, level, name_en, name_bg, iso_3166_2, is_benchmark from regions order by code"
+        ).df()
         indicators = cur.execute("select code, unit, name_en, name_bg from indicators order by code").df()
-        eurostat = cur.execute("select indicator_code, eurostat_dataset, dimension_filters from indicator_eurostat "
-                               "order by eurostat_dataset, indicator_code").df()
+        eurostat = cur.execute(
+            "select indicator_code, eurostat_dataset, dimension_filters from indicator_eurostat "
+            "order by eurostat_dataset, indicator_code"
+        ).df()
     finally:
         cur.close()
     return Context(regions, indicators, eurostat)
@@ -73,8 +77,10 @@ def resolve(con: duckdb.DuckDBPyConnection, values: list[str], aliases: pd.DataF
     try:
         cur.register("_written", written)
         cur.register("_aliases", aliases)
-        rows = cur.execute("select w.raw, coalesce(list(distinct a.code order by a.code) filter (a.code is not null), "
-                           "[]) from _written w left join _aliases a on a.alias = w.key group by w.raw").fetchall()
+        rows = cur.execute(
+            "select w.raw, coalesce(list(distinct a.code order by a.code) filter (a.code is not null), "
+            "[]) from _written w left join _aliases a on a.alias = w.key group by w.raw"
+        ).fetchall()
     finally:
         cur.close()
     return {raw: codes for raw, codes in rows}

@@ -5,6 +5,7 @@ closed on its line, as many fields on every line as in the header) in a fraction
 library's reader, record by record, reads every other file and knows where each broken record starts. The fast
 reader only accepts a file when it can prove the line numbers and cells are the ones the slow reader would give.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,7 +29,7 @@ TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 csv.field_size_limit(16 * 2**20)  # a legitimate long text cell (a project summary) is far below 16 MB
 # what detection and the options can give; any other dialect takes the record-by-record reader
-FAST_DELIMITERS, FAST_QUOTES = (",", ";", "\t", "|"), ("\"", "'")
+FAST_DELIMITERS, FAST_QUOTES = (",", ";", "\t", "|"), ('"', "'")
 # Arrow parses the text in blocks of this size, in parallel, and each becomes a chunk of every column: 16 MB blocks
 # keep a 1,000,000-row file (82 MB) in 6 chunks, which pandas uses as they are (the default 1 MB made 82, slow to
 # work on, so they were combined: a copy of every column; about 0.3 s less in all)
@@ -73,8 +74,9 @@ def _field_of_quote(physical: str, delimiter: str, quote: str, header: list[str]
     return header[index] if index < len(header) else f"field {index + 1}"
 
 
-def _quote_problem(exc: csv.Error, start: int, at: int, physical_line, delimiter: str, quote: str,
-                   header: list[str]) -> tuple[Problem, bool]:
+def _quote_problem(
+    exc: csv.Error, start: int, at: int, physical_line, delimiter: str, quote: str, header: list[str]
+) -> tuple[Problem, bool]:
     """A Problem for a csv.Error, and whether reading must stop (an unclosed quote swallows the rest)."""
     message = str(exc)
     unclosed = "unexpected end of data" in message or "field larger" in message
@@ -82,19 +84,30 @@ def _quote_problem(exc: csv.Error, start: int, at: int, physical_line, delimiter
     physical = physical_line(line)
     column = _field_of_quote(physical, delimiter, quote, header)
     if unclosed:
-        return Problem(line, column, physical[:60], "unterminated_quote",
-                       f"a quoted field opened on line {line} never closes; expected a closing {quote}"), True
-    return Problem(line, column, physical[:60], "bad_quote",
-                   f"a {quote} inside an unquoted field or text after a closing quote ({message}); "
-                   f"expected the whole field in quotes with inner quotes doubled"), False
+        return Problem(
+            line,
+            column,
+            physical[:60],
+            "unterminated_quote",
+            f"a quoted field opened on line {line} never closes; expected a closing {quote}",
+        ), True
+    return Problem(
+        line,
+        column,
+        physical[:60],
+        "bad_quote",
+        f"a {quote} inside an unquoted field or text after a closing quote ({message}); "
+        f"expected the whole field in quotes with inner quotes doubled",
+    ), False
 
 
 def _ragged(cells: list[str], start: int, end: int, width: int, delimiter: str) -> Problem:
     """A Problem for a record with the wrong number of fields."""
     shown = delimiter.join(cells)
     spans = f"; the record runs over lines {start}-{end}, so a quote probably does not close" if end > start else ""
-    return Problem(start, ROW, shown[:60], "ragged_row", f"{len(cells)} fields; expected {width} as in the "
-                                                         f"header{spans}")
+    return Problem(
+        start, ROW, shown[:60], "ragged_row", f"{len(cells)} fields; expected {width} as in the header{spans}"
+    )
 
 
 def parse(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
@@ -108,8 +121,11 @@ def parse(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
 
 
 def _too_many_rows(max_rows: int, line: int):
-    return file_problem("too_many_rows", f"more than {max_rows:,} data rows (SI_MAX_UPLOAD_ROWS); split the file or "
-                                         "raise the limit", line=line)
+    return file_problem(
+        "too_many_rows",
+        f"more than {max_rows:,} data rows (SI_MAX_UPLOAD_ROWS); split the file or raise the limit",
+        line=line,
+    )
 
 
 def _quotes_close_on_their_line(text: str, delimiter: str, quote: str) -> bool:
@@ -127,11 +143,14 @@ def _quotes_close_on_their_line(text: str, delimiter: str, quote: str) -> bool:
 def parse_fast(text: str, delimiter: str, quote: str) -> Table | None:
     """The table by Arrow's CSV parser, or None when the file needs the record-by-record reader: a header not on
     line 1 or ending in empty cells, a record over several lines, a quote out of place, a ragged row, a lone \\r."""
-    if delimiter not in FAST_DELIMITERS or quote not in FAST_QUOTES or (
-            "\r" in text and text.count("\r") != text.count("\r\n")):
+    if (
+        delimiter not in FAST_DELIMITERS
+        or quote not in FAST_QUOTES
+        or ("\r" in text and text.count("\r") != text.count("\r\n"))
+    ):
         return None
     end = text.find("\n")
-    first = text[:end if end >= 0 else len(text)].removesuffix("\r")
+    first = text[: end if end >= 0 else len(text)].removesuffix("\r")
     try:
         header = next(csv.reader([first], delimiter=delimiter, quotechar=quote, strict=True))
     except (csv.Error, StopIteration):
@@ -143,11 +162,21 @@ def parse_fast(text: str, delimiter: str, quote: str) -> Table | None:
         parsed = pacsv.read_csv(
             pa.py_buffer(text.encode("utf-8")),
             read_options=pacsv.ReadOptions(column_names=names, block_size=FAST_BLOCK),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=quote, double_quote=True,
-                                             escape_char=False, newlines_in_values=False, ignore_empty_lines=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char=quote,
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
             # large_string: what pandas keeps its text in, so the cells need no conversion
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except pa.ArrowInvalid:  # a ragged row: the slow reader names it
         return None
     lines = text.count("\n") + (not text.endswith("\n"))  # physical lines (no lone \r here)
@@ -159,9 +188,13 @@ def parse_fast(text: str, delimiter: str, quote: str) -> Table | None:
         if blank.any():
             blank &= (column.str.strip() == "").to_numpy()
     keep = ~blank
-    return Table([h.strip() for h in header], 1, lines=np.arange(2, lines + 1)[keep],
-                 cells=[c[keep].reset_index(drop=True) for c in cells] if blank.any() else cells,
-                 blank_lines=int(blank.sum()))
+    return Table(
+        [h.strip() for h in header],
+        1,
+        lines=np.arange(2, lines + 1)[keep],
+        cells=[c[keep].reset_index(drop=True) for c in cells] if blank.any() else cells,
+        blank_lines=int(blank.sum()),
+    )
 
 
 def parse_records(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
@@ -183,8 +216,9 @@ def parse_records(text: str, delimiter: str, quote: str, max_rows: int) -> Table
         except StopIteration:
             break
         except csv.Error as exc:
-            problem, stop = _quote_problem(exc, consumed + 1, reader.line_num, physical_line, delimiter, quote,
-                                           table.header if table else [])
+            problem, stop = _quote_problem(
+                exc, consumed + 1, reader.line_num, physical_line, delimiter, quote, table.header if table else []
+            )
             consumed = reader.line_num
             if table is None:
                 raise file_problem(problem.kind, problem.problem, line=problem.line, value=problem.value) from None

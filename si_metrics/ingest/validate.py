@@ -6,6 +6,7 @@ of each field when each of its rules looks at one field (observations), else row
 DuckDB: duplicate keys within the file, unknown indicators and areas (a join with every way they may be written),
 value ranges by the indicator's unit, end before start.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,19 @@ _NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _NON_FINITE = re.compile(r"^[-+]?(?:nan|inf|infinity|#num!|#div/0!)$", re.IGNORECASE)
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f'](?=\d)")  # 1 295 931 (Bulgarian), 1'295'931 (Swiss)
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")  # ISO, Kohesio's dd/mm/yyyy, Bulgarian Excel's dd.mm.yyyy
-SEX = {"t": "T", "total": "T", "общо": "T", "m": "M", "male": "M", "males": "M", "мъже": "M", "f": "F",
-       "female": "F", "females": "F", "жени": "F"}
+SEX = {
+    "t": "T",
+    "total": "T",
+    "общо": "T",
+    "m": "M",
+    "male": "M",
+    "males": "M",
+    "мъже": "M",
+    "f": "F",
+    "female": "F",
+    "females": "F",
+    "жени": "F",
+}
 BOOLEAN = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False, "да": True, "не": False}
 RESERVED_IDS = re.compile(r"^(DEMO|EXAMPLE)-", re.IGNORECASE)  # the demo rows and the template's example row
 
@@ -57,8 +69,9 @@ class Checked:
 class _Rows:
     """The frame being checked, its untouched text, and where each field came from in the file."""
 
-    def __init__(self, reading: Reading, frame: pd.DataFrame,
-                 distinct: dict[str, tuple[np.ndarray, pd.Series]] | None = None):
+    def __init__(
+        self, reading: Reading, frame: pd.DataFrame, distinct: dict[str, tuple[np.ndarray, pd.Series]] | None = None
+    ):
         self.frame = frame
         # each field's distinct values (see _distinct), when the caller gives them: then every field must change
         # only through ``change`` / ``replace``, and each check uses them instead of finding them again
@@ -101,8 +114,15 @@ class _Rows:
             return self.frame.loc[mask, "_col"].astype(TEXT)
         return pd.Series(self.columns.get(name, name), index=self.frame.index[mask], dtype=object)
 
-    def fail(self, mask: pd.Series, name: str, kind: str, problem: str | pd.Series, column: str | None = None,
-             value: pd.Series | None = None) -> None:
+    def fail(
+        self,
+        mask: pd.Series,
+        name: str,
+        kind: str,
+        problem: str | pd.Series,
+        column: str | None = None,
+        value: pd.Series | None = None,
+    ) -> None:
         """Record an error for every row in ``mask`` on field ``name``; those rows will not be published.
 
         A row may have errors in several cells, and all are reported; skipped rows have none.
@@ -114,11 +134,18 @@ class _Rows:
         if value is None:
             source = self.raw[name] if name in self.raw.columns else self.frame.get(name)
             value = source.loc[at].astype(TEXT) if source is not None else pd.Series("", index=at)
-        self.errors.append(pd.DataFrame({
-            "line": self.frame.loc[at, "_line"],
-            "column": pd.Series(column, index=at) if column else self.column_of(name, mask),
-            "value": value.loc[at].astype(TEXT), "kind": kind,
-            "problem": problem.loc[at] if isinstance(problem, pd.Series) else problem}, columns=PROBLEM_COLUMNS))
+        self.errors.append(
+            pd.DataFrame(
+                {
+                    "line": self.frame.loc[at, "_line"],
+                    "column": pd.Series(column, index=at) if column else self.column_of(name, mask),
+                    "value": value.loc[at].astype(TEXT),
+                    "kind": kind,
+                    "problem": problem.loc[at] if isinstance(problem, pd.Series) else problem,
+                },
+                columns=PROBLEM_COLUMNS,
+            )
+        )
         self.bad |= mask
         self.failed.setdefault(name, set()).update(at)
 
@@ -197,8 +224,7 @@ def _numbers(rows: _Rows, names: tuple[str, ...], decimal: str, integer: bool = 
         codes, distinct = rows.distinct(name)
         per_value = parse_numbers(distinct, decimal)
         values, not_number, non_finite = (_spread(r, codes, rows.frame.index) for r in per_value)
-        rows.fail(not_number, name, "not_a_number", "expected a whole number" if integer
-                  else _number_problem(decimal))
+        rows.fail(not_number, name, "not_a_number", "expected a whole number" if integer else _number_problem(decimal))
         rows.fail(non_finite, name, "not_finite", "expected a finite number, not NaN or infinity")
         if integer:
             fractional = values.notna() & (values % 1 != 0)
@@ -206,8 +232,15 @@ def _numbers(rows: _Rows, names: tuple[str, ...], decimal: str, integer: bool = 
         rows.replace(name, values, codes, per_value[0])
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, rows: _Rows, name: str, aliases: pd.DataFrame,
-             labels: dict[str, str], kind: str, skip_unknown: Counter | None = None) -> None:
+def _resolve(
+    con: duckdb.DuckDBPyConnection,
+    rows: _Rows,
+    name: str,
+    aliases: pd.DataFrame,
+    labels: dict[str, str],
+    kind: str,
+    skip_unknown: Counter | None = None,
+) -> None:
     """Replace written names by codes; unknown ones are errors with a suggestion (or skipped, for Eurostat areas)."""
     written = rows.frame[name]
     positions, values = rows.distinct(name)
@@ -225,7 +258,9 @@ def _resolve(con: duckdb.DuckDBPyConnection, rows: _Rows, name: str, aliases: pd
     several = {v: f"could mean {' or '.join(codes)}; write the code" for v, codes in found.items() if len(codes) > 1}
     for problems in (hints, several):
         if problems:
-            rows.fail(written.isin(problems.keys()), name, kind, rows.per_value(name, lambda v, p=problems: p.get(v, "")))
+            rows.fail(
+                written.isin(problems.keys()), name, kind, rows.per_value(name, lambda v, p=problems: p.get(v, ""))
+            )
     single = {v: codes[0] for v, codes in found.items() if len(codes) == 1}
     rows.change(name, lambda v: single.get(v, ""))
 
@@ -252,8 +287,12 @@ def field_by_field(model: type[pydantic.BaseModel]) -> bool:
     return not (decorators.model_validators or decorators.field_validators)
 
 
-def _field_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: list[str],
-                    known: dict[str, tuple[np.ndarray, pd.Series]] | None = None) -> dict[str, dict[int, str]]:
+def _field_failures(
+    frame: pd.DataFrame,
+    model: type[pydantic.BaseModel],
+    names: list[str],
+    known: dict[str, tuple[np.ndarray, pd.Series]] | None = None,
+) -> dict[str, dict[int, str]]:
     """Each field's distinct values checked once by the model's own rules for that field: row → message. ``known``
     may give a field's distinct values in ``frame`` (see _Rows)."""
     failures: dict[str, dict[int, str]] = {}
@@ -270,14 +309,13 @@ def _field_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names:
     return failures
 
 
-def _row_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: list[str]
-                  ) -> dict[str, dict[int, str]]:
+def _row_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: list[str]) -> dict[str, dict[int, str]]:
     """Every row checked by the model, in chunks: field → row → message."""
     adapter = TypeAdapter(list[model])
     columns = [_plain(frame[n]) for n in names]
     failures: dict[str, dict[int, str]] = {}
     for start in range(0, len(frame), CHUNK):
-        chunk = [dict(zip(names, values)) for values in zip(*(c[start:start + CHUNK] for c in columns))]
+        chunk = [dict(zip(names, values)) for values in zip(*(c[start : start + CHUNK] for c in columns))]
         try:
             adapter.validate_python(chunk)
         except pydantic.ValidationError as exc:
@@ -288,15 +326,19 @@ def _row_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: l
     return failures
 
 
-def _pydantic(rows: _Rows, model: type[pydantic.BaseModel], names: list[str], kinds: dict[str, str],
-              problems: dict[str, str]) -> None:
+def _pydantic(
+    rows: _Rows, model: type[pydantic.BaseModel], names: list[str], kinds: dict[str, str], problems: dict[str, str]
+) -> None:
     """Validate every row not skipped against the dataset's row model; cells already reported by the cell checks
     are not reported twice."""
     keep = ~rows.skip.to_numpy()
     good = rows.frame if keep.all() else rows.frame.loc[keep, names]
     if field_by_field(model):
-        known = rows.known if rows.known is None or keep.all() else {
-            n: (codes[keep], values) for n, (codes, values) in rows.known.items()}
+        known = (
+            rows.known
+            if rows.known is None or keep.all()
+            else {n: (codes[keep], values) for n, (codes, values) in rows.known.items()}
+        )
         failures = _field_failures(good, model, names, known)
     else:
         failures = _row_failures(good, model, names)
@@ -304,8 +346,12 @@ def _pydantic(rows: _Rows, model: type[pydantic.BaseModel], names: list[str], ki
         found = {row: problems.get(name, msg) for row, msg in found.items() if row not in rows.failed.get(name, ())}
         if found:
             messages = pd.Series(found)
-            rows.fail(pd.Series(rows.frame.index.isin(messages.index), index=rows.frame.index), name,
-                      kinds.get(name, "invalid"), text_or_empty(messages.reindex(rows.frame.index)))
+            rows.fail(
+                pd.Series(rows.frame.index.isin(messages.index), index=rows.frame.index),
+                name,
+                kinds.get(name, "invalid"),
+                text_or_empty(messages.reindex(rows.frame.index)),
+            )
 
 
 def _duplicates(cur: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:
@@ -328,8 +374,9 @@ def _duplicate_errors(rows: _Rows, dup: pd.DataFrame, keys: list[str], key_label
     mask = pd.Series(rows.frame.index.isin(dup["_row"]), index=rows.frame.index)
     headers = dict.fromkeys(rows.columns.get(k, k) for k in keys if k in rows.columns)
     column = " + ".join(headers) or " + ".join(keys)
-    problem = first.reindex(rows.frame.index).map(lambda ln: f"the same {key_label} as line {ln:.0f}; "
-                                                             "expected each once" if ln == ln else "")
+    problem = first.reindex(rows.frame.index).map(
+        lambda ln: f"the same {key_label} as line {ln:.0f}; expected each once" if ln == ln else ""
+    )
     rows.fail(mask, keys[0], "duplicate_key", problem, column=column, value=text)
 
 
@@ -359,8 +406,9 @@ def _good(rows: _Rows, columns: list[str]) -> pd.DataFrame:
 def _fail_rows(rows: _Rows, found: pd.DataFrame, name: str, kind: str) -> None:
     """Record errors for the rows a set check found (columns _row and problem)."""
     problem = pd.Series(found["problem"].values, index=found["_row"].values).reindex(rows.frame.index)
-    rows.fail(pd.Series(rows.frame.index.isin(found["_row"]), index=rows.frame.index), name, kind,
-              text_or_empty(problem))
+    rows.fail(
+        pd.Series(rows.frame.index.isin(found["_row"]), index=rows.frame.index), name, kind, text_or_empty(problem)
+    )
 
 
 def _set_checks(con: duckdb.DuckDBPyConnection, rows: _Rows, meta_name: str, key_label: str) -> None:
@@ -384,18 +432,34 @@ def _set_checks(con: duckdb.DuckDBPyConnection, rows: _Rows, meta_name: str, key
 
 RANGE_CHECKS = {
     "observations": [
-        ("""select u._row, 'expected a percentage from 0 to 100 (unit ' || i.unit || ')' as problem
+        (
+            """select u._row, 'expected a percentage from 0 to 100 (unit ' || i.unit || ')' as problem
             from _upload u join indicators i on i.code = u.indicator_code
-            where list_contains($units, i.unit) and (u.value < 0 or u.value > 100)""", "value", "out_of_range"),
-        ("""select u._row, 'expected a number from 0 up (unit ' || i.unit || ')' as problem
+            where list_contains($units, i.unit) and (u.value < 0 or u.value > 100)""",
+            "value",
+            "out_of_range",
+        ),
+        (
+            """select u._row, 'expected a number from 0 up (unit ' || i.unit || ')' as problem
             from _upload u join indicators i on i.code = u.indicator_code
-            where not list_contains($units, i.unit) and u.value < 0""", "value", "out_of_range"),
+            where not list_contains($units, i.unit) and u.value < 0""",
+            "value",
+            "out_of_range",
+        ),
     ],
     "projects": [
-        ("""select _row, 'expected an end date on or after the start date ' || start_date as problem
-            from _upload where end_date < start_date""", "end_date", "out_of_range"),
-        ("""select _row, 'expected at most the budget (' || budget_eur || ')' as problem
-            from _upload where eu_contribution_eur > budget_eur""", "eu_contribution_eur", "out_of_range"),
+        (
+            """select _row, 'expected an end date on or after the start date ' || start_date as problem
+            from _upload where end_date < start_date""",
+            "end_date",
+            "out_of_range",
+        ),
+        (
+            """select _row, 'expected at most the budget (' || budget_eur || ')' as problem
+            from _upload where eu_contribution_eur > budget_eur""",
+            "eu_contribution_eur",
+            "out_of_range",
+        ),
     ],
 }
 
@@ -403,12 +467,21 @@ RANGE_CHECKS = {
 # ---------------------------------------------------------------------------------------------------------
 # Observations
 
-OBS_KINDS = {"year": "bad_year", "flag": "bad_flag", "value": "not_finite", "sex": "bad_code", "age": "bad_code",
-             "indicator_code": "bad_code", "region_code": "bad_code"}
-OBS_PROBLEMS = {"year": f"expected a year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}",
-                "flag": f"expected Eurostat flag letters ({', '.join(FLAGS)}) or nothing",
-                "sex": "expected T (total), M or F (общо, мъже, жени)",
-                "age": "expected TOTAL or a Eurostat age code such as Y15-64, Y_LT15, Y_GE65"}
+OBS_KINDS = {
+    "year": "bad_year",
+    "flag": "bad_flag",
+    "value": "not_finite",
+    "sex": "bad_code",
+    "age": "bad_code",
+    "indicator_code": "bad_code",
+    "region_code": "bad_code",
+}
+OBS_PROBLEMS = {
+    "year": f"expected a year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}",
+    "flag": f"expected Eurostat flag letters ({', '.join(FLAGS)}) or nothing",
+    "sex": "expected T (total), M or F (общо, мъже, жени)",
+    "age": "expected TOTAL or a Eurostat age code such as Y15-64, Y_LT15, Y_GE65",
+}
 
 
 def check_observations(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Context, decimal: str) -> Checked:
@@ -426,11 +499,23 @@ def check_observations(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Co
     rows = _Rows(reading, frame, distinct)
     _observation_defaults(rows, reading)
     _required(rows, ["indicator_code", "region_code", "year"])
-    _resolve(con, rows, "indicator_code", indicator_aliases(ctx.indicators),
-             dict(zip(ctx.indicators["code"], ctx.indicators["name_en"] + " (" + ctx.indicators["code"] + ")")),
-             "unknown_indicator")
-    _resolve(con, rows, "region_code", region_aliases(ctx.regions), _region_labels(ctx), "unknown_region",
-             checked.skipped if reading.unknown_regions == "skip" else None)
+    _resolve(
+        con,
+        rows,
+        "indicator_code",
+        indicator_aliases(ctx.indicators),
+        dict(zip(ctx.indicators["code"], ctx.indicators["name_en"] + " (" + ctx.indicators["code"] + ")")),
+        "unknown_indicator",
+    )
+    _resolve(
+        con,
+        rows,
+        "region_code",
+        region_aliases(ctx.regions),
+        _region_labels(ctx),
+        "unknown_region",
+        checked.skipped if reading.unknown_regions == "skip" else None,
+    )
     _numbers(rows, ("value",), decimal)
     _years(rows)
     _pydantic(rows, ObservationRow, meta.column_names, OBS_KINDS, OBS_PROBLEMS)
@@ -452,16 +537,24 @@ def _observation_defaults(rows: _Rows, reading: Reading) -> None:
 
 
 def _region_labels(ctx: Context) -> dict[str, str]:
-    return dict(zip(ctx.regions["code"], ctx.regions["name_en"] + " / " + ctx.regions["name_bg"] + " ("
-                    + ctx.regions["code"] + ")"))
+    return dict(
+        zip(
+            ctx.regions["code"],
+            ctx.regions["name_en"] + " / " + ctx.regions["name_bg"] + " (" + ctx.regions["code"] + ")",
+        )
+    )
 
 
 def _years(rows: _Rows) -> None:
     """Years as integers; anything else is an error."""
     codes, text = rows.distinct("year")
     bad = ~text.str.fullmatch(r"\d{4}").astype(bool) & (text != "")
-    rows.fail(_spread(bad, codes, rows.frame.index), "year", "bad_year",
-              f"expected a 4-digit year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}")
+    rows.fail(
+        _spread(bad, codes, rows.frame.index),
+        "year",
+        "bad_year",
+        f"expected a 4-digit year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}",
+    )
     years = pd.to_numeric(text.where(~bad & (text != "")), errors="coerce").astype("Int64")
     rows.replace("year", _spread(years, codes, rows.frame.index), codes, years)
 
@@ -483,10 +576,21 @@ def check_projects(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Contex
     checked.warnings = _not_synthetic(rows)
     _required(rows, [c.name for c in meta.columns if c.required and c.name not in PROJECT_OPTIONAL], reading.hints)
     reserved = rows.frame["project_id"].str.match(RESERVED_IDS)
-    rows.fail(reserved, "project_id", "reserved_id", "DEMO- and EXAMPLE- identifiers belong to the demo data and "
-                                                     "the template's example row; use the project's own id")
-    _resolve(con, rows, "region_code", region_aliases(ctx.regions[~ctx.regions["is_benchmark"]]),
-             _region_labels(ctx), "unknown_region")
+    rows.fail(
+        reserved,
+        "project_id",
+        "reserved_id",
+        "DEMO- and EXAMPLE- identifiers belong to the demo data and "
+        "the template's example row; use the project's own id",
+    )
+    _resolve(
+        con,
+        rows,
+        "region_code",
+        region_aliases(ctx.regions[~ctx.regions["is_benchmark"]]),
+        _region_labels(ctx),
+        "unknown_region",
+    )
     _numbers(rows, PROJECT_NUMBERS, decimal)
     _numbers(rows, PROJECT_INTEGERS, decimal, integer=True)
     for name in ("start_date", "end_date"):
@@ -508,13 +612,23 @@ def _not_synthetic(rows: _Rows) -> list[pd.DataFrame]:
     rows.frame["is_synthetic"] = False
     if not forced.any():
         return []
-    return [pd.DataFrame({"line": rows.frame.loc[forced, "_line"], "column": "is_synthetic", "value": "true",
-                          "kind": "forced_value", "problem": "set to false: projects published by staff are real"},
-                         columns=PROBLEM_COLUMNS)]
+    return [
+        pd.DataFrame(
+            {
+                "line": rows.frame.loc[forced, "_line"],
+                "column": "is_synthetic",
+                "value": "true",
+                "kind": "forced_value",
+                "problem": "set to false: projects published by staff are real",
+            },
+            columns=PROBLEM_COLUMNS,
+        )
+    ]
 
 
 def parse_dates(text: pd.Series) -> pd.Series:
     """ISO, dd/mm/yyyy or dd.mm.yyyy dates → datetime.date, None where none fits."""
+
     def one(value: str) -> dt.date | None:
         """The first format that fits."""
         for fmt in _DATE_FORMATS:
@@ -523,14 +637,19 @@ def parse_dates(text: pd.Series) -> pd.Series:
             except ValueError:
                 continue
         return None
+
     return text.map(lambda v: one(v) if v else None)
 
 
 def _dates(rows: _Rows, name: str) -> None:
     """Dates in place; anything else is an error."""
     dates = parse_dates(rows.frame[name])
-    rows.fail(dates.isna() & (rows.frame[name] != ""), name, "bad_date",
-              "expected a date as 2024-03-31, 31/03/2024 or 31.03.2024")
+    rows.fail(
+        dates.isna() & (rows.frame[name] != ""),
+        name,
+        "bad_date",
+        "expected a date as 2024-03-31, 31/03/2024 or 31.03.2024",
+    )
     rows.frame[name] = dates
 
 
@@ -538,15 +657,18 @@ def _derived(rows: _Rows) -> None:
     """Fields a source may leave empty: status from the dates, sector from the kind of body, the theme's core
     SDG, no partners. Where what they derive from already has an error, they are not reported again."""
     frame = rows.frame
-    frame["lead_sector"] = frame["lead_sector"].where(frame["lead_sector"] != "",
-                                                      text_or_empty(frame["lead_org_type"].map(SECTOR_OF_TYPE)))
+    frame["lead_sector"] = frame["lead_sector"].where(
+        frame["lead_sector"] != "", text_or_empty(frame["lead_org_type"].map(SECTOR_OF_TYPE))
+    )
     frame["sdgs"] = frame["sdgs"].where(frame["sdgs"] != "", frame["theme"].map(lambda v: str(SDG_CORE.get(v, ""))))
     today = dt.date.today()
-    status = pd.Series([_status(s, e, today) for s, e in zip(frame["start_date"], frame["end_date"])],
-                       index=frame.index, dtype=object)
+    status = pd.Series(
+        [_status(s, e, today) for s, e in zip(frame["start_date"], frame["end_date"])], index=frame.index, dtype=object
+    )
     frame["status"] = frame["status"].where(frame["status"] != "", status)
-    frame["partner_count"] = frame["partner_count"].where(frame["partner_count"].notna()
-                                                          | (frame["partner_sectors"] != ""), 0)
+    frame["partner_count"] = frame["partner_count"].where(
+        frame["partner_count"].notna() | (frame["partner_sectors"] != ""), 0
+    )
     for name, sources in DERIVED_FROM.items():
         for source in sources:
             rows.failed.setdefault(name, set()).update(rows.failed.get(source, set()))
@@ -557,4 +679,3 @@ def _status(start: dt.date | None, end: dt.date | None, today: dt.date) -> str:
     if start is None or end is None:
         return ""
     return "planned" if start > today else "completed" if end < today else "ongoing"
-

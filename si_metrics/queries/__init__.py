@@ -1,7 +1,8 @@
 """Named queries: one ``.sql`` file per query; the file stem is its name everywhere. Values are bound."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -10,7 +11,7 @@ import pandas as pd
 QUERIES_DIR = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql(name: str) -> str:
     """The text of a named query (names are the .sql files in this folder, nothing else)."""
     path = QUERIES_DIR / f"{name}.sql"

@@ -3,8 +3,16 @@ import streamlit as st
 from benchmarks.baseline.common import load
 
 st.title("Data")
-for name in ["regions", "indicators", "observations", "projects", "funding_programmes", "funding_municipalities",
-             "targets", "indicator_eurostat"]:
+for name in [
+    "regions",
+    "indicators",
+    "observations",
+    "projects",
+    "funding_programmes",
+    "funding_municipalities",
+    "targets",
+    "indicator_eurostat",
+]:
     frame = load(name)
     with st.expander(f"{name} — {len(frame):,} rows"):
         st.dataframe(frame.head(100))

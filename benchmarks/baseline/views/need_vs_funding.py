@@ -4,8 +4,12 @@ import streamlit as st
 from benchmarks.baseline.common import ancestors, at_level, filters, load, names, population, totals
 
 region, year_from, year_to, theme = filters()
-regions, obs, municipalities, indicators = (load("regions"), load("observations"), load("funding_municipalities"),
-                                            load("indicators"))
+regions, obs, municipalities, indicators = (
+    load("regions"),
+    load("observations"),
+    load("funding_municipalities"),
+    load("indicators"),
+)
 label = names(regions)
 country = ancestors(regions, region)[-1]
 st.title("Need and funding by region")
@@ -13,8 +17,10 @@ st.title("Need and funding by region")
 nuts2 = regions[(regions["country_code"] == country) & (regions["level"] == 2)]
 tot = totals(obs)
 tot = tot[tot["region_code"].isin(nuts2["code"])]
-usable = indicators[indicators["theme"].isin(["poverty_inclusion", "employment"])
-                    & indicators["code"].isin(tot["indicator_code"].unique())]
+usable = indicators[
+    indicators["theme"].isin(["poverty_inclusion", "employment"])
+    & indicators["code"].isin(tot["indicator_code"].unique())
+]
 indicator = st.selectbox("Need indicator", usable["code"].tolist(), key="p_need-vs-funding_indicator")
 need = tot[(tot["indicator_code"] == indicator) & (tot["year"] >= year_from) & (tot["year"] <= year_to)]
 if need.empty:

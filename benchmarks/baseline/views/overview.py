@@ -22,8 +22,11 @@ def latest(code, indicator):
 c1, c2, c3, c4, c5 = st.columns(5)
 arope = next((row for code in ancestors(regions, region) if (row := latest(code, "AROPE")) is not None), None)
 eu = latest("EU27_2020", "AROPE")
-c1.metric("At risk of poverty", f"{arope['value']:.1f} %" if arope is not None else "–",
-          delta=f"{arope['value'] - eu['value']:+.1f} vs EU" if arope is not None and eu is not None else None)
+c1.metric(
+    "At risk of poverty",
+    f"{arope['value']:.1f} %" if arope is not None else "–",
+    delta=f"{arope['value'] - eu['value']:+.1f} vs EU" if arope is not None and eu is not None else None,
+)
 pop = population(obs, year_to).get(region)
 c2.metric("Population", f"{pop:,.0f}" if pop else "–")
 inside = descendants(regions, region)
@@ -31,8 +34,12 @@ money = municipalities[municipalities["region_code"].isin(inside)]
 c3.metric("EU funds per person", f"{money['contracted_eur'].sum() / pop:,.0f} €" if pop else "–")
 esf = programmes[programmes["fund"] == "ESF+"]
 c4.metric("ESF+ absorption", f"{esf['paid_eur'].sum() / esf['contracted_eur'].sum() * 100:.1f} %")
-mine = projects[projects["region_code"].isin(inside) & projects["theme"].isin(themes(theme))
-                & (projects["start_date"].dt.year <= year_to) & (projects["end_date"].dt.year >= year_from)]
+mine = projects[
+    projects["region_code"].isin(inside)
+    & projects["theme"].isin(themes(theme))
+    & (projects["start_date"].dt.year <= year_to)
+    & (projects["end_date"].dt.year >= year_from)
+]
 c5.metric("Projects (demo)", f"{len(mine):,}")
 
 indicator = st.selectbox("Indicator", sorted(obs["indicator_code"].unique()), key="p_overview_indicator")
@@ -43,7 +50,8 @@ if len(values):
     year = values["year"].max()
     shown = values[values["year"] == year].merge(regions, left_on="region_code", right_on="code")
     left.plotly_chart(px.bar(shown, x="name_en", y="value", title=f"{indicator}, NUTS 2, {year}"))
-trend = in_period[(in_period["indicator_code"] == indicator)
-                  & in_period["region_code"].isin([region, country, "EU27_2020"])]
+trend = in_period[
+    (in_period["indicator_code"] == indicator) & in_period["region_code"].isin([region, country, "EU27_2020"])
+]
 right.plotly_chart(px.line(trend, x="year", y="value", color="region_code", title=f"{indicator} trend"))
 st.dataframe(trend)
