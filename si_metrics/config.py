@@ -13,8 +13,34 @@ def data_dir() -> Path:
     return Path(os.environ.get("SI_DATA_DIR") or PROJECT_ROOT / "var").resolve()
 
 
-def db_path() -> Path:
-    return data_dir() / "si_observatory.duckdb"
+def store_dir() -> Path:
+    """The embedded store (SQLite catalogue and Parquet files) under $SI_DATA_DIR."""
+    return data_dir() / "store"
+
+
+def store_catalog() -> str:
+    """$SI_STORE: empty for the embedded store, or a PostgreSQL connection (``postgresql://user@host/db`` or libpq
+    ``dbname=… host=…``) holding the catalogue shared by several app servers."""
+    return (os.environ.get("SI_STORE") or "").strip()
+
+
+def store_data_path() -> str:
+    """$SI_STORE_DATA: where a PostgreSQL-catalogue store keeps its Parquet files (a folder every server mounts, or
+    ``s3://bucket/prefix``); default $SI_DATA_DIR/lake."""
+    return (os.environ.get("SI_STORE_DATA") or "").strip() or str(data_dir() / "lake")
+
+
+def store_schema() -> str | None:
+    """$SI_STORE_SCHEMA: the PostgreSQL schema of the catalogue (several stores can share one database)."""
+    return (os.environ.get("SI_STORE_SCHEMA") or "").strip() or None
+
+
+def s3_settings() -> dict[str, str]:
+    """S3-compatible storage for an ``s3://`` data path: $SI_S3_KEY_ID, $SI_S3_SECRET, $SI_S3_REGION,
+    $SI_S3_ENDPOINT, $SI_S3_URL_STYLE (path or vhost), $SI_S3_USE_SSL (true/false); unset ones are left out."""
+    names = {"KEY_ID": "SI_S3_KEY_ID", "SECRET": "SI_S3_SECRET", "REGION": "SI_S3_REGION"}
+    names |= {"ENDPOINT": "SI_S3_ENDPOINT", "URL_STYLE": "SI_S3_URL_STYLE", "USE_SSL": "SI_S3_USE_SSL"}
+    return {key: os.environ[env] for key, env in names.items() if os.environ.get(env)}
 
 
 def _positive_number(name: str, raw: str | None, default: float) -> float:

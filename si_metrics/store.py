@@ -1,22 +1,39 @@
-"""The DuckDB store: built from datasets/, every load a release, current data beside its full history.
+"""The store: a DuckLake (a catalogue database + Parquet files), built from datasets/, every load a release, current
+data beside its full history.
+
+One machine keeps the catalogue in SQLite (WAL mode, so a publish never waits for an idle reader) and the Parquet
+files under $SI_DATA_DIR; several app servers share a PostgreSQL catalogue ($SI_STORE) and one data path. Each
+process attaches the lake as ``lake`` to an in-memory DuckDB, where a view of each lake table keeps every query
+unchanged and staging tables, temp tables and macros stay local. Each query is its own read transaction, so it
+sees the newest release without reopening anything, and nothing a reader does blocks a writer.
 
 For each dataset ``d`` the store keeps
 - ``d__versions``: append-only history, every published row with ``_release_id`` and ``_op``
   ('upsert' or 'delete'); nothing is ever updated or deleted there;
 - ``d``: the current rows, maintained in the same transaction as each release (a cache of the history,
   so queries never replay it).
+
+A release is one DuckLake transaction, hence one snapshot, tagged with its release numbers, user and note.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import importlib.util
+import json
+import random
 import re
 import secrets
 import shutil
+import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -26,8 +43,9 @@ import pyarrow as pa
 from . import config
 from .catalog import DatasetMeta, catalog, dataset
 
-SCHEMA_VERSION = 5  # 3: project search keys kept at publish; 4: population and project_index; 5: totals (_derive)
+SCHEMA_VERSION = 6  # 5: totals (_derive); 6: DuckLake, the release counter in store_info
 SYSTEM_USER = "system"
+LAKE = "lake"  # the name the lake is attached under in every process
 # The order new rows are written in: the explorer filters observations by area, so rows of an area kept together
 # let DuckDB skip whole row groups by their min/max (about 2x faster area queries at 5,000,000 rows, 8x for one area).
 CLUSTER = {"observations": ("region_code", "indicator_code", "year"), "projects": ("region_code", "project_id")}
@@ -66,11 +84,17 @@ PROJECT_INDEX = {
     "search_key": ("varchar", "project_search_key(title_en, title_bg, lead_org)"),
 }
 PROJECT_INDEX_TYPES = ", ".join(f"{name} {kind}" for name, (kind, _) in PROJECT_INDEX.items())
-# Serialises publishes within a process (re-entrant: rollback holds it around stage + publish); DuckDB's
-# file lock does across processes, see StoreBusy.
+# Serialises publishes within a process (re-entrant: rollback holds it around stage + publish); across processes
+# DuckLake refuses the later of two conflicting commits, and the release is retried (see _in_transaction).
 _publish_lock = threading.RLock()
 publishing = _publish_lock  # `with store.publishing:` keeps other publishes out of a multi-step change
-BUSY = "the store is busy (another publish or the running app holds it); try again"
+# Retries of a release whose commit met another process's commit: each retry computes the release again against
+# the newer state. Two publishers at once need one retry; the deadline bounds a storm of them.
+RETRY_DEADLINE_S = 120
+CONFLICT = ("conflict", "database is locked", "could not serialize", "duplicate key value")
+# Snapshots of this many newest releases are kept by `maintain` (time travel, readers in flight); history and
+# rollback read the versions tables, so no release needs an older snapshot.
+KEEP_RELEASE_SNAPSHOTS = 10
 
 
 # Rows handed to DuckDB from memory go in Arrow batches of this many rows (DuckDB's row group size): DuckDB scans an
@@ -80,11 +104,7 @@ ARROW_BATCH_ROWS = 122_880
 
 
 class StoreError(RuntimeError):
-    """A problem with the store a user can act on (locked, missing, wrong version)."""
-
-
-class StoreBusy(StoreError):
-    """Another process holds the store's file lock (a publish from the command line, or the running app)."""
+    """A problem with the store a user can act on (missing, unreachable, wrong version)."""
 
 
 def ident(name: str) -> str:
@@ -94,37 +114,153 @@ def ident(name: str) -> str:
     return f'"{name}"'
 
 
-def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the store file (creating its folder); one connection per process, a cursor per query."""
-    path = Path(path or config.db_path())
-    if read_only and not path.exists():
-        raise StoreError(f"no store at {path}; run `python -m si_metrics init` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return duckdb.connect(
-            str(path),
-            read_only=read_only,
-            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+def _literal(text: str) -> str:
+    """A SQL string literal, for the few statements that take no bound values (ATTACH, LOAD, CREATE SECRET)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a store lives: its DuckLake catalogue (``sqlite:<file>`` or ``postgres:<libpq connection>``), the
+    path of its Parquet files and, in PostgreSQL, the schema of its catalogue tables."""
+
+    catalog: str
+    data_path: str
+    schema: str | None = None
+    folder: Path | None = None  # the embedded store's own folder (what `init --rebuild` moves aside)
+
+    @property
+    def embedded(self) -> bool:
+        return self.catalog.startswith("sqlite:")
+
+    def __str__(self) -> str:
+        if self.folder is not None:
+            return str(self.folder)
+        shown = re.sub(
+            r"(password=)\S+|(://[^:/@]+:)[^@]+@",
+            lambda m: (m[1] or m[2]) + "***" + ("@" if m[2] else ""),
+            self.catalog,
         )
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreBusy(f"cannot open the store {path}: {BUSY}") from exc
-        raise StoreError(f"cannot open the store {path}: {exc}") from exc
+        return f"{shown} (schema {self.schema or 'public'}, data {self.data_path})"
+
+
+def embedded(folder: Path) -> Location:
+    """The store of one machine in ``folder``: a SQLite catalogue and the Parquet files beside it."""
+    folder = Path(folder).resolve()
+    return Location(f"sqlite:{folder / 'catalog.sqlite'}", f"{folder / 'data'}/", folder=folder)
+
+
+def location(where: Location | Path | str | None = None) -> Location:
+    """The store to open: a Location as given, an embedded store in a folder, or the configured one ($SI_STORE:
+    PostgreSQL; otherwise the embedded store under $SI_DATA_DIR)."""
+    if isinstance(where, Location):
+        return where
+    if where is not None:
+        return embedded(Path(where))
+    pg = config.store_catalog()
+    if not pg:
+        return embedded(config.store_dir())
+    data = config.store_data_path()
+    if "://" not in data and not data.endswith("/"):
+        data += "/"
+    return Location(f"postgres:{pg}", data, config.store_schema())
+
+
+def _extension(name: str) -> Path:
+    """The extension binary inside its PyPI wheel (duckdb-extension-<name>): loaded by path, nothing downloaded."""
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    path = (
+        Path(spec.origin).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+        if spec and spec.origin
+        else None
+    )
+    if path is None or not path.exists():
+        raise StoreError(
+            f"the DuckDB extension {name} is not installed for duckdb {duckdb.__version__} "
+            f"(pip install duckdb-extension-{name.replace('_', '-')}=={duckdb.__version__})"
+        )
+    return path
+
+
+def _wal(catalog_file: Path) -> None:
+    """Put the SQLite catalogue in WAL mode (it persists in the file): in SQLite's default journal a commit waits for,
+    then fails on, any reader that holds the file open."""
+    db = sqlite3.connect(catalog_file, timeout=30)
+    try:
+        if db.execute("pragma journal_mode").fetchone()[0] != "wal":
+            db.execute("pragma journal_mode=wal")
+    finally:
+        db.close()
+
+
+def connect(where: Location | Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Attach the store as ``lake`` to a new in-memory DuckDB, with a view of each lake table; one connection per
+    process, a cursor per query. ``read_only`` never writes, not even to create a missing store."""
+    loc = location(where)
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        scanner = "sqlite_scanner" if loc.embedded else "postgres_scanner"
+        remote = "://" in loc.data_path
+        for name in ("ducklake", scanner, *(["httpfs"] if remote else [])):
+            con.execute(f"load {_literal(str(_extension(name)))}")
+        if loc.embedded:
+            catalog_file = Path(loc.catalog.removeprefix("sqlite:"))
+            if read_only and not catalog_file.exists():
+                raise StoreError(f"no store at {loc}; run `python -m si_metrics init` first")
+            catalog_file.parent.mkdir(parents=True, exist_ok=True)
+            Path(loc.data_path).mkdir(parents=True, exist_ok=True)
+            _wal(catalog_file)
+        elif not remote:
+            Path(loc.data_path).mkdir(parents=True, exist_ok=True)
+        if remote and (s3 := config.s3_settings()):
+            options = ", ".join(f"{key} {_literal(value)}" for key, value in s3.items())
+            con.execute(f"create or replace secret si_store (type s3, {options})")
+        options = [f"data_path {_literal(loc.data_path)}"]
+        if loc.schema:
+            options.append(f"metadata_schema {_literal(loc.schema)}")
+        if read_only:
+            options.append("read_only")
+        con.execute(f"attach {_literal('ducklake:' + loc.catalog)} as {LAKE} ({', '.join(options)})")
+    except StoreError:
+        con.close()
+        raise
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(f"cannot open the store {loc}: {exc}") from exc
+    _views(con)
+    return con
+
+
+def _views(con: duckdb.DuckDBPyConnection) -> None:
+    """A view in the local database of each lake table, so named queries, macros and ingest read ``observations``
+    as before; a view is read when queried, so it shows the newest release."""
+    cur = con.cursor()
+    names = cur.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'", [LAKE]
+    ).fetchall()
+    for (name,) in names:
+        cur.execute(f"create or replace view memory.main.{ident(name)} as select * from {LAKE}.main.{ident(name)}")
 
 
 def is_built(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store holds a complete build (its marker, store_info, commits with the data); a store built for
+    another catalogue of datasets is an error."""
     cur = con.cursor()
-    found = cur.execute("select count(*) from information_schema.tables where table_name = 'store_info'").fetchone()[0]
+    found = cur.execute(
+        "select count(*) from duckdb_tables() where database_name = ? and table_name = 'store_info'", [LAKE]
+    ).fetchone()[0]
     if not found:
         return False
     try:
-        version, fingerprint = cur.execute("select schema_version, catalog_fingerprint from store_info").fetchone()
-    except duckdb.Error:
+        version, fingerprint = cur.execute(
+            f"select schema_version, catalog_fingerprint from {LAKE}.store_info"
+        ).fetchone()
+    except (duckdb.Error, TypeError):
         version = fingerprint = None
     if version != SCHEMA_VERSION or fingerprint != catalog_fingerprint():
         raise StoreError(
             "the store was built for another version of the dataset catalogue; "
-            "run `python -m si_metrics init --rebuild` (the old store is kept as a .bak file)"
+            "run `python -m si_metrics init --rebuild` (the old store is kept as a .bak folder)"
         )
     return True
 
@@ -140,88 +276,154 @@ def _columns_sql(meta: DatasetMeta) -> str:
 
 
 def _create_dataset_tables(cur: duckdb.DuckDBPyConnection, meta: DatasetMeta) -> None:
+    # DuckLake has no keys or constraints: publish refuses repeated keys itself (see _release)
     name = meta.name
-    keys = ", ".join(ident(k) for k in meta.primary_key)
-    cur.execute(f"create table {ident(name)} ({_columns_sql(meta)}, primary key ({keys}))")
+    cur.execute(f"create table {LAKE}.{ident(name)} ({_columns_sql(meta)})")
     cur.execute(
-        f"create table {ident(name + '__versions')} ({_columns_sql(meta)}, "
-        "_release_id integer not null references releases(id), _op varchar not null)"
+        f"create table {LAKE}.{ident(name + '__versions')} ({_columns_sql(meta)}, "
+        "_release_id integer not null, _op varchar not null)"
     )
 
 
+T = TypeVar("T")
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and any(word in str(exc).lower() for word in CONFLICT)
+
+
+def _in_transaction(cur: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
+    """Run ``work`` in one lake transaction and commit it; when another process committed a conflicting change
+    first, run it again on the newer state (nothing of the refused attempt remains)."""
+    deadline = time.monotonic() + RETRY_DEADLINE_S
+    attempt = 0
+    while True:
+        cur.execute("begin transaction")
+        try:
+            result = work()
+            cur.execute("commit")
+            return result
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):  # a refused commit has already rolled back
+                cur.execute("rollback")
+            if not _is_conflict(exc) or time.monotonic() > deadline:
+                raise
+        attempt += 1
+        time.sleep(random.uniform(0.01, 0.05) * min(attempt, 10))  # jitter: two retrying publishers drift apart
+
+
+def _tag(cur: duckdb.DuckDBPyConnection, user: str, note: str, releases: list[int]) -> None:
+    """Name the snapshot this transaction makes after its releases (ducklake_snapshots shows them)."""
+    extra = json.dumps({"releases": releases})
+    cur.execute(f"call {LAKE}.set_commit_message(?, ?, extra_info => ?)", [user, note or "", extra])
+
+
+def _next_release(cur: duckdb.DuckDBPyConnection) -> int:
+    """Take the next release number. Updating the one row of store_info makes two concurrent releases conflict at
+    commit (DuckLake lets concurrent inserts into one table both land, which would repeat a number)."""
+    rid = cur.execute(f"select last_release + 1 from {LAKE}.store_info").fetchone()[0]
+    cur.execute(f"update {LAKE}.store_info set last_release = ?", [rid])
+    return rid
+
+
 def build(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Create the schema and load every bundled dataset as its own release; returns the release ids."""
+    """Create the schema and load every bundled dataset as its own release, all in one transaction (one snapshot)
+    with the store_info marker: a build interrupted at any point leaves an empty store; returns the release ids."""
+    install_macros(con, scalar_only=True)  # publish uses the scalar macros for derived tables
+    staged = {meta.name: stage_csv(con, meta, meta.csv_path) for meta in catalog().values()}
     cur = con.cursor()
-    cur.execute("begin transaction")
-    try:
-        cur.execute("create table store_info (schema_version integer, catalog_fingerprint varchar, built_at timestamp)")
-        cur.execute("insert into store_info values (?, ?, ?)", [SCHEMA_VERSION, catalog_fingerprint(), _now()])
+
+    def work() -> list[int]:
         cur.execute(
-            """create table releases (
-                id integer primary key, dataset varchar not null, kind varchar not null,
+            f"create table {LAKE}.store_info (schema_version integer, catalog_fingerprint varchar, "
+            "built_at timestamp, last_release integer)"
+        )
+        cur.execute(
+            f"insert into {LAKE}.store_info values (?, ?, ?, 0)", [SCHEMA_VERSION, catalog_fingerprint(), _now()]
+        )
+        cur.execute(
+            f"""create table {LAKE}.releases (
+                id integer not null, dataset varchar not null, kind varchar not null,
                 published_at timestamp not null, user_name varchar not null, note varchar,
                 file_name varchar, sha256 varchar, rows_in_file bigint, rows_added bigint,
                 rows_changed bigint, rows_removed bigint, rows_unchanged bigint, rolls_back integer)"""
         )
-        cur.execute("create table region_closure (region_code varchar, ancestor_code varchar, depth integer)")
-        cur.execute("create table boundaries (region_code varchar primary key, geometry varchar not null)")
-        cur.execute(f"create table project_index ({PROJECT_INDEX_TYPES})")
-        cur.execute("create table totals (" + ", ".join(f"{c} {kind}" for c, kind in TOTALS.items()) + ")")
+        cur.execute(f"create table {LAKE}.region_closure (region_code varchar, ancestor_code varchar, depth integer)")
+        cur.execute(f"create table {LAKE}.boundaries (region_code varchar not null, geometry varchar not null)")
+        cur.execute(f"create table {LAKE}.project_index ({PROJECT_INDEX_TYPES})")
+        cur.execute(f"create table {LAKE}.totals (" + ", ".join(f"{c} {kind}" for c, kind in TOTALS.items()) + ")")
         # derived from observations (see _derive): the total population per area and year, which per-person
         # figures and weights join for every area of a country; scanning 5,000,000 observations for it took 80 ms
-        cur.execute("create table population (region_code varchar, year integer, population double)")
+        cur.execute(f"create table {LAKE}.population (region_code varchar, year integer, population double)")
         cur.execute(
-            "create table boundaries__versions (region_code varchar, geometry varchar, "
-            "_release_id integer not null references releases(id), _op varchar not null)"
+            f"create table {LAKE}.boundaries__versions (region_code varchar, geometry varchar, "
+            "_release_id integer not null, _op varchar not null)"
         )
         for meta in catalog().values():
             _create_dataset_tables(cur, meta)
-        cur.execute("commit")
-    except Exception:
-        cur.execute("rollback")
-        raise
-    install_macros(con)  # publish uses the scalar macros for derived tables
-    ids = []
-    for meta in catalog().values():
-        staged = stage_csv(con, meta, meta.csv_path)
-        ids.append(
-            publish(
-                con,
+        ids = [
+            _release(
+                cur,
                 meta,
-                staged,
+                staged[meta.name],
                 user=SYSTEM_USER,
                 note=f"Initial load of bundled datasets/{meta.csv_path.name}",
                 file_name=f"datasets/{meta.csv_path.name}",
                 sha256=file_sha256(meta.csv_path),
                 kind="initial",
             ).id
-        )
+            for meta in catalog().values()
+        ]
+        _tag(cur, SYSTEM_USER, "Initial load of the bundled datasets", ids)
+        return ids
+
+    with _publish_lock:
+        try:
+            ids = _in_transaction(cur, work)
+        finally:
+            for table in staged.values():
+                cur.execute(f"drop table if exists {table}")
+    _views(con)
     return ids
 
 
-def open_store(path: Path | None = None, rebuild: bool = False, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the store, building it from datasets/ if absent (idempotent); rebuild keeps a backup of the old file."""
-    path = Path(path or config.db_path())
-    if rebuild and path.exists():
-        backup = path.with_name(f"{path.name}.bak-{_now():%Y%m%dT%H%M%S}")
-        shutil.move(path, backup)
+def open_store(
+    where: Location | Path | str | None = None, rebuild: bool = False, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the store, building it from datasets/ if absent (idempotent); rebuild moves an embedded store aside as a
+    backup first. ``read_only`` opens a built store for reading only (no write ever waits for or on it)."""
+    loc = location(where)
+    if rebuild:
+        if loc.folder is None:
+            raise StoreError(
+                "--rebuild moves an embedded store aside; for a PostgreSQL catalogue back it up, "
+                "then point SI_STORE_SCHEMA at a new schema"
+            )
+        if loc.folder.exists():
+            shutil.move(loc.folder, loc.folder.with_name(f"{loc.folder.name}.bak-{_now():%Y%m%dT%H%M%S}"))
     if read_only:
-        con = connect(path, read_only=True)
+        con = connect(loc, read_only=True)
         if not is_built(con):
-            raise StoreError(f"the store {path} is not built; run `python -m si_metrics init`")
+            con.close()
+            raise StoreError(f"the store {loc} is not built; run `python -m si_metrics init`")
+        install_macros(con)
         return con
-    con = connect(path)
+    con = connect(loc)
     if not is_built(con):
         build(con)
     install_macros(con)
     return con
 
 
-def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the table macros that named queries share (si_metrics/queries/_macros.sql)."""
+def install_macros(con: duckdb.DuckDBPyConnection, scalar_only: bool = False) -> None:
+    """(Re)create the macros that named queries share (si_metrics/queries/_macros.sql) in the local database.
+    ``scalar_only``: leave out table macros, which need the tables they read (a build uses the scalar ones first)."""
     from .queries import QUERIES_DIR
 
-    con.cursor().execute((QUERIES_DIR / "_macros.sql").read_text(encoding="utf-8"))
+    cur = con.cursor()
+    for statement in duckdb.extract_statements((QUERIES_DIR / "_macros.sql").read_text(encoding="utf-8")):
+        if not (scalar_only and re.search(r"\)\s+as\s+table\b", statement.query, re.IGNORECASE)):
+            cur.execute(statement.query)
 
 
 def file_sha256(path: Path) -> str:
@@ -235,7 +437,8 @@ def file_sha256(path: Path) -> str:
 def stage_csv(con: duckdb.DuckDBPyConnection, meta: DatasetMeta, path: Path) -> str:
     """Load a CSV in the dataset's own format into a staging table typed by the sidecar; returns its name.
 
-    Staging tables are real tables (cursors do not share temp tables); publish drops them.
+    Staging tables are tables of the local in-memory database (cursors do not share temp tables), never of the
+    lake; publish drops them.
     """
     staged = f"staging.{ident(meta.name + '_' + secrets.token_hex(4))}"
     types = ", ".join(f"'{c.name}': '{c.type}'" for c in meta.columns)  # allow-listed names and types
@@ -282,23 +485,35 @@ def publish(
     with _publish_lock:
         cur = con.cursor()
         try:
-            return _release(
+            return _in_transaction(
                 cur,
-                meta,
-                staged,
-                f"drop table {staged}",
-                user=user,
-                note=note,
-                file_name=file_name,
-                sha256=sha256,
-                kind=kind,
-                replace=replace,
-                rolls_back=rolls_back,
-                rows_in_file=rows_in_file,
+                lambda: _tagged(
+                    cur,
+                    user,
+                    note,
+                    _release(
+                        cur,
+                        meta,
+                        staged,
+                        user=user,
+                        note=note,
+                        file_name=file_name,
+                        sha256=sha256,
+                        kind=kind,
+                        replace=replace,
+                        rolls_back=rolls_back,
+                        rows_in_file=rows_in_file,
+                    ),
+                ),
             )
-        except Exception:
-            cur.execute(f"drop table if exists {staged}")
-            raise
+        finally:
+            cur.execute(f"drop table if exists {staged}")  # the local database, outside the lake transaction
+            cur.close()
+
+
+def _tagged(cur: duckdb.DuckDBPyConnection, user: str, note: str, release: Release) -> Release:
+    _tag(cur, user, note, [release.id])
+    return release
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -308,9 +523,9 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
 
 
 def state(con: duckdb.DuckDBPyConnection) -> tuple[str, int]:
-    """The store file and its latest release: what was compared with it holds while both stay the same."""
-    path = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
-    return str(path), latest_release(con)
+    """The store and its latest release: what was compared with it holds while both stay the same."""
+    catalog_path = con.execute("select path from duckdb_databases() where database_name = ?", [LAKE]).fetchone()[0]
+    return str(catalog_path), latest_release(con)
 
 
 @dataclass(frozen=True)
@@ -341,38 +556,45 @@ def publish_rows(
     them straight from memory: values stay exactly as they are, and nothing is written and read back first.
     Empty text is stored as null, as a staging CSV has it.
 
-    With ``compared`` and nothing published since that comparison, the rows it found new or changed are written
-    as it found them, and the others (unchanged) are not compared again; otherwise every row is."""
+    With ``compared`` and nothing published since that comparison (checked inside the release's transaction, so a
+    publish from another process in between is seen), the rows it found new or changed are written as it found
+    them, and the others (unchanged) are not compared again; otherwise every row is."""
     casts = ", ".join(
         f"cast(nullif({ident(c.name)}, '') as VARCHAR) as {ident(c.name)}"
         if c.type == "VARCHAR"
         else f"cast({ident(c.name)} as {c.type}) as {ident(c.name)}"
         for c in meta.columns
     )
+    total = len(rows)
+
+    def work() -> Release:
+        known = compared is not None and compared.against == state(cur)
+        columns, view = meta.column_names, casts
+        frame = rows
+        if known:
+            frame = rows.iloc[compared.to_write].assign(_kind=np.where(compared.new, "new", "changed"))
+            columns, view = [*columns, "_kind"], casts + ", _kind"
+        cur.register("_rows_raw", arrow_table(frame[columns]))
+        cur.execute(f"create or replace temp view _rows as select {view} from _rows_raw")
+        release = _release(
+            cur,
+            meta,
+            "_rows",
+            user=user,
+            note=note,
+            file_name=file_name,
+            sha256=sha256,
+            rows_in_file=rows_in_file,
+            rows_total=total,
+            changed_columns=compared.columns if known else None,
+        )
+        cur.execute("drop view _rows")
+        return _tagged(cur, user, note, release)
+
     with _publish_lock:
         cur = con.cursor()
         try:
-            total = len(rows)
-            known = compared is not None and compared.against == state(cur)
-            columns = meta.column_names
-            if known:
-                rows = rows.iloc[compared.to_write].assign(_kind=np.where(compared.new, "new", "changed"))
-                columns, casts = [*columns, "_kind"], casts + ", _kind"
-            cur.register("_rows_raw", arrow_table(rows[columns]))
-            cur.execute(f"create or replace temp view _rows as select {casts} from _rows_raw")
-            return _release(
-                cur,
-                meta,
-                "_rows",
-                "drop view _rows",
-                user=user,
-                note=note,
-                file_name=file_name,
-                sha256=sha256,
-                rows_in_file=rows_in_file,
-                rows_total=total,
-                changed_columns=compared.columns if known else None,
-            )
+            return _in_transaction(cur, work)
         finally:
             cur.close()
 
@@ -381,7 +603,6 @@ def _release(
     cur: duckdb.DuckDBPyConnection,
     meta: DatasetMeta,
     source: str,
-    cleanup: str,
     *,
     user: str,
     note: str,
@@ -394,91 +615,87 @@ def _release(
     rows_total: int | None = None,
     changed_columns: frozenset[str] | None = None,
 ) -> Release:
-    """The release transaction of ``publish`` over the rows of ``source`` (a staging table or view); ``cleanup``
-    (dropping it) runs inside the transaction; ``rows_total`` counts the rows of the upload when ``source`` holds
-    only those that may differ. With ``changed_columns``, ``source`` holds only new and changed rows, each with
-    its ``_kind``, as a comparison found them with nothing published since (see publish_rows), and the columns
-    that differ in the changed ones: they are not compared again. Only new and changed rows are written: changed
-    rows are updated in place, new ones appended; the current table is never rewritten."""
-    t, v, s = ident(meta.name), ident(meta.name + "__versions"), source
+    """One release of ``publish`` over the rows of ``source`` (a staging table or view), inside the caller's
+    transaction; ``rows_total`` counts the rows of the upload when ``source`` holds only those that may differ.
+    With ``changed_columns``, ``source`` holds only new and changed rows, each with its ``_kind``, as a comparison
+    found them with nothing published since (see publish_rows), and the columns that differ in the changed ones:
+    they are not compared again. Only new and changed rows are written: changed rows are updated, new ones
+    appended; the current table is never rewritten whole."""
+    t, v, s = f"{LAKE}.{ident(meta.name)}", f"{LAKE}.{ident(meta.name + '__versions')}", source
     cols = ", ".join(ident(c) for c in meta.column_names)
     on = " and ".join(f"i.{ident(k)} = c.{ident(k)}" for k in meta.primary_key)
     key0 = ident(meta.primary_key[0])
     # a row found by its key has the same key: only the other columns can differ. The update below sets only
-    # columns that differ in some row, since every column it sets is rewritten in each row group it touches
-    # when the change is checkpointed
+    # columns that differ in some row
     others = [c for c in meta.column_names if c not in meta.primary_key]
     same = " and ".join(f"i.{ident(c)} is not distinct from c.{ident(c)}" for c in others) or "true"
     differs = "".join(f", i.{ident(c)} is distinct from c.{ident(c)} as _differs_{n}" for n, c in enumerate(others))
-    cur.execute("begin transaction")
-    try:
-        if changed_columns is None:
-            cur.execute(
-                f"""create or replace temp table _diff as
-                    select i.*, case when c.{key0} is null then 'new' else 'changed' end as _kind{differs}
-                    from {s} i left join {t} c on {on} where c.{key0} is null or not ({same})"""
-            )
-        else:
-            cur.execute(f"create or replace temp table _diff as select * from {s}")
-        removed_sql = f"select c.* from {t} c anti join {s} i on {on}" if replace else f"select * from {t} where false"
-        cur.execute(f"create or replace temp table _removed as {removed_sql}")
-        keys = ", ".join(ident(k) for k in meta.primary_key)
-        any_differs = (
-            "".join(f", coalesce(bool_or(_differs_{n}) filter (_kind = 'changed'), false)" for n in range(len(others)))
-            if changed_columns is None
-            else ""
-        )
-        added, changed, repeated, *differing = cur.execute(
-            "select count(*) filter (_kind = 'new'), count(*) filter (_kind = 'changed'), "
-            f"count(*) - count(distinct ({keys})){any_differs} from _diff"
-        ).fetchone()
-        if changed_columns is not None:
-            differing = [c in changed_columns for c in others]
-        if repeated:  # what the primary key refuses (the update below would take one row silently)
-            raise duckdb.ConstraintException(
-                f"{repeated} staged row(s) repeat the key ({keys}) of another; each key may appear once"
-            )
-        # the current table has one row per key, so each staged row is new, changed or unchanged
-        total = cur.execute(f"select count(*) from {s}").fetchone()[0] if rows_total is None else rows_total
-        unchanged = total - added - changed
-        removed = cur.execute("select count(*) from _removed").fetchone()[0]
-        rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
+    if changed_columns is None:
         cur.execute(
-            "insert into releases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                rid,
-                meta.name,
-                kind,
-                _now(),
-                user,
-                note,
-                file_name,
-                sha256,
-                added + changed + unchanged if rows_in_file is None else rows_in_file,
-                added,
-                changed,
-                removed,
-                unchanged,
-                rolls_back,
-            ],
+            f"""create or replace temp table _diff as
+                select i.*, case when c.{key0} is null then 'new' else 'changed' end as _kind{differs}
+                from {s} i left join {t} c on {on} where c.{key0} is null or not ({same})"""
         )
+    else:
+        cur.execute(f"create or replace temp table _diff as select * from {s}")
+    removed_sql = f"select c.* from {t} c anti join {s} i on {on}" if replace else f"select * from {t} where false"
+    cur.execute(f"create or replace temp table _removed as {removed_sql}")
+    keys = ", ".join(ident(k) for k in meta.primary_key)
+    any_differs = (
+        "".join(f", coalesce(bool_or(_differs_{n}) filter (_kind = 'changed'), false)" for n in range(len(others)))
+        if changed_columns is None
+        else ""
+    )
+    added, changed, repeated, *differing = cur.execute(
+        "select count(*) filter (_kind = 'new'), count(*) filter (_kind = 'changed'), "
+        f"count(*) - count(distinct ({keys})){any_differs} from _diff"
+    ).fetchone()
+    if changed_columns is not None:
+        differing = [c in changed_columns for c in others]
+    if repeated:  # the lake has no primary key: the update below would take one row silently
+        raise duckdb.ConstraintException(
+            f"{repeated} staged row(s) repeat the key ({keys}) of another; each key may appear once"
+        )
+    # the current table has one row per key, so each staged row is new, changed or unchanged
+    total = cur.execute(f"select count(*) from {s}").fetchone()[0] if rows_total is None else rows_total
+    unchanged = total - added - changed
+    removed = cur.execute("select count(*) from _removed").fetchone()[0]
+    rid = _next_release(cur)
+    cur.execute(
+        f"insert into {LAKE}.releases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            rid,
+            meta.name,
+            kind,
+            _now(),
+            user,
+            note,
+            file_name,
+            sha256,
+            added + changed + unchanged if rows_in_file is None else rows_in_file,
+            added,
+            changed,
+            removed,
+            unchanged,
+            rolls_back,
+        ],
+    )
+    if added or changed:
         cur.execute(f"insert into {v} select {cols}, ?, 'upsert' from _diff", [rid])
+    if removed:
         cur.execute(f"insert into {v} select {cols}, ?, 'delete' from _removed", [rid])
-        dk = " and ".join(f"{t}.{ident(k)} = d.{ident(k)}" for k in meta.primary_key)
+    dk = " and ".join(f"{ident(meta.name)}.{ident(k)} = d.{ident(k)}" for k in meta.primary_key)
+    if removed:
         cur.execute(f"delete from {t} using _removed d where {dk}")
-        values = ", ".join(f"{ident(c)} = d.{ident(c)}" for c, hit in zip(others, differing) if hit)
-        if values:
-            cur.execute(f"update {t} set {values} from _diff d where d._kind = 'changed' and {dk}")
-        order = ", ".join(ident(c) for c in CLUSTER.get(meta.name, meta.primary_key))
+    values = ", ".join(f"{ident(c)} = d.{ident(c)}" for c, hit in zip(others, differing) if hit)
+    if values and changed:
+        cur.execute(f"update {t} set {values} from _diff d where d._kind = 'changed' and {dk}")
+    order = ", ".join(ident(c) for c in CLUSTER.get(meta.name, meta.primary_key))
+    if added:
         cur.execute(f"insert into {t} select {cols} from _diff where _kind = 'new' order by {order}")
-        _derive(cur, meta.name)
-        cur.execute("drop table _diff")
-        cur.execute("drop table _removed")
-        cur.execute(cleanup)
-        cur.execute("commit")
-    except Exception:
-        cur.execute("rollback")
-        raise
+    _derive(cur, meta.name)
+    cur.execute("drop table _diff")
+    cur.execute("drop table _removed")
     return Release(rid, meta.name, added, changed, removed, unchanged)
 
 
@@ -486,38 +703,44 @@ def replace_boundaries(
     con: duckdb.DuckDBPyConnection, geometries: dict[str, str], *, user: str, note: str, file_name: str, sha256: str
 ) -> int:
     """Replace the boundaries of the given regions (GeoJSON geometry text) as one release; returns its id."""
+
+    def work() -> int:
+        existing = dict(cur.execute(f"select region_code, geometry from {LAKE}.boundaries").fetchall())
+        added = sum(code not in existing for code in geometries)
+        changed = sum(code in existing and existing[code] != g for code, g in geometries.items())
+        rid = _next_release(cur)
+        cur.execute(
+            f"insert into {LAKE}.releases values (?, 'boundaries', 'boundaries', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, null)",
+            [
+                rid,
+                _now(),
+                user,
+                note,
+                file_name,
+                sha256,
+                len(geometries),
+                added,
+                changed,
+                len(geometries) - added - changed,
+            ],
+        )
+        written = [(code, g) for code, g in geometries.items() if existing.get(code) != g]
+        if written:
+            cur.execute("create or replace temp table _written (region_code varchar, geometry varchar)")
+            cur.executemany("insert into _written values (?, ?)", written)
+            cur.execute(f"insert into {LAKE}.boundaries__versions select *, ?, 'upsert' from _written", [rid])
+            cur.execute(f"delete from {LAKE}.boundaries where region_code in (select region_code from _written)")
+            cur.execute(f"insert into {LAKE}.boundaries select * from _written")
+            cur.execute("drop table _written")
+        _tag(cur, user, note, [rid])
+        return rid
+
     with _publish_lock:
         cur = con.cursor()
-        cur.execute("begin transaction")
         try:
-            existing = dict(cur.execute("select region_code, geometry from boundaries").fetchall())
-            added = sum(code not in existing for code in geometries)
-            changed = sum(code in existing and existing[code] != g for code, g in geometries.items())
-            rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
-            cur.execute(
-                "insert into releases values (?, 'boundaries', 'boundaries', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, null)",
-                [
-                    rid,
-                    _now(),
-                    user,
-                    note,
-                    file_name,
-                    sha256,
-                    len(geometries),
-                    added,
-                    changed,
-                    len(geometries) - added - changed,
-                ],
-            )
-            for code, geometry in geometries.items():
-                if existing.get(code) != geometry:
-                    cur.execute("insert into boundaries__versions values (?, ?, ?, 'upsert')", [code, geometry, rid])
-                    cur.execute("insert or replace into boundaries values (?, ?)", [code, geometry])
-            cur.execute("commit")
-        except Exception:
-            cur.execute("rollback")
-            raise
-    return rid
+            return _in_transaction(cur, work)
+        finally:
+            cur.close()
 
 
 def _derive(cur: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -526,22 +749,22 @@ def _derive(cur: duckdb.DuckDBPyConnection, name: str) -> None:
         _refresh_region_closure(cur)
     elif name == "projects":
         cur.execute(
-            "delete from project_index where project_id in "
+            f"delete from {LAKE}.project_index where project_id in "
             "(select project_id from _diff where _kind = 'changed' union all select project_id from _removed)"
         )
         values = ", ".join(expr for _, expr in PROJECT_INDEX.values())
         cur.execute(
-            f"insert into project_index select {values} from _diff where _kind = 'new' or _kind = 'changed' "
+            f"insert into {LAKE}.project_index select {values} from _diff where _kind = 'new' or _kind = 'changed' "
             "order by region_code, project_id"
         )
     elif name == "observations":
         on = " and ".join(f"totals.{k} = d.{k}" for k in TOTALS_KEY.split(", "))
         cur.execute(
-            f"delete from totals using (select {TOTALS_KEY} from _diff where _kind = 'changed' and {TOTAL} "
+            f"delete from {LAKE}.totals using (select {TOTALS_KEY} from _diff where _kind = 'changed' and {TOTAL} "
             f"union all select {TOTALS_KEY} from _removed where {TOTAL}) as d where {on}"
         )
         cur.execute(
-            f"insert into totals select {', '.join(TOTALS)} from _diff "
+            f"insert into {LAKE}.totals select {', '.join(TOTALS)} from _diff "
             f"where (_kind = 'new' or _kind = 'changed') and {TOTAL} order by {TOTALS_KEY}"
         )
         touched = cur.execute(
@@ -549,23 +772,23 @@ def _derive(cur: duckdb.DuckDBPyConnection, name: str) -> None:
             f"or exists (select 1 from _removed where {POPULATION})"
         ).fetchone()[0]
         if touched:  # rebuilt whole, only when a release changes it: from totals, just brought up to date
-            cur.execute("delete from population")
+            cur.execute(f"delete from {LAKE}.population")
             cur.execute(
-                "insert into population select region_code, year, value from totals "
+                f"insert into {LAKE}.population select region_code, year, value from {LAKE}.totals "
                 "where indicator_code = 'POP' order by region_code, year"
             )
 
 
 def _refresh_region_closure(cur: duckdb.DuckDBPyConnection) -> None:
     """Every (area, ancestor-or-self) pair, so roll-ups work for any depth of hierarchy in any country."""
-    cur.execute("delete from region_closure")
+    cur.execute(f"delete from {LAKE}.region_closure")
     cur.execute(
-        """insert into region_closure
+        f"""insert into {LAKE}.region_closure
            with recursive up(region_code, ancestor_code, depth) as (
-               select code, code, 0 from regions
+               select code, code, 0 from {LAKE}.regions
                union all
                select up.region_code, r.parent_code, up.depth + 1
-               from up join regions r on r.code = up.ancestor_code
+               from up join {LAKE}.regions r on r.code = up.ancestor_code
                where r.parent_code is not null and up.depth < 10
            )
            select * from up"""
@@ -574,25 +797,87 @@ def _refresh_region_closure(cur: duckdb.DuckDBPyConnection) -> None:
 
 def latest_release(con: duckdb.DuckDBPyConnection) -> int:
     """The newest release id: cached UI results are keyed by it, so a publish shows at once."""
-    return con.cursor().execute("select coalesce(max(id), 0) from releases").fetchone()[0]
+    return con.cursor().execute(f"select coalesce(max(id), 0) from {LAKE}.releases").fetchone()[0]
 
 
 def release_history(con: duckdb.DuckDBPyConnection, dataset_name: str | None = None) -> pd.DataFrame:
+    """Every release (or a dataset's), oldest first: who, when, why, which file, what it changed."""
     cur = con.cursor()
     sql = (
         "select id, dataset, kind, published_at, user_name, note, file_name, sha256, rows_in_file, "
-        "rows_added, rows_changed, rows_removed, rows_unchanged, rolls_back from releases"
+        f"rows_added, rows_changed, rows_removed, rows_unchanged, rolls_back from {LAKE}.releases"
     )
     if dataset_name:
         return cur.execute(sql + " where dataset = ? order by id", [dataset_name]).df()
     return cur.execute(sql + " order by id").df()
 
 
+def release_snapshots(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """Release id → the lake snapshot that release made (from the tags of ducklake_snapshots)."""
+    rows = (
+        con.cursor()
+        .execute(
+            f"select snapshot_id, commit_extra_info from ducklake_snapshots('{LAKE}') "
+            "where commit_extra_info is not null"
+        )
+        .fetchall()
+    )
+    found: dict[int, int] = {}
+    for snapshot, extra in rows:
+        try:
+            for rid in json.loads(extra).get("releases", []):
+                found[int(rid)] = int(snapshot)
+        except (ValueError, AttributeError, TypeError):
+            continue  # a snapshot tagged by something else
+    return found
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    expired: int  # snapshots expired
+    kept: int  # snapshots left
+    files_before: int  # data files the current tables read
+    files_after: int
+
+
+def maintain(con: duckdb.DuckDBPyConnection, keep: int = KEEP_RELEASE_SNAPSHOTS) -> Maintenance:
+    """Merge small Parquet files, expire snapshots no kept release needs (all but those of the ``keep`` newest
+    releases and the current one) and delete the files that frees. Readers keep working throughout."""
+    cur = con.cursor()
+
+    def files() -> int:
+        names = cur.execute(
+            "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'", [LAKE]
+        ).fetchall()
+        return sum(
+            cur.execute(f"select count(*) from ducklake_list_files('{LAKE}', ?)", [name]).fetchone()[0]
+            for (name,) in names
+        )
+
+    with _publish_lock:
+        before = files()
+        cur.execute(f"call ducklake_flush_inlined_data('{LAKE}')")
+        cur.execute(f"call ducklake_merge_adjacent_files('{LAKE}')")
+        snapshots = [
+            s for (s,) in cur.execute(f"select snapshot_id from ducklake_snapshots('{LAKE}') order by 1").fetchall()
+        ]
+        by_release = release_snapshots(con)
+        wanted = {by_release[r] for r in sorted(by_release)[-keep:]} if keep > 0 else set()
+        wanted.add(snapshots[-1])
+        expire = [s for s in snapshots if s not in wanted]
+        if expire:
+            cur.execute(f"call ducklake_expire_snapshots('{LAKE}', versions => ?)", [expire])
+        cur.execute(f"call ducklake_cleanup_old_files('{LAKE}', cleanup_all => true)")
+        after = files()
+        kept = cur.execute(f"select count(*) from ducklake_snapshots('{LAKE}')").fetchone()[0]
+    return Maintenance(len(expire), kept, before, after)
+
+
 def current(con: duckdb.DuckDBPyConnection, dataset_name: str) -> pd.DataFrame:
     """The current rows of a dataset, in key order."""
     meta = dataset(dataset_name)
     order = ", ".join(ident(k) for k in meta.primary_key)
-    return con.cursor().execute(f"select * from {ident(meta.name)} order by {order}").df()
+    return con.cursor().execute(f"select * from {LAKE}.{ident(meta.name)} order by {order}").df()
 
 
 def _now() -> dt.datetime:
@@ -602,4 +887,4 @@ def _now() -> dt.datetime:
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Current rows per catalogued dataset."""
     cur = con.cursor()
-    return {name: cur.execute(f"select count(*) from {ident(name)}").fetchone()[0] for name in catalog()}
+    return {name: cur.execute(f"select count(*) from {LAKE}.{ident(name)}").fetchone()[0] for name in catalog()}
