@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test init chromium datasets bench clean
+.PHONY: run test init chromium postgresql datasets bench clean
 
 $(VENV)/.run-deps: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version
 
-test: $(VENV)/.dev-deps chromium
+# Debian's PostgreSQL server for the tests of the PostgreSQL catalogue: each test session starts a throwaway cluster
+# of its own (tests/conftest.py), on a Unix socket in a temporary folder, and stops it at the end.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+	@ls /usr/lib/postgresql/*/bin/initdb
+
+test: $(VENV)/.dev-deps chromium postgresql
 	$(PY) -m pytest
 
 # Regenerate the reference-derived and synthetic datasets (needs ../shared/reference).

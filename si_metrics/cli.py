@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import auth, config, geo, releases, store
+from . import auth, geo, releases, store
 from .catalog import catalog
 from .exporting import to_csv_bytes
 from .ingest import pipeline, report, template
@@ -21,17 +21,26 @@ CHANGES_SHOWN = 50  # rows `history --changes` lists unless --limit says otherwi
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    path = config.db_path()
-    existed = path.exists()
-    con = store.open_store(rebuild=args.rebuild)
+    where = store.location()
+    existed = store.built(where)
+    con = store.open_store(where, rebuild=args.rebuild)
     n = store.latest_release(con)
     verb = "rebuilt" if args.rebuild and existed else ("already built" if existed else "built")
-    print(f"store {verb}: {path} ({n} releases)")
+    print(f"store {verb}: {where} ({n} releases)")
+    return 0
+
+
+def _cmd_maintain(args: argparse.Namespace) -> int:
+    done = store.maintain(store.open_store(), keep=args.keep)
+    print(
+        f"store maintained: data files {done.files_before} -> {done.files_after}; "
+        f"{done.expired} snapshots expired, {done.kept} kept"
+    )
     return 0
 
 
 def _cmd_catalog(args: argparse.Namespace) -> int:
-    con = store.open_store()
+    con = store.open_reader()
     rows = (
         con.cursor()
         .execute(
@@ -48,7 +57,7 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:
-    con = store.open_store()
+    con = store.open_reader()
     for r in run(con, "regions").itertuples():
         indent = "  " * (r.level if not r.is_benchmark else 0)
         print(f"{r.code:<10} level {r.level}  {indent}{r.name_en} / {r.name_bg}")
@@ -56,7 +65,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    con = store.open_store()
+    con = store.open_reader()
     frame = store.current(con, args.dataset)
     if args.format == "parquet":
         if not args.out:
@@ -94,7 +103,7 @@ def _history_line(r) -> str:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
-    con = store.open_store()
+    con = store.open_reader()
     if args.changes is not None:
         return _print_changes(con, args)
     for r in store.release_history(con, args.dataset).itertuples():
@@ -124,7 +133,7 @@ def _read_options(args: argparse.Namespace) -> ingest_read.ReadOptions:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    con = store.open_store()
+    con = store.open_reader()
     prepared = pipeline.prepare_file(con, Path(args.file), _read_options(args))
     print("\n".join(report.lines(prepared)))
     return 0 if prepared.ok else 1
@@ -257,9 +266,23 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     s = sub.add_parser("init", help="build the store from datasets/ if it is absent (idempotent)")
     s.add_argument(
-        "--rebuild", action="store_true", help="move the existing store aside (kept as a .bak file) and build it again"
+        "--rebuild",
+        action="store_true",
+        help="move the existing store aside (kept as a .bak folder) and build it again",
     )
     s.set_defaults(func=_cmd_init)
+    s = sub.add_parser(
+        "maintain",
+        help="merge small data files, expire snapshots no kept release needs and delete the files that frees "
+        "(safe while the app runs)",
+    )
+    s.add_argument(
+        "--keep",
+        type=int,
+        default=store.KEEP_RELEASE_SNAPSHOTS,
+        help=f"keep the snapshots of this many newest releases (default {store.KEEP_RELEASE_SNAPSHOTS})",
+    )
+    s.set_defaults(func=_cmd_maintain)
     sub.add_parser("catalog", help="list the indicators and how many observations each has").set_defaults(
         func=_cmd_catalog
     )

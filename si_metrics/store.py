@@ -107,6 +107,10 @@ class StoreError(RuntimeError):
     """A problem with the store a user can act on (missing, unreachable, wrong version)."""
 
 
+class NotBuilt(StoreError):
+    """The store was never built (or its build never committed): `init` builds it."""
+
+
 def ident(name: str) -> str:
     """Quote an identifier that comes from the catalogue allow-list (DuckDB cannot bind identifiers)."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
@@ -139,7 +143,7 @@ class Location:
         shown = re.sub(
             r"(password=)\S+|(://[^:/@]+:)[^@]+@",
             lambda m: (m[1] or m[2]) + "***" + ("@" if m[2] else ""),
-            self.catalog,
+            self.catalog.removeprefix("postgres:"),
         )
         return f"{shown} (schema {self.schema or 'public'}, data {self.data_path})"
 
@@ -206,7 +210,7 @@ def connect(where: Location | Path | str | None = None, read_only: bool = False)
         if loc.embedded:
             catalog_file = Path(loc.catalog.removeprefix("sqlite:"))
             if read_only and not catalog_file.exists():
-                raise StoreError(f"no store at {loc}; run `python -m si_metrics init` first")
+                raise NotBuilt(f"no store at {loc}; run `python -m si_metrics init` first")
             catalog_file.parent.mkdir(parents=True, exist_ok=True)
             Path(loc.data_path).mkdir(parents=True, exist_ok=True)
             _wal(catalog_file)
@@ -226,7 +230,7 @@ def connect(where: Location | Path | str | None = None, read_only: bool = False)
         raise
     except duckdb.Error as exc:
         con.close()
-        raise StoreError(f"cannot open the store {loc}: {exc}") from exc
+        raise StoreError(f"cannot open the store {loc}: {' '.join(str(exc).split())}") from exc
     _views(con)
     return con
 
@@ -405,7 +409,7 @@ def open_store(
         con = connect(loc, read_only=True)
         if not is_built(con):
             con.close()
-            raise StoreError(f"the store {loc} is not built; run `python -m si_metrics init`")
+            raise NotBuilt(f"the store {loc} is not built; run `python -m si_metrics init`")
         install_macros(con)
         return con
     con = connect(loc)
@@ -413,6 +417,25 @@ def open_store(
         build(con)
     install_macros(con)
     return con
+
+
+def open_reader(where: Location | Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store for reading only (what validate, history and export need), building it first if it never
+    was: a reader neither waits for a publish nor makes one wait."""
+    try:
+        return open_store(where, read_only=True)
+    except NotBuilt:
+        open_store(where).close()
+        return open_store(where, read_only=True)
+
+
+def built(where: Location | Path | str | None = None) -> bool:
+    """Whether a complete store is there (opening nothing for writing)."""
+    try:
+        open_store(where, read_only=True).close()
+    except NotBuilt:
+        return False
+    return True
 
 
 def install_macros(con: duckdb.DuckDBPyConnection, scalar_only: bool = False) -> None:

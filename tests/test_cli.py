@@ -74,7 +74,7 @@ def test_export_neutralises_spreadsheet_formulas(tmp_path):
     from si_metrics import store
     from si_metrics.catalog import dataset
 
-    db = tmp_path / "si_observatory.duckdb"
+    db = tmp_path / "store"
     con = store.open_store(db)
     meta = dataset("projects")
     row = store.current(con, "projects").iloc[[0]].copy()
@@ -102,17 +102,13 @@ def test_bad_arguments_give_one_clear_line_and_no_traceback(cli_dir):
     assert nowhere.returncode == 1 and nowhere.stderr.startswith("error: ") and "Traceback" not in nowhere.stderr
 
 
-def test_a_locked_store_is_a_clear_error(tmp_path):
-    """Another process holding the store (the running app, say) gives a one-line error, not a traceback."""
-    from si_metrics import store
-
-    con = store.open_store(tmp_path / "si_observatory.duckdb")
-    try:
-        result = cli(tmp_path, "history")
-        assert result.returncode == 1
-        assert result.stderr.startswith("error: cannot open the store") and "Traceback" not in result.stderr
-    finally:
-        con.close()
+def test_an_unreachable_store_is_a_clear_error(tmp_path, monkeypatch):
+    """A PostgreSQL catalogue that cannot be reached gives a one-line error, not a traceback."""
+    monkeypatch.setenv("SI_STORE", f"dbname=lake host={tmp_path / 'no-server'} port=5 user=nobody connect_timeout=2")
+    result = cli(tmp_path, "history")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot open the store dbname=lake") and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_help_lists_every_command(cli_dir):

@@ -357,7 +357,7 @@ CORPUS = [
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     """A store of this module's own; every test checks that nothing in it changed."""
-    connection = store.open_store(tmp_path_factory.mktemp("bad_inputs") / "store.duckdb")
+    connection = store.open_store(tmp_path_factory.mktemp("bad_inputs") / "store")
     yield connection
     connection.close()
 

@@ -13,6 +13,12 @@ from si_metrics.catalog import DATASETS_DIR, catalog, dataset
 from si_metrics.queries import QUERIES_DIR, names
 
 
+@pytest.fixture
+def fresh_store(any_store):
+    """The store's own tests run against both catalogues (SQLite and PostgreSQL)."""
+    return any_store
+
+
 def csv_rows(name: str) -> int:
     with (DATASETS_DIR / f"{name}.csv").open(encoding="utf-8") as fh:
         return sum(1 for _ in csv.DictReader(fh))
@@ -30,7 +36,7 @@ def test_build_records_one_release_per_dataset(fresh_store):
 
 
 def test_open_is_idempotent_and_rebuild_keeps_a_backup(tmp_path: Path):
-    path = tmp_path / "s.duckdb"
+    path = tmp_path / "s"
     store.open_store(path).close()
     con = store.open_store(path)
     assert store.latest_release(con) == len(catalog())
@@ -38,14 +44,14 @@ def test_open_is_idempotent_and_rebuild_keeps_a_backup(tmp_path: Path):
     con = store.open_store(path, rebuild=True)
     assert store.latest_release(con) == len(catalog())
     con.close()
-    assert len(list(tmp_path.glob("s.duckdb.bak-*"))) == 1
+    assert len(list(tmp_path.glob("s.bak-*"))) == 1
 
 
 def test_read_only_open(tmp_path: Path):
     with pytest.raises(store.StoreError, match="init"):
-        store.open_store(tmp_path / "missing.duckdb", read_only=True)
-    store.open_store(tmp_path / "s.duckdb").close()
-    con = store.open_store(tmp_path / "s.duckdb", read_only=True)
+        store.open_store(tmp_path / "missing", read_only=True)
+    store.open_store(tmp_path / "s").close()
+    con = store.open_store(tmp_path / "s", read_only=True)
     assert store.latest_release(con) == len(catalog())
     con.close()
 
@@ -168,7 +174,7 @@ def test_a_failed_publish_changes_nothing(fresh_store, tmp_path: Path):
         "vintage": "v",
     }
     staged = _stage(fresh_store, meta, [row, row], tmp_path)  # duplicate key: violates the primary key
-    with pytest.raises(Exception):
+    with pytest.raises(store.duckdb.ConstraintException, match="repeat the key"):
         store.publish(fresh_store, meta, staged, user="t", note="dup", file_name=None, sha256=None)
     assert store.latest_release(fresh_store) == releases
     assert store.current(fresh_store, "observations").equals(before)
