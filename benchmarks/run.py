@@ -154,7 +154,7 @@ def upload(folder: Path, in_process: bool, runs: int = 3) -> dict:
         done: dict[str, list[dict]] = {"validate": [], "publish": []}
         for _ in range(max(1, runs)):
             with tempfile.TemporaryDirectory(dir=folder) as tmp:
-                harness.copy_store(sc.store_path(folder), Path(tmp) / "si_observatory.duckdb")
+                harness.copy_store(sc.store_path(folder), Path(tmp) / "store")
                 for name, cmd in (
                     ("validate", ["validate", "--dataset", "observations", file]),
                     (
@@ -206,7 +206,7 @@ def cold_starts(runs: int, root: Path) -> dict:
     from si_metrics import store
 
     shutil.rmtree(store_dir, ignore_errors=True)  # built by this code: a kept store may be of an older schema
-    store.open_store(store_dir / "si_observatory.duckdb").close()
+    store.open_store(store_dir / "store").close()
     variants = {
         "ours (store built)": ("coldstart", "ours", lambda: store_dir),
         "ours (store built on first use)": ("coldstart", "ours", None),

@@ -94,12 +94,12 @@ def csv_dir(folder: Path) -> Path:
 
 
 def data_dir(folder: Path) -> Path:
-    """The SI_DATA_DIR of a scale folder (holds si_observatory.duckdb)."""
+    """The SI_DATA_DIR of a scale folder (holds the store, store/)."""
     return Path(folder) / "store"
 
 
 def store_path(folder: Path) -> Path:
-    return data_dir(folder) / "si_observatory.duckdb"
+    return data_dir(folder) / "store"
 
 
 def upload_path(folder: Path) -> Path:
@@ -567,12 +567,11 @@ def build_store(folder: Path, path: Path | None = None) -> dict:
                 "publish_s": round(t3 - t2, 3),
             }
         )
-    con.execute("checkpoint")
     con.close()
     return {
         "seconds": round(time.perf_counter() - t0, 3),
         "steps": steps,
-        "store_mb": round(path.stat().st_size / 2**20, 1),
+        "store_mb": round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1),
     }
 
 

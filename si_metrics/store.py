@@ -220,6 +220,10 @@ def connect(where: Location | Path | str | None = None, read_only: bool = False)
             options = ", ".join(f"{key} {_literal(value)}" for key, value in s3.items())
             con.execute(f"create or replace secret si_store (type s3, {options})")
         options = [f"data_path {_literal(loc.data_path)}"]
+        if loc.embedded and catalog_file.stat().st_size:
+            # the data folder is always the one beside the catalogue: a copied, restored or moved store opens as is
+            # (the catalogue records the absolute path it was made with; file paths in it are relative to that)
+            options.append("override_data_path true")
         if loc.schema:
             options.append(f"metadata_schema {_literal(loc.schema)}")
         if read_only:

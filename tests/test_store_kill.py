@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ from si_metrics.catalog import catalog
 SEED = 20261204
 PUBLISH_KILLS = 30
 INIT_KILLS = 10
-UPLOAD_ROWS = 4000  # enough rows that the release's own work spans a good part of the run
+AT_ONCE = 3  # runs killed side by side, to keep the test short; each has its own store
+FIRST_YEAR = 2040  # no bundled observation is this late: every upload row is new
 
 
 def _start(data_dir: Path, *args: str) -> subprocess.Popen:
@@ -39,9 +41,13 @@ def _start(data_dir: Path, *args: str) -> subprocess.Popen:
 
 
 def _timed(data_dir: Path, *args: str) -> float:
+    env = {**os.environ, "SI_DATA_DIR": str(data_dir)}
+    env.pop("SI_STORE", None)
     started = time.monotonic()
-    proc = _start(data_dir, *args)
-    assert proc.wait(timeout=180) == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "si_metrics", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
     return time.monotonic() - started
 
 
@@ -55,8 +61,14 @@ def _kill_at(data_dir: Path, delay: float, *args: str) -> None:
 
 
 def _upload(tmp_path: Path) -> tuple[Path, dict[tuple[str, int], float]]:
-    """Observations of one indicator for one area over many years, none in the bundled data."""
-    values = {("BG31", 3000 + i): float(i) + 0.5 for i in range(UPLOAD_ROWS)}
+    """Observations of one indicator for every area over many future years (about 2,300 rows), none in the bundled
+    data: enough that the release's own work spans a good part of the run."""
+    import csv
+
+    with (ROOT / "datasets" / "regions.csv").open(encoding="utf-8") as fh:
+        areas = [r["code"] for r in csv.DictReader(fh) if r["is_benchmark"].lower() != "true"]
+    cells = [(a, y) for a in areas for y in range(FIRST_YEAR, 2101)]
+    values = {cell: (i % 1000) / 10 for i, cell in enumerate(cells)}  # percentages: 0.0 to 99.9
     path = tmp_path / "upload.csv"
     lines = ["indicator_code,region_code,year,value"] + [f"UNEMP,{r},{y},{v}" for (r, y), v in values.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -74,11 +86,14 @@ def _publish_outcome(data_dir: Path, values: dict[tuple[str, int], float], relea
         found = {
             (r, y): v
             for r, y, v in cur.execute(
-                "select region_code, year, value from observations where indicator_code = 'UNEMP' and year >= 3000"
+                "select region_code, year, value from observations where indicator_code = 'UNEMP' and year >= ?",
+                [FIRST_YEAR],
             ).fetchall()
         }
-        versions = cur.execute("select count(*) from observations__versions where year >= 3000").fetchone()[0]
-        totals = cur.execute("select count(*) from totals where year >= 3000").fetchone()[0]
+        versions = cur.execute("select count(*) from observations__versions where year >= ?", [FIRST_YEAR]).fetchone()[
+            0
+        ]
+        totals = cur.execute("select count(*) from totals where year >= ?", [FIRST_YEAR]).fetchone()[0]
     except Exception:
         return "unopenable"
     finally:
@@ -99,14 +114,19 @@ def test_kill_9_during_publish_leaves_the_old_or_the_new_store(tmp_path):
     whole = _timed(probe, "publish", str(upload), "--user", "k", "--note", "kill")
     releases_before = len(catalog())
     rng = random.Random(SEED)
-    outcomes: Counter[str] = Counter()
-    for n in range(PUBLISH_KILLS):
+    # most of a run is starting Python and reading the file; side by side, runs take longer than the one timed
+    delays = [rng.uniform(0.2, 1.6) * whole for _ in range(PUBLISH_KILLS)]
+
+    def trial(n: int) -> str:
         run = tmp_path / f"p{n}"
         shutil.copytree(base, run)
-        # most of a run is starting Python and reading the file: points are drawn over its second half too
-        _kill_at(run, rng.uniform(0.2, 1.05) * whole, "publish", str(upload), "--user", "k", "--note", "kill")
-        outcomes[_publish_outcome(run, values, releases_before)] += 1
+        _kill_at(run, delays[n], "publish", str(upload), "--user", "k", "--note", "kill")
+        outcome = _publish_outcome(run, values, releases_before)
         shutil.rmtree(run)
+        return outcome
+
+    with ThreadPoolExecutor(AT_ONCE) as pool:
+        outcomes: Counter[str] = Counter(pool.map(trial, range(PUBLISH_KILLS)))
     print(f"publish killed {PUBLISH_KILLS} times (whole run {whole:.2f} s): {dict(outcomes)}")
     assert outcomes["partial"] == outcomes["unopenable"] == 0, outcomes
     assert outcomes["old"] > 0 and outcomes["new"] > 0, outcomes  # the kill points fell on both sides of the commit
@@ -139,14 +159,19 @@ def test_kill_9_during_init_leaves_no_store_or_a_whole_one_and_init_then_builds(
     con.close()
     assert all(EXPECTED_COUNTS.values())
     rng = random.Random(SEED + 1)
-    outcomes: Counter[str] = Counter()
-    for n in range(INIT_KILLS):
+    delays = [rng.uniform(0.2, 1.3) * whole for _ in range(INIT_KILLS)]
+
+    def trial(n: int) -> str:
         run = tmp_path / f"i{n}"
-        _kill_at(run, rng.uniform(0.3, 1.05) * whole, "init")
-        outcomes[_init_outcome(run)] += 1
+        _kill_at(run, delays[n], "init")
+        outcome = _init_outcome(run)
         assert _timed(run, "init") > 0  # init after a kill builds what is missing
         assert _init_outcome(run) == "new"
         shutil.rmtree(run)
+        return outcome
+
+    with ThreadPoolExecutor(AT_ONCE) as pool:
+        outcomes: Counter[str] = Counter(pool.map(trial, range(INIT_KILLS)))
     print(f"init killed {INIT_KILLS} times (whole run {whole:.2f} s): {dict(outcomes)}")
     assert outcomes["partial"] == outcomes["unopenable"] == 0, outcomes
     assert outcomes["old"] > 0, outcomes
