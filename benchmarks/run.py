@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-from benchmarks import harness
+from benchmarks import concurrency, harness
 from benchmarks import scale as sc
 
 RESULTS_MD = ROOT / "benchmarks" / "results.md"
@@ -644,6 +644,7 @@ def render(results: dict) -> str:
         *start_table(results),
         "",
     ]
+    out += concurrency.table(results.get("concurrency") or {})
     culprits = culprit_lines(results)
     if culprits:
         out += [
@@ -692,6 +693,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument(
+        "--no-concurrency", action="store_true", help="leave out the table of many sessions against one and two servers"
+    )
+    parser.add_argument(
+        "--concurrency-only",
+        action="store_true",
+        help="re-measure only the concurrency table and rewrite the table of the last run at this scale",
+    )
+    parser.add_argument(
         "--render-only", action="store_true", help="rewrite the table from the last run's results.json at this scale"
     )
     parser.add_argument(
@@ -727,6 +736,15 @@ def main(argv: list[str] | None = None) -> dict:
         log("validate/publish of the upload file")
         results["upload"] = upload(folder, args.in_process, args.upload_runs)
         results["goals"] = goals(results)
+        (folder / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        args.out.write_text(render(results), encoding="utf-8")
+        print(console_table(results))
+        return results
+
+    if args.concurrency_only:
+        folder = sc.scale_dir(args.scale, args.root)
+        results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+        results["concurrency"] = concurrency.measure(folder, log=log)
         (folder / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
         args.out.write_text(render(results), encoding="utf-8")
         print(console_table(results))
@@ -795,6 +813,9 @@ def main(argv: list[str] | None = None) -> dict:
 
     log("validate/publish of the upload file")
     results["upload"] = upload(folder, args.in_process, args.upload_runs)
+    if not args.no_concurrency and not args.in_process:
+        log("many sessions against one and two app processes, each catalogue")
+        results["concurrency"] = concurrency.measure(folder, log=log)
     results["goals"] = goals(results)
     results["minutes"] = (time.time() - started) / 60
     results["machine"]["load_end"] = [round(x, 1) for x in os.getloadavg()]

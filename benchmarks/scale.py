@@ -525,16 +525,16 @@ def ensure_data(name: str, root: Path = DATA_ROOT, *, regenerate: bool = False) 
     return folder, {**generate(scale, folder), "reused": False}
 
 
-def build_store(folder: Path, path: Path | None = None) -> dict:
+def build_store(folder: Path, path: Path | store.Location | None = None) -> dict:
     """Build a store from ``folder``/csv: the bundled store (``store.open_store``), then every dataset of the
     scale folder staged (``store.stage_csv``) and published replacing the bundled rows (``store.publish``).
 
     ``store.build`` reads ``datasets/`` only, so this is the same work over another folder."""
-    path = Path(path or store_path(folder))
-    if path.parent.exists():
-        shutil.rmtree(path.parent)
+    where = path if isinstance(path, store.Location) else store.embedded(Path(path or store_path(folder)))
+    if where.folder is not None and where.folder.parent.exists():
+        shutil.rmtree(where.folder.parent)
     t0 = time.perf_counter()
-    con = store.open_store(path)
+    con = store.open_store(where)
     steps = [
         {
             "step": "open_store (schema + bundled datasets)",
@@ -571,7 +571,7 @@ def build_store(folder: Path, path: Path | None = None) -> dict:
     return {
         "seconds": round(time.perf_counter() - t0, 3),
         "steps": steps,
-        "store_mb": round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1),
+        "store_mb": round(sum(f.stat().st_size for f in Path(where.data_path).rglob("*") if f.is_file()) / 2**20, 1),
     }
 
 
@@ -581,11 +581,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=DATA_ROOT, help="where scale folders go (git-ignored)")
     parser.add_argument("--regenerate", action="store_true", help="regenerate even if a complete folder exists")
     parser.add_argument("--no-store", action="store_true", help="write the CSVs only")
+    parser.add_argument(
+        "--into-configured-store", action="store_true", help="build into the store SI_STORE names (PostgreSQL)"
+    )
     args = parser.parse_args(argv)
     folder, manifest = ensure_data(args.scale, args.root, regenerate=args.regenerate)
     print(json.dumps({k: v for k, v in manifest.items() if k != "scale"}))
     if not args.no_store:
-        print(json.dumps(build_store(folder)))
+        print(json.dumps(build_store(folder, store.location() if args.into_configured_store else None)))
     return 0
 
 
