@@ -31,7 +31,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_maintain(args: argparse.Namespace) -> int:
-    done = store.maintain(store.open_store(), keep=args.keep)
+    done = store.maintain(store.open_store(), keep=args.keep, grace_minutes=args.grace_minutes)
     print(
         f"store maintained: data files {done.files_before} -> {done.files_after}; "
         f"{done.expired} snapshots expired, {done.kept} kept"
@@ -281,6 +281,12 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=store.KEEP_RELEASE_SNAPSHOTS,
         help=f"keep the snapshots of this many newest releases (default {store.KEEP_RELEASE_SNAPSHOTS})",
+    )
+    s.add_argument(
+        "--grace-minutes",
+        type=float,
+        default=store.CLEANUP_GRACE_MIN,
+        help=f"delete freed files only this long after they were freed (default {store.CLEANUP_GRACE_MIN})",
     )
     s.set_defaults(func=_cmd_maintain)
     sub.add_parser("catalog", help="list the indicators and how many observations each has").set_defaults(

@@ -95,6 +95,9 @@ CONFLICT = ("conflict", "database is locked", "could not serialize", "duplicate 
 # Snapshots of this many newest releases are kept by `maintain` (time travel, readers in flight); history and
 # rollback read the versions tables, so no release needs an older snapshot.
 KEEP_RELEASE_SNAPSHOTS = 10
+# Files that expiry or merging freed are deleted by `maintain` only this long after: a page's query that began
+# before may still be reading them (the next nightly run deletes what this one freed).
+CLEANUP_GRACE_MIN = 60
 
 
 # Rows handed to DuckDB from memory go in Arrow batches of this many rows (DuckDB's row group size): DuckDB scans an
@@ -867,9 +870,12 @@ class Maintenance:
     files_after: int
 
 
-def maintain(con: duckdb.DuckDBPyConnection, keep: int = KEEP_RELEASE_SNAPSHOTS) -> Maintenance:
+def maintain(
+    con: duckdb.DuckDBPyConnection, keep: int = KEEP_RELEASE_SNAPSHOTS, grace_minutes: float = CLEANUP_GRACE_MIN
+) -> Maintenance:
     """Merge small Parquet files, expire snapshots no kept release needs (all but those of the ``keep`` newest
-    releases and the current one) and delete the files that frees. Readers keep working throughout."""
+    releases and the current one) and delete the files freed at least ``grace_minutes`` ago (a query that started
+    before may still read them). Readers keep working throughout."""
     cur = con.cursor()
 
     def files() -> int:
@@ -894,7 +900,10 @@ def maintain(con: duckdb.DuckDBPyConnection, keep: int = KEEP_RELEASE_SNAPSHOTS)
         expire = [s for s in snapshots if s not in wanted]
         if expire:
             cur.execute(f"call ducklake_expire_snapshots('{LAKE}', versions => ?)", [expire])
-        cur.execute(f"call ducklake_cleanup_old_files('{LAKE}', cleanup_all => true)")
+        cur.execute(
+            f"call ducklake_cleanup_old_files('{LAKE}', older_than => now() - to_seconds(?::double))",
+            [grace_minutes * 60],
+        )
         after = files()
         kept = cur.execute(f"select count(*) from ducklake_snapshots('{LAKE}')").fetchone()[0]
     return Maintenance(len(expire), kept, before, after)

@@ -333,3 +333,64 @@ def test_derived_tables_follow_publish_and_rollback(fresh_store, tmp_path: Path)
     ).fetchone() == (project["region_code"],)
     assert ("BG", 2025, 6437360.0) in population
     assert _totals(fresh_store)[0] == totals_before
+
+
+def _publish_value(con, tmp_path: Path, value: float, user: str = "tester"):
+    meta = dataset("observations")
+    row = {
+        "indicator_code": "UNEMP",
+        "region_code": "BG31",
+        "year": 2025,
+        "value": value,
+        "flag": "",
+        "sex": "T",
+        "age": "TOTAL",
+        "source": "test",
+        "vintage": "2026",
+    }
+    return store.publish(
+        con, meta, _stage(con, meta, [row], tmp_path), user=user, note=f"v{value}", file_name="x.csv", sha256="ab" * 32
+    )
+
+
+def _unemp(con) -> float:
+    return (
+        con.cursor()
+        .execute(
+            "select value from observations where indicator_code = 'UNEMP' and region_code = 'BG31' and year = 2025"
+        )
+        .fetchone()[0]
+    )
+
+
+def test_each_release_is_one_snapshot_tagged_with_its_number_user_and_note(fresh_store, tmp_path: Path):
+    rel = _publish_value(fresh_store, tmp_path, 4.5, user="maria")
+    tags = store.release_snapshots(fresh_store)
+    assert set(tags) == set(range(1, rel.id + 1))
+    assert len({tags[r] for r in range(1, rel.id)}) == 1  # the whole build is one snapshot
+    author, message = (
+        fresh_store.cursor()
+        .execute("select author, commit_message from lake.snapshots() where snapshot_id = ?", [tags[rel.id]])
+        .fetchone()
+    )
+    assert (author, message) == ("maria", "v4.5")
+    assert tags[rel.id] == fresh_store.cursor().execute("select id from lake.current_snapshot()").fetchone()[0]
+
+
+def test_maintain_merges_expires_and_keeps_history_and_rollback(fresh_store, tmp_path: Path):
+    rels = [_publish_value(fresh_store, tmp_path, v) for v in (1.5, 2.5, 3.5, 4.5)]
+    snapshots = fresh_store.cursor().execute("select count(*) from lake.snapshots()").fetchone()[0]
+    history = store.release_history(fresh_store)
+    done = store.maintain(fresh_store, keep=2, grace_minutes=0)
+    kept = {s for (s,) in fresh_store.cursor().execute("select snapshot_id from lake.snapshots()").fetchall()}
+    current = fresh_store.cursor().execute("select id from lake.current_snapshot()").fetchone()[0]
+    tags = store.release_snapshots(fresh_store)
+    # the two newest releases' snapshots and the current one (made by merging) are left; every other expired
+    assert kept == {tags[rels[-2].id], tags[rels[-1].id], current} and len(kept) == done.kept == 3
+    assert done.expired >= snapshots - 2  # the build's and the older releases' too
+    assert _unemp(fresh_store) == 4.5
+    assert store.release_history(fresh_store).equals(history)  # history is never rewritten
+    from si_metrics import releases
+
+    undo = releases.rollback(fresh_store, rels[1].id, user="t", note="back to 1.5")  # older than any kept snapshot
+    assert _unemp(fresh_store) == 1.5 and undo.id == rels[-1].id + 1
