@@ -394,3 +394,31 @@ def test_maintain_merges_expires_and_keeps_history_and_rollback(fresh_store, tmp
 
     undo = releases.rollback(fresh_store, rels[1].id, user="t", note="back to 1.5")  # older than any kept snapshot
     assert _unemp(fresh_store) == 1.5 and undo.id == rels[-1].id + 1
+
+
+def test_the_embedded_catalogue_is_sqlite_in_wal_mode_and_nothing_is_downloaded(tmp_path: Path):
+    import sqlite3
+
+    con = store.open_store(tmp_path / "s")
+    settings = con.execute(
+        "select current_setting('autoinstall_known_extensions'), current_setting('autoload_known_extensions')"
+    ).fetchone()
+    assert settings == (False, False)
+    loaded = dict(con.execute("select extension_name, loaded from duckdb_extensions() where loaded").fetchall())
+    assert {"ducklake", "sqlite_scanner"} <= set(loaded)
+    con.close()
+    catalogue = sqlite3.connect(tmp_path / "s" / "catalog.sqlite")
+    assert catalogue.execute("pragma journal_mode").fetchone() == ("wal",)
+    catalogue.close()
+    assert list((tmp_path / "s" / "data").rglob("*.parquet"))  # the rows live in Parquet files beside it
+
+
+def test_a_copied_embedded_store_opens_where_it_is(tmp_path: Path):
+    import shutil
+
+    store.open_store(tmp_path / "s").close()
+    shutil.copytree(tmp_path / "s", tmp_path / "copy")
+    shutil.rmtree(tmp_path / "s")
+    con = store.open_store(tmp_path / "copy", read_only=True)
+    assert store.row_counts(con)["observations"] == csv_rows("observations")
+    con.close()
