@@ -239,6 +239,8 @@ def connect(where: Location | Path | str | None = None, read_only: bool = False)
         raise
     except duckdb.Error as exc:
         con.close()
+        if read_only and "creating a new ducklake is explicitly disabled" in str(exc).lower():
+            raise NotBuilt(f"no store at {loc}; run `python -m si_metrics init` first") from exc
         raise StoreError(f"cannot open the store {loc}: {' '.join(str(exc).split())}") from exc
     _views(con)
     return con

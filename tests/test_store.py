@@ -422,3 +422,15 @@ def test_a_copied_embedded_store_opens_where_it_is(tmp_path: Path):
     con = store.open_store(tmp_path / "copy", read_only=True)
     assert store.row_counts(con)["observations"] == csv_rows("observations")
     con.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_read_only_open_of_a_store_never_built_says_init(request, tmp_path: Path, kind):
+    from conftest import store_location
+
+    where = store_location(request, kind, tmp_path / "never")
+    assert not store.built(where)
+    with pytest.raises(store.NotBuilt, match="init"):
+        store.open_store(where, read_only=True)
+    store.open_store(where).close()
+    assert store.built(where)
