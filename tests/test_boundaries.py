@@ -89,5 +89,5 @@ def test_with_boundaries_the_map_offers_a_real_choropleth(con, tmp_path):
         assert trace["locations"] == ["BG31", "BG32", "BG33", "BG34", "BG41", "BG42"]
         assert [f["properties"]["NUTS_ID"] for f in trace["geojson"]["features"]] == sorted(trace["locations"])
     finally:  # the session store is shared: leave it without boundaries for the other tests
-        con.cursor().execute("delete from boundaries")
+        con.cursor().execute("delete from lake.boundaries")
         st.cache_data.clear()
