@@ -31,8 +31,9 @@ chromium:
 test: $(VENV)/.dev-deps chromium
 	$(PY) -m pytest
 
-# Regenerate the reference-derived and synthetic datasets (needs ../shared/reference).
+# Regenerate the source-derived datasets from datasets/sources/ (and its manifest) and the synthetic projects.
 datasets: $(VENV)/.run-deps
+	$(PY) scripts/source_manifest.py
 	$(PY) scripts/build_datasets.py
 	$(PY) -m si_metrics.demo --out datasets/projects.csv
 

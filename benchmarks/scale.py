@@ -453,6 +453,7 @@ def generate(scale: Scale, folder: Path) -> dict:
         "regions": regions,
         "indicators": bundled["indicators"],
         "indicator_eurostat": bundled["indicator_eurostat"],
+        "indicator_nsi": bundled["indicator_nsi"],
         "observations": make_observations(scale, regions, bundled["indicators"], pop, rng),
         "projects": make_projects(scale, regions, pop),
         "targets": make_targets(scale, bundled["targets"], pop),

@@ -1,9 +1,10 @@
-"""Rebuild the reference-derived CSVs in datasets/ from the public source files.
+"""Rebuild the source-derived CSVs in datasets/ from the raw public files in datasets/sources/.
 
-    python scripts/build_datasets.py --reference ../shared/reference [--out datasets]
+    python scripts/build_datasets.py [--sources datasets/sources] [--out datasets]
 
 The bundled CSVs are committed; this script is their provenance: it reads the untouched public files
-(Eurostat, ISUN 2020 transcriptions; see ../shared/reference/README.md) and writes our tidy formats.
+(Eurostat, NSI, ISUN 2020 transcriptions; datasets/sources/MANIFEST.csv says where each came from) and writes our
+tidy formats. NSI tables are read by the same reader staff uploads go through (si_metrics.ingest.nsi).
 tests/test_bundled_data.py reruns it and requires byte-identical output. Hand-authored datasets
 (indicators, indicator_eurostat, targets) and the synthetic projects (si_metrics/demo.py) are not
 written here.
@@ -14,10 +15,27 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
-from si_metrics.ingest import isun
+import pandas as pd
+
+from si_metrics.ingest import isun, nsi
 from si_metrics.ingest.eurostat import read_sdmx_csv, read_tsv
+from si_metrics.ingest.reading import Detected, ReadOptions
+from si_metrics.ingest.resolve import Context
+
+DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+# The NSI tables bundled, in the order their rows are added; a key Eurostat already gives keeps Eurostat's row.
+NSI_TABLES = (
+    "nsi1011_LFS_A_KB_sex_obl_statreg",
+    "nsi319_PEPS01",
+    "nsi176_ov_1a",
+    "nsi202_SI_C6",
+    "nsi169_ov_1",
+    "nsi300_OV_2",
+)
+NSI_VINTAGE = "2026-02"
 
 # Tile-grid positions (row, column), north at the top, so that neighbours stay neighbours.
 NUTS2_TILES = {"BG31": (0, 0), "BG32": (0, 1), "BG33": (0, 2), "BG41": (1, 0), "BG42": (1, 1), "BG34": (1, 2)}
@@ -152,8 +170,50 @@ def build_observations(ref: Path) -> list[list]:
                     "2025",
                 ]
             )
+    out += nsi_observations(ref, {(r[0], r[1], r[2], r[5], r[6]): r[3] for r in out})
     out.sort(key=lambda r: (r[0], r[1], r[5], r[6], r[2]))
     return out
+
+
+def nsi_context() -> Context:
+    """The catalogue the NSI reader maps tables with: the bundled indicators and indicator_nsi."""
+    text = {"dtype": str, "keep_default_na": False}
+    indicators = pd.read_csv(DATASETS / "indicators.csv", **text)
+    mapping = pd.read_csv(DATASETS / "indicator_nsi.csv", **text)
+    return Context(pd.DataFrame(columns=["code"]), indicators, pd.DataFrame(), mapping)
+
+
+def nsi_observations(ref: Path, known: dict[tuple, str]) -> list[list]:
+    """The bundled NSI tables as observation rows, each value exactly as NSI gives it (flag u for values in
+    parentheses). A key a Eurostat file already gives keeps Eurostat's row (its own vintage and flags): the two
+    differ only where one of them was revised, and the build says how often."""
+    ctx, rows, differ = nsi_context(), [], Counter()
+    for stem in NSI_TABLES:
+        folder = ref / "nsi"
+        companions = {p: (folder / f"{stem}-{p}.csv").read_bytes() for p in nsi.PARTS[1:]}
+        detected = Detected()
+        reading = nsi.read_nsi(
+            (folder / f"{stem}-data.csv").read_bytes(),
+            f"{stem}-data.csv",
+            companions,
+            ctx,
+            ReadOptions(snapshot=NSI_VINTAGE),
+            detected,
+            10**7,
+        )
+        if reading.problems:
+            raise ValueError(f"{stem}: {reading.problems[0]}")
+        for r in reading.frame.itertuples(index=False):
+            key = (r.indicator_code, r.region_code, int(r.year), r.sex, r.age)
+            value = fmt(float(r.value))
+            if key in known:
+                differ[(key[0], float(known[key]) == float(value))] += 1
+                continue
+            known[key] = value
+            rows.append([*key[:3], value, r.flag, r.sex, r.age, r.source, NSI_VINTAGE])
+    for (code, same), n in sorted(differ.items()):
+        print(f"{code}: {n} NSI values {'equal' if same else 'differ from'} Eurostat's; Eurostat's kept")
+    return rows
 
 
 def build_funding(ref: Path) -> tuple[list[list], list[list]]:
@@ -167,10 +227,10 @@ def build_funding(ref: Path) -> tuple[list[list], list[list]]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--reference", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "reference")
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "datasets")
+    ap.add_argument("--sources", type=Path, default=DATASETS / "sources", help="the raw public files")
+    ap.add_argument("--out", type=Path, default=DATASETS)
     args = ap.parse_args(argv)
-    ref, out = args.reference, args.out
+    ref, out = args.sources, args.out
     out.mkdir(parents=True, exist_ok=True)
     write_csv(
         out / "regions.csv",

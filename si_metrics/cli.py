@@ -14,7 +14,7 @@ from . import auth, config, geo, releases, store
 from .catalog import catalog
 from .exporting import to_csv_bytes
 from .ingest import pipeline, report, template
-from .ingest import read as ingest_read
+from .ingest import reading as ingest_read
 from .queries import run
 
 CHANGES_SHOWN = 50  # rows `history --changes` lists unless --limit says otherwise
@@ -41,9 +41,9 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
         )
         .fetchall()
     )
-    print(f"{'code':<14}{'unit':<8}{'observations':>13}  name")
+    print(f"{'code':<28}{'unit':<8}{'observations':>13}  name")
     for code, unit, name, n in rows:
-        print(f"{code:<14}{unit:<8}{n:>13}  {name}")
+        print(f"{code:<28}{unit:<8}{n:>13}  {name}")
     return 0
 
 
@@ -118,8 +118,21 @@ def _print_changes(con, args: argparse.Namespace) -> int:
 
 
 def _read_options(args: argparse.Namespace) -> ingest_read.ReadOptions:
+    filters = []
+    for pair in args.filter or []:
+        dim, sep, code = pair.partition("=")
+        if not sep or not dim.strip() or not code.strip():
+            raise ValueError(f"--filter takes DIMENSION=CODE (SILC_Median=3), not {pair!r}")
+        filters.append((dim.strip(), code.strip()))
     return ingest_read.ReadOptions(
-        args.dataset, args.format, args.encoding, args.delimiter, args.decimal, args.snapshot
+        args.dataset,
+        args.format,
+        args.encoding,
+        args.delimiter,
+        args.decimal,
+        args.snapshot,
+        args.indicator,
+        tuple(filters),
     )
 
 
@@ -174,7 +187,12 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _upload_arguments(s: argparse.ArgumentParser) -> None:
     """The options validate and publish share: what to read and how (default: detect)."""
-    s.add_argument("file", metavar="FILE")
+    s.add_argument(
+        "file",
+        metavar="FILE",
+        help="the file: CSV, TSV (.gz), SDMX-CSV, a .zip, or an NSI table's -data.csv with its -fields.csv and "
+        "-codelists.csv beside it",
+    )
     s.add_argument(
         "--dataset",
         choices=ingest_read.DATASETS,
@@ -191,6 +209,17 @@ def _upload_arguments(s: argparse.ArgumentParser) -> None:
         help="funding: the register snapshot date of rows that give none (an ИСУН extract has none; "
         "default: a yyyy-mm-dd date in the file name). Funding uploads merge by code and snapshot: "
         "rows the file does not name stay",
+    )
+    s.add_argument(
+        "--indicator",
+        metavar="CODE",
+        help="NSI table: the catalogue indicator it holds, for a table indicator_nsi does not map (see `catalog`)",
+    )
+    s.add_argument(
+        "--filter",
+        action="append",
+        metavar="DIM=CODE",
+        help="NSI table: keep the rows with this code of a dimension (SILC_Median=3); repeat for several",
     )
 
 

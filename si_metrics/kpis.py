@@ -49,6 +49,8 @@ class TargetProgress:
     title_bg: str
     latest_year: int | None = None
     change_so_far: float | None = None  # people at risk, latest minus baseline (negative = fewer)
+    # what the store lacks to measure progress: (indicator code, years) pairs, e.g. ("AROPE", "2019")
+    missing: tuple[tuple[str, str], ...] = ()
 
     @property
     def share_achieved_pct(self) -> float | None:
@@ -121,8 +123,24 @@ def target_progress(totals: Totals, region: str, target: dict) -> TargetProgress
     base = people_at_risk(totals, progress.indicator, region, base_year, base_year)
     now = people_at_risk(totals, progress.indicator, region, base_year + 1, progress.target_year)
     if not base or not now:
-        return progress
+        return TargetProgress(**{**progress.__dict__, "missing": target_gaps(totals, progress, base is None)})
     return TargetProgress(**{**progress.__dict__, "latest_year": now[0], "change_so_far": now[1] - base[1]})
+
+
+def target_gaps(totals: Totals, target: TargetProgress, base_missing: bool) -> tuple[tuple[str, str], ...]:
+    """Which series the store lacks for a target's progress, and for which years: the rate and the population in
+    the baseline year, and both in one later year."""
+    later = f"{target.baseline_year + 1}-{target.target_year}"
+    gaps: list[tuple[str, str]] = []
+    for indicator in (target.indicator, POPULATION):
+        if base_missing and not totals.latest(indicator, target.region, target.baseline_year, target.baseline_year):
+            gaps.append((indicator, str(target.baseline_year)))
+    rates = totals.latest(target.indicator, target.region, target.baseline_year + 1, target.target_year)
+    if rates is None:
+        gaps.append((target.indicator, later))
+    elif not totals.latest(POPULATION, target.region, rates.year, rates.year):
+        gaps.append((POPULATION, str(rates.year)))
+    return tuple(gaps)
 
 
 @dataclass(frozen=True)

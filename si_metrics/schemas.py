@@ -38,12 +38,23 @@ class IndicatorRow(_Row):
     name_bg: str
     definition_en: str
     definition_bg: str
-    unit: Literal["PC_POP", "PC", "NR", "EUR", "EUR_HAB"]
+    unit: Literal["PC_POP", "PC", "NR", "THS_PER", "EUR", "EUR_HAB", "BGN", "PPS", "RT"]
     decimals: int = Field(ge=0, le=4)
     higher_is_better: bool
     theme: str
     notes_en: str | None = None
     notes_bg: str | None = None
+
+
+class IndicatorNsiRow(_Row):
+    indicator_code: str
+    nsi_table: str = Field(pattern=r"^\d+$")
+    title_en: str = Field(min_length=1)
+    dimensions: str = Field(pattern=r"^NUTS(;[A-Za-z][A-Za-z0-9_]*)*$")
+    dimension_filters: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_]+=[A-Za-z0-9_]+(;[A-Za-z0-9_]+=[A-Za-z0-9_]+)*$"
+    )
+    note: str | None = None
 
 
 class IndicatorEurostatRow(_Row):
@@ -175,6 +186,7 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "regions": RegionRow,
     "indicators": IndicatorRow,
     "indicator_eurostat": IndicatorEurostatRow,
+    "indicator_nsi": IndicatorNsiRow,
     "observations": ObservationRow,
     "targets": TargetRow,
     "funding_programmes": FundingProgrammeRow,

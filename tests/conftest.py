@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "datasets" / "sources"  # the raw public files, vendored (MANIFEST.csv)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -153,3 +153,15 @@ def _last_year() -> int:
 
 
 LAST_YEAR = _last_year()
+
+
+def _observed_years() -> tuple[int, int]:
+    """The default period: the first and last year of the bundled observations (projects may reach further)."""
+    import csv
+
+    with (ROOT / "datasets" / "observations.csv").open(encoding="utf-8") as fh:
+        years = [int(r["year"]) for r in csv.DictReader(fh)]
+    return min(years), max(years)
+
+
+FIRST_YEAR, DATA_LAST_YEAR = _observed_years()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
-from conftest import metrics, open_page, show_tables
+from conftest import ROOT, metrics, open_page, show_tables
 
 
 def open_app(con, **params: str):
@@ -114,15 +115,20 @@ def test_overview_map_and_trend(con):
         "BG41": 20.1,
         "BG42": 38.3,
     }
-    # AROPE (EU-2030) has one year only, so the trend shows the Europe-2020 series and says so
+    # AROPE (EU-2030) has one year only, so the trend shows the AROPE series (Europe 2020) that reaches furthest,
+    # NSI's own-poverty-line one, and says it is another indicator
     assert any(
         c.value.startswith("At risk of poverty or social exclusion (EU-2030) has fewer than two years")
+        and "(Europe 2020), own poverty line (NSI) instead" in c.value
         for c in at.caption
     )
     trend = at.dataframe[1].value
+    obs = pd.read_csv(ROOT / "datasets" / "observations.csv").query("sex == 'T' and age == 'TOTAL'")
+    nsi = obs[obs.indicator_code == "AROPE_EU2020_REGIONAL_LINE"].set_index(["region_code", "year"])["value"]
     bg41 = trend[trend["Area code"] == "BG41"].set_index("Year")["Value"]
-    assert (bg41[2008], bg41[2015], bg41[2017]) == (33.8, 30.0, 29.3)
-    assert trend[trend["Area code"] == "BG"].set_index("Year").loc[2006, "Value"] == 61.3
+    assert (bg41[2008], bg41[2015], bg41[2020]) == (nsi["BG41", 2008], nsi["BG41", 2015], nsi["BG41", 2020])
+    assert (bg41[2008], bg41[2020]) == (35.7, 26.9)
+    assert trend[trend["Area code"] == "BG"].set_index("Year").loc[2008, "Value"] == 44.8
 
 
 def test_overview_indicator_setting_in_the_link(con):

@@ -13,7 +13,7 @@ from si_metrics.catalog import catalog
 from si_metrics.exporting import to_csv_bytes
 from si_metrics.ingest import pipeline
 from si_metrics.ingest.problems import Problem
-from si_metrics.ingest.read import ReadOptions
+from si_metrics.ingest.reading import ReadOptions
 
 HEAD = "indicator_code,region_code,year,value\n"
 PROJECT_HEAD = (

@@ -1,6 +1,6 @@
 """The Funding page through AppTest: programme totals, money per person by region, demo views, link settings.
 
-Expected figures are computed here from the bundled CSVs with pandas (and match ../shared/reference/README.md §8),
+Expected figures are computed here from the bundled CSVs with pandas (and match the check table of datasets/sources/isun_eu_funds_by_municipality.csv in docs/data.md),
 never by calling the page's own code.
 """
 
@@ -10,7 +10,8 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import LAST_YEAR as LAST
+from conftest import DATA_LAST_YEAR as LAST
+from conftest import FIRST_YEAR as FIRST
 from conftest import ROOT, metrics, open_page, show_charts, show_tables
 
 PAGE = "pages/explore/funding.py"
@@ -176,7 +177,7 @@ def test_sankey_groups_all_but_the_top_three_areas(con, lang, other):
 def test_demo_views_follow_the_area_and_theme_filters_and_say_they_are_demo(con):
     p = csv("projects")
     districts = csv("regions").query("parent_code == 'BG31'")["code"]
-    running = pd.to_datetime(p["start_date"]).dt.year <= LAST  # the default period ends with the last project year
+    running = pd.to_datetime(p["start_date"]).dt.year <= LAST  # the default period is the observations' span
     chosen = p[
         p["region_code"].isin([*districts, "BG31"])
         & (p["theme"] == "education")
@@ -192,5 +193,5 @@ def test_demo_views_follow_the_area_and_theme_filters_and_say_they_are_demo(con)
     assert f"Demo data — {len(chosen)} synthetic projects, not real ones" in captions
     assert "Area: Severozapaden" in captions and "themes: Education" in captions
     assert figure(at, "Demo data: project budgets")["layout"]["title"]["text"].endswith(
-        f"Severozapaden, projects running in 2006–{LAST}"
+        f"Severozapaden, projects running in {FIRST}–{LAST}"
     )

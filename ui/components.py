@@ -93,3 +93,33 @@ def paged_table(frame, *, key: str, page_size: int = 50, **kwargs):
     )
     shown = frame.iloc[(page - 1) * page_size : page * page_size]
     return st.dataframe(labelled(shown), hide_index=True, key=key, **kwargs), shown
+
+
+def nearest_period(first: int, last: int, year_from: int, year_to: int) -> tuple[int, int]:
+    """The period of the same length closest to [year_from, year_to] that lies within a series' years."""
+    width = year_to - year_from
+    if last < year_from:
+        return max(first, last - width), last
+    if first > year_to:
+        return first, min(last, first + width)
+    return max(first, year_from), min(last, year_to)
+
+
+def no_data_notice(what: str, area: str, span: tuple[int, int] | None, year_from: int, year_to: int, key: str) -> None:
+    """Why a chart has nothing to draw, and a button for the nearest period that has data."""
+    if span is None:
+        st.info(t("empty_no_series", what=what, area=area), icon=":material/info:")
+        return
+    first, last = span
+    st.info(
+        t("empty_outside_period", what=what, area=area, first=first, last=last, year_from=year_from, year_to=year_to),
+        icon=":material/info:",
+    )
+    start, end = nearest_period(first, last, year_from, year_to)
+    from .state import PERIOD_KEY
+
+    st.button(
+        t("empty_show_period", year_from=start, year_to=end),
+        key=key,
+        on_click=lambda: st.session_state.__setitem__(PERIOD_KEY, (start, end)),
+    )

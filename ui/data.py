@@ -114,6 +114,15 @@ def year_bounds(release: int) -> tuple[int, int]:
     return int(row["first_year"]), int(row["last_year"])
 
 
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def data_span(release: int) -> tuple[int, int]:
+    """The years the observations cover: the period a visitor starts with (projects may reach further)."""
+    row = queries.run(connection(), "year_bounds").iloc[0]
+    if pd.isna(row["data_first_year"]):
+        return int(row["first_year"]), int(row["last_year"])
+    return int(row["data_first_year"]), int(row["data_last_year"])
+
+
 @st.cache_data(ttl=TTL, max_entries=256, show_spinner=False)
 def home_kpis(release: int, region: str, year_from: int, year_to: int) -> kpis.HomeKpis:
     # every query through the cache: the country's and the EU's rows, the programme totals and the country's
@@ -174,3 +183,9 @@ def row_counts(release: int) -> dict[str, int]:
 def release_changes(release: int, release_id: int, limit: int) -> releases.ReleaseChanges:
     """The first ``limit`` rows one release changed (old → new), added or removed, and how many there are."""
     return releases.release_changes(connection(), release_id, limit)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def indicator_codes(release: int) -> list[str]:
+    """Every catalogue indicator code, for the upload page's indicator choice."""
+    return list(queries.run(connection(), "indicators")["code"])

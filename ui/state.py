@@ -76,7 +76,7 @@ def _set_param(param: str, value: str) -> None:
         st.query_params[param] = value
 
 
-def _init_from_url(codes: list[str], first: int, last: int) -> None:
+def _init_from_url(codes: list[str], first: int, last: int, span: tuple[int, int] | None = None) -> None:
     """On a session's first run, take the shared filters from the URL."""
     qp = st.query_params
     if LANG_KEY not in st.session_state:
@@ -94,8 +94,9 @@ def _init_from_url(codes: list[str], first: int, last: int) -> None:
         for key, raw, parsed in (("from", qp.get("from"), y0), ("to", qp.get("to"), y1)):
             if raw is not None and (parsed is None or not first <= parsed <= last):
                 notice(key, raw)
-        y0 = y0 if y0 is not None and first <= y0 <= last else first
-        y1 = y1 if y1 is not None and first <= y1 <= last else last
+        start, end = span or (first, last)
+        y0 = y0 if y0 is not None and first <= y0 <= last else start
+        y1 = y1 if y1 is not None and first <= y1 <= last else end
         st.session_state[PERIOD_KEY] = (min(y0, y1), max(y0, y1))
     if THEME_KEY not in st.session_state:
         theme = qp.get("theme")
@@ -111,7 +112,7 @@ def sidebar_filters() -> Filters:
     areas = data.areas(release)
     first, last = data.year_bounds(release)
     codes = list(areas.order)
-    _init_from_url(codes, first, last)
+    _init_from_url(codes, first, last, data.data_span(release))
     with st.sidebar:
         st.radio(
             t("filter_language"),

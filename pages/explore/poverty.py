@@ -5,8 +5,8 @@ import streamlit as st
 from si_metrics import charts, i18n
 from ui import data
 from ui.components import chart_with_table, md_escape, source_footer
-from ui.i18n import num, pct, t
-from ui.indicators import map_frame, name, pick_indicator, trend_frame, unit
+from ui.i18n import num, t
+from ui.indicators import map_frame, name, pick_indicator, target_progress_text, trend_frame, unit
 from ui.maps import area_map
 from ui.state import filters, url_multi, url_select
 
@@ -158,14 +158,5 @@ for target in data.targets(release, country):
                 source=target.title_bg if f.lang == "bg" else target.title_en,
             )
         )
-        st.write(
-            t("target_progress_unavailable", baseline_year=target.baseline_year)
-            if target.change_so_far is None
-            else t(
-                "target_progress",
-                change=num(target.change_so_far),
-                year=target.latest_year,
-                share=pct(target.share_achieved_pct, 0),
-            )
-        )
+        st.write(target_progress_text(release, target, f.lang))
 source_footer(["observations", "indicators", "targets"])

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from si_metrics import releases
-from si_metrics.ingest import pipeline
-from si_metrics.ingest.read import DATASETS, FORMATS, ReadOptions
+from si_metrics.ingest import nsi, pipeline
+from si_metrics.ingest.reading import DATASETS, FORMATS, ReadOptions
 from ui import auth, data
 from ui.components import download, labelled, md_escape, paged_table, source_footer
 from ui.i18n import num, t
@@ -39,13 +39,43 @@ with st.expander(t("upload_options"), icon=":material/tune:"):
             if (day := st.date_input(t("upload_snapshot"), value=None, help=t("upload_snapshot_help")))
             else None
         ),
+        indicator=(
+            None
+            if (
+                code := st.selectbox(
+                    t("upload_indicator"),
+                    ("auto", *data.indicator_codes(data.release())),
+                    help=t("upload_indicator_help"),
+                )
+            )
+            == "auto"
+            else code
+        ),
+        filter=tuple(
+            tuple(part.split("=", 1))
+            for part in st.text_input(t("upload_filter"), help=t("upload_filter_help")).replace(",", ";").split(";")
+            if "=" in part
+        ),
     )
-upload = st.file_uploader(t("upload_file"), type=["csv", "tsv", "txt"], key="upload_file", help=t("upload_file_help"))
-if upload is not None:
-    content = upload.getvalue()
-    key = (upload.name, len(content), options)
+uploads = st.file_uploader(
+    t("upload_file"),
+    type=["csv", "tsv", "txt", "gz", "zip"],
+    key="upload_file",
+    help=t("upload_file_help"),
+    accept_multiple_files=True,
+)
+upload = uploads[0] if uploads else None
+if uploads:
+    files = {u.name: u.getvalue() for u in uploads}
+    parts = nsi.split_parts(files) if len(files) > 1 else None
+    if len(files) > 1 and parts is None:
+        st.error(t("upload_several_files", files=", ".join(md_escape(n) for n in files)))
+        source_footer([])
+        st.stop()
+    name, content, companions = parts or (upload.name, files[upload.name], None)
+    key = (tuple(sorted((n, len(b)) for n, b in files.items())), options)
     if st.session_state.get(PREPARED, (None,))[0] != key:  # read and check once per file and options
-        st.session_state[PREPARED] = (key, pipeline.prepare(con, content, upload.name, options))
+        st.session_state[PREPARED] = (key, pipeline.prepare(con, content, name, options, companions))
     prepared = st.session_state[PREPARED][1]
     d = prepared.detected
     st.subheader(t("upload_detected"))

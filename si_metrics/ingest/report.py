@@ -26,9 +26,10 @@ def detected_line(p: Prepared) -> str:
 
 
 def mapping_lines(p: Prepared) -> list[str]:
-    """One line per Eurostat mapping rule that applied."""
+    """One line per mapping rule that applied (Eurostat dataset or NSI table)."""
     return [
-        f"mapping: Eurostat {m['eurostat_dataset']} -> {m['indicator']} where {m['filters']}"
+        f"mapping: {m.get('source') or 'Eurostat ' + m['eurostat_dataset']} -> {m['indicator']} where "
+        f"{m['filters'] or 'every row'}"
         + (f" (breakdowns kept: {m['breakdowns']})" if m["breakdowns"] else "")
         + f": {m['rows']} rows"
         for m in p.detected.mapping

@@ -9,6 +9,7 @@ reader only accepts a file when it can prove the line numbers and cells are the 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -253,3 +254,21 @@ def _add(table: Table, cells: list[str], start: int, end: int, delimiter: str, m
     table.lines.append(start)
     for column, cell in zip(table.cells, cells):
         column.append(cell)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")  # ISO, Kohesio's dd/mm/yyyy, Bulgarian Excel's dd.mm.yyyy
+
+
+def parse_dates(text: pd.Series) -> pd.Series:
+    """ISO, dd/mm/yyyy or dd.mm.yyyy dates → datetime.date, None where none fits."""
+
+    def one(value: str) -> dt.date | None:
+        """The first format that fits."""
+        for fmt in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+        return None
+
+    return text.map(lambda v: one(v) if v else None)
