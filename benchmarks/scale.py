@@ -454,6 +454,8 @@ def generate(scale: Scale, folder: Path) -> dict:
         "indicators": bundled["indicators"],
         "indicator_eurostat": bundled["indicator_eurostat"],
         "indicator_nsi": bundled["indicator_nsi"],
+        "funding_planned": bundled["funding_planned"],
+        "kohesio_beneficiaries": bundled["kohesio_beneficiaries"],
         "observations": make_observations(scale, regions, bundled["indicators"], pop, rng),
         "projects": make_projects(scale, regions, pop),
         "targets": make_targets(scale, bundled["targets"], pop),

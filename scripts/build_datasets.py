@@ -225,6 +225,121 @@ def build_funding(ref: Path) -> tuple[list[list], list[list]]:
     return programmes, sorted(munis)
 
 
+PLANNED_COLUMNS = [
+    "source_line",
+    "programme_code",
+    "programme_title",
+    "fund",
+    "priority",
+    "thematic_objective_code",
+    "thematic_objective",
+    "category_of_region",
+    "eafrd_measure",
+    "eafrd_focus_area",
+    "eu_amount_eur",
+    "national_amount_eur",
+    "total_amount_eur",
+    "vintage",
+]
+BENEFICIARY_COLUMNS = [
+    "source_line",
+    "region_code",
+    "beneficiary_name",
+    "beneficiary_name_latin",
+    "total_budget_eur",
+    "eu_contribution_eur",
+    "projects",
+    "snapshot",
+]
+# Kohesio's district labels (partly English, partly Cyrillic, as its API returned them) → NUTS 3
+KOHESIO_DISTRICTS = {
+    "Blagoevgrad Province": "BG413",
+    "Gabrovo Province": "BG322",
+    "Kyustendil Province": "BG415",
+    "Lovech Province": "BG315",
+    "Montana Province": "BG312",
+    "Pernik Province": "BG414",
+    "Pleven Province": "BG314",
+    "Plovdiv region": "BG421",
+    "Razgrad Province": "BG324",
+    "Ruse Province": "BG323",
+    "Shumen Province": "BG333",
+    "Silistra Province": "BG325",
+    "Sliven Province": "BG342",
+    "Smolyan Province": "BG424",
+    "Sofia Province": "BG412",
+    "Stara Zagora Province": "BG344",
+    "Бургас": "BG341",
+    "Варна": "BG331",
+    "Велико Търново": "BG321",
+    "Видин": "BG311",
+    "Враца": "BG313",
+    "Добрич": "BG332",
+    "Кърджали": "BG425",
+    "Пазарджик": "BG423",
+    "София (столица)": "BG411",
+    "Търговище": "BG334",
+    "Хасково": "BG422",
+    "Ямбол": "BG343",
+}
+
+
+def _void(text: str) -> str:
+    """The platform writes VOID where a field does not apply (EAFRD fields of other funds)."""
+    return "" if text.strip() == "VOID" else text.strip()
+
+
+def build_planned(ref: Path) -> list[list]:
+    """The ESIF 2014-2020 plan for Bulgaria (cohesiondata), one row per programme, fund, priority and objective."""
+    rows = []
+    with (ref / "cohesiondata_ESIF_2014-2020_planned_BG_2019-04-11.csv").open(encoding="utf-8", newline="") as fh:
+        for number, r in enumerate(csv.DictReader(fh), start=2):  # the platform's rows have no key of their own
+            rows.append(
+                [
+                    number,
+                    r["CCI"],
+                    " ".join(r["Programme Title"].split()),
+                    r["Fund"],
+                    r["Priority"],
+                    _void(r["TO_code"]),
+                    _void(r["To short"]),
+                    _void(r["Category of region"]),
+                    _void(r["EAFRD Measure code"]),
+                    _void(r["EAFRD Focus Area code"]),
+                    fmt(float(r["EU Amount"])),
+                    fmt(float(r["National Amount"])),
+                    fmt(float(r["Total Amount"])),
+                    "2019-04-11",
+                ]
+            )
+    return rows
+
+
+def build_beneficiaries(ref: Path) -> list[list]:
+    """Kohesio's beneficiaries by district, every row of the (partial) export with its line in the source file."""
+    rows = []
+    with (ref / "kohesio_beneficiaries_BG_2023-01_partial.tsv").open(encoding="utf-8", newline="") as fh:
+        lines = fh.read().split("\n")
+    header = lines[0].rstrip("\r").split("\t")
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        r = dict(zip(header, line.rstrip("\r").split("\t")))  # names keep their own quotes: no CSV quoting here
+        rows.append(
+            [
+                number,
+                KOHESIO_DISTRICTS[r["Region"]],
+                r["Beneficiary Name"].strip(),
+                r["Transliterated Name"].strip(),
+                fmt(float(r["Total Budget"])) if r["Total Budget"].strip() else "",  # 3 rows give no amounts
+                fmt(float(r["EU Contribution"])) if r["EU Contribution"].strip() else "",
+                int(r["Number of Projects"]),
+                "2023-01-11",
+            ]
+        )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sources", type=Path, default=DATASETS / "sources", help="the raw public files")
@@ -258,7 +373,12 @@ def main(argv: list[str] | None = None) -> int:
     programmes, munis = build_funding(ref)
     write_csv(out / "funding_programmes.csv", list(isun.COLUMNS[isun.PROGRAMMES]), programmes)
     write_csv(out / "funding_municipalities.csv", list(isun.COLUMNS[isun.MUNICIPALITIES]), munis)
-    print(f"wrote regions, observations, funding_programmes, funding_municipalities to {out}")
+    write_csv(out / "funding_planned.csv", PLANNED_COLUMNS, build_planned(ref))
+    write_csv(out / "kohesio_beneficiaries.csv", BENEFICIARY_COLUMNS, build_beneficiaries(ref))
+    print(
+        "wrote regions, observations, funding_programmes, funding_municipalities, funding_planned, "
+        f"kohesio_beneficiaries to {out}"
+    )
     return 0
 
 

@@ -332,9 +332,10 @@ def bars(
     colour: str | None = None,
     horizontal: bool = True,
     layout: dict | None = None,
+    stacked: bool = True,
 ) -> go.Figure:
-    """Bars of a small aggregated frame, optionally stacked by a category column; ``layout`` is laid over the
-    chart's own layout (see _merge)."""
+    """Bars of a small aggregated frame, optionally split by a category column, stacked (parts of a count) or side
+    by side (rates, which do not add up); ``layout`` is laid over the chart's own layout (see _merge)."""
     categories, values = frame[x].tolist(), frame[y].to_numpy()
     rows: dict[object, list[int]] = {None: list(range(len(frame)))}  # one trace of every row, even of none
     if colour:  # a trace per colour, in order of first appearance (a pandas groupby costs more)
@@ -363,8 +364,8 @@ def bars(
             _layout(
                 title,
                 lang,
-                120 + 26 * len(set(categories)) if horizontal else 400,
-                barmode="stack",
+                120 + 26 * len(set(categories)) * (1 if stacked else max(1, len(rows))) if horizontal else 400,
+                barmode="stack" if stacked else "group",
                 legend=dict(orientation="h", y=-0.2),
                 **axes,
             ),

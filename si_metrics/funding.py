@@ -123,6 +123,26 @@ def programme_tables(progs: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.D
     return shown, raw
 
 
+def planned_tables(planned: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown, download): the 2014-2020 plan's social-fund money per programme beside the register's contracted and
+    paid amounts, formatted for ``lang`` and raw."""
+    raw = pd.DataFrame(
+        {
+            "programme_title": planned["programme_title"],
+            "programme_code": planned["programme_code"],
+            "funds": planned["funds"],
+            "eu_planned_eur": planned["eu_planned_eur"],
+            "national_planned_eur": planned["national_planned_eur"],
+            "total_planned_eur": planned["total_planned_eur"],
+            "contracted_eur": planned["contracted_eur"],
+            "paid_eur": planned["paid_eur"],
+        }
+    )
+    amounts = [c for c in raw.columns if c.endswith("_eur")]
+    shown = raw.assign(**{c: raw[c].map(lambda v: i18n.format_money(v, lang) if pd.notna(v) else "–") for c in amounts})
+    return shown, raw
+
+
 def at_level(by_region: pd.DataFrame, level: int) -> pd.DataFrame:
     """The rows of the funding_by_region query for the areas of one level."""
     return by_region[by_region["level"] == level].reset_index(drop=True)

@@ -182,6 +182,34 @@ class ProjectRow(_Row):
         return self
 
 
+class FundingPlannedRow(_Row):
+    source_line: int = Field(ge=2)
+    programme_code: str = Field(pattern=r"^\d{4}[A-Z]{2}[A-Z0-9]+$")
+    programme_title: str = Field(min_length=1)
+    fund: Literal["ERDF", "CF", "ESF", "YEI", "EAFRD", "EMFF"]
+    priority: str | None = None
+    thematic_objective_code: str | None = None
+    thematic_objective: str | None = None
+    category_of_region: str | None = None
+    eafrd_measure: str | None = None
+    eafrd_focus_area: str | None = None
+    eu_amount_eur: float = Field(ge=0)
+    national_amount_eur: float = Field(ge=0)
+    total_amount_eur: float = Field(ge=0)
+    vintage: str = Field(min_length=1)
+
+
+class KohesioBeneficiaryRow(_Row):
+    source_line: int = Field(ge=2)
+    region_code: str = Code
+    beneficiary_name: str = Field(min_length=1)
+    beneficiary_name_latin: str | None = None
+    total_budget_eur: float | None = Field(default=None, ge=0)
+    eu_contribution_eur: float | None = Field(default=None, ge=0)
+    projects: int = Field(ge=0)
+    snapshot: str = Field(min_length=1)
+
+
 ROW_MODELS: dict[str, type[_Row]] = {
     "regions": RegionRow,
     "indicators": IndicatorRow,
@@ -191,5 +219,7 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "targets": TargetRow,
     "funding_programmes": FundingProgrammeRow,
     "funding_municipalities": FundingMunicipalityRow,
+    "funding_planned": FundingPlannedRow,
+    "kohesio_beneficiaries": KohesioBeneficiaryRow,
     "projects": ProjectRow,
 }

@@ -43,7 +43,10 @@ def test_a_district_shows_its_own_population_and_its_nuts2_poverty_figure(con):
     m = metrics(at)
     assert m["Population, 1 January 2025"] == ("70,542", "")
     assert m["At risk of poverty or social exclusion (EU-2030), 2024"] == ("35.8%", "+14.8 pp vs EU-27")
-    assert "Figure for Severozapaden: no value for smaller areas." in [c.value for c in at.caption]
+    assert (
+        "Figure for Severozapaden: At risk of poverty or social exclusion (EU-2030) is not published for smaller areas."
+        in [c.value for c in at.caption]
+    )
     assert m["All EU funds contracted, per person"] == ("EUR 3,885", "")
 
 

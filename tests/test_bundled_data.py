@@ -82,6 +82,26 @@ def test_population_breakdowns_and_coverage(con):
     assert flagged == 680  # every value NSI writes in parentheses, (9.9) or (99.9), in table 1011
 
 
+def test_real_funding_beside_the_demo_projects(con):
+    cur = con.cursor()
+    # ESIF 2014-2020 plan: ESF + YEI EU amount for Bulgaria, and OP HRD's ESF and YEI lines
+    esf = cur.execute("select round(sum(eu_amount_eur)) from funding_planned where fund in ('ESF', 'YEI')").fetchone()
+    assert esf == (1575316521.0,)
+    hrd = dict(
+        cur.execute(
+            "select fund, sum(eu_amount_eur) from funding_planned where programme_code = '2014BG05M9OP001' group by fund"
+        ).fetchall()
+    )
+    assert hrd == {"ESF": 828287825.0, "YEI": 110377490.0}
+    # Kohesio (partial): Vidin's 58 listed beneficiaries, 96 projects, EUR 37,989,553.09
+    vidin = cur.execute(
+        "select count(*), sum(projects), round(sum(eu_contribution_eur), 2) from kohesio_beneficiaries "
+        "where region_code = 'BG311'"
+    ).fetchone()
+    assert vidin == (58, 96, 37989553.09)
+    assert cur.execute("select count(*) from kohesio_beneficiaries").fetchone() == (4134,)
+
+
 def test_rates_and_counts_never_share_a_series(con):
     """NSI's tables give each rate also in thousands of persons; only the rates are bundled."""
     cur = con.cursor()
@@ -135,6 +155,13 @@ def test_rebuilding_from_the_public_files_reproduces_the_bundled_csvs(tmp_path: 
         capture_output=True,
     )
     written = sorted(p.name for p in tmp_path.glob("*.csv"))
-    assert written == ["funding_municipalities.csv", "funding_programmes.csv", "observations.csv", "regions.csv"]
+    assert written == [
+        "funding_municipalities.csv",
+        "funding_planned.csv",
+        "funding_programmes.csv",
+        "kohesio_beneficiaries.csv",
+        "observations.csv",
+        "regions.csv",
+    ]
     for name in written:
         assert (tmp_path / name).read_bytes() == (ROOT / "datasets" / name).read_bytes(), name

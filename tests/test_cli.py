@@ -34,9 +34,9 @@ def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
 
 def test_init_builds_then_is_idempotent(cli_dir):
     first = cli(cli_dir, "init")
-    assert first.returncode == 0 and "store built" in first.stdout and "(9 releases)" in first.stdout
+    assert first.returncode == 0 and "store built" in first.stdout and "(11 releases)" in first.stdout
     second = cli(cli_dir, "init")
-    assert second.returncode == 0 and "already built" in second.stdout and "(9 releases)" in second.stdout
+    assert second.returncode == 0 and "already built" in second.stdout and "(11 releases)" in second.stdout
 
 
 def test_catalog_and_regions(cli_dir):

@@ -190,7 +190,7 @@ SPELLINGS = (
 def test_checks_on_known_distinct_values_find_what_checks_on_every_row_find(con, monkeypatch):
     known = prepare(con, SPELLINGS)
     text = validate.text_columns
-    monkeypatch.setattr(validate, "_text", lambda frame, columns, distinct=None: text(frame, columns))
+    monkeypatch.setattr(validate, "text_columns", lambda frame, columns, distinct=None: text(frame, columns))
     monkeypatch.setattr(validate.Rows, "distinct", lambda rows, name: validate._distinct(rows.frame[name]))
     monkeypatch.setattr(
         validate, "_repeated", lambda rows, keys, among: rows.frame.loc[among, keys].duplicated(keep=False)

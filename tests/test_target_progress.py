@@ -12,10 +12,10 @@ from si_metrics.ingest import pipeline
 
 # AROPE (EU-2030) for Bulgaria in 2019 and 2024, in the tidy template: values chosen for the test
 FIXTURE = (
-    "indicator_code,region_code,year,value,source,vintage\n"
-    "AROPE,BG,2019,32.5,Test fixture (not Eurostat),test\n"
-    "AROPE,BG,2024,30.3,Test fixture (not Eurostat),test\n"
-).encode()
+    b"indicator_code,region_code,year,value,source,vintage\n"
+    b"AROPE,BG,2019,32.5,Test fixture (not Eurostat),test\n"
+    b"AROPE,BG,2024,30.3,Test fixture (not Eurostat),test\n"
+)
 
 
 def population(year: int) -> float:

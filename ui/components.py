@@ -116,10 +116,11 @@ def no_data_notice(what: str, area: str, span: tuple[int, int] | None, year_from
         icon=":material/info:",
     )
     start, end = nearest_period(first, last, year_from, year_to)
+    st.button(t("empty_show_period", year_from=start, year_to=end), key=key, on_click=set_period, args=(start, end))
+
+
+def set_period(year_from: int, year_to: int) -> None:
+    """Button callback: move the shared period filter (the sidebar slider follows, and so does the URL)."""
     from .state import PERIOD_KEY
 
-    st.button(
-        t("empty_show_period", year_from=start, year_to=end),
-        key=key,
-        on_click=lambda: st.session_state.__setitem__(PERIOD_KEY, (start, end)),
-    )
+    st.session_state[PERIOD_KEY] = (year_from, year_to)

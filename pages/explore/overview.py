@@ -10,6 +10,8 @@ from ui.indicators import map_frame, pick_indicator, target_progress_text, trend
 from ui.maps import area_map
 from ui.state import filters
 
+# the area's own rates shown beside the headline figures, where the store has them (NSI, down to districts)
+AREA_FIGURES = ("AROP_REGIONAL_LINE", "UNEMP")
 # among series of equal reach, the poverty rates first, then the thresholds and inequality behind them
 TREND_PREFERENCE = ("AROPE_EU2020_REGIONAL_LINE", "AROPE_EU2020", "AROP_REGIONAL_LINE", "AROP", "AROP_BT_REGIONAL_LINE")
 
@@ -52,7 +54,7 @@ with c1:
                 )
             )
         if p.region != f.region:
-            st.caption(t("kpi_poverty_area", area=areas.label(p.region, f.lang)))
+            st.caption(t("kpi_poverty_area", area=areas.label(p.region, f.lang), indicator=indicator_name(p.indicator)))
         if p.flag:
             st.caption(t("kpi_flag", flag=p.flag, meaning=" ".join(t(f"flag_{c}") for c in p.flag)))
     else:
@@ -92,6 +94,36 @@ with c5:
     st.caption(
         t("kpi_projects_caption", beneficiaries=num(k.project_beneficiaries), cross=num(k.cross_sector_projects))
     )
+
+# the area's own need figures where NSI publishes them (districts have no AROPE), each beside the country's
+own = data.query(
+    release,
+    "area_latest",
+    codes=list(dict.fromkeys([f.region, k.country])),
+    indicators=list(AREA_FIGURES),
+    year_from=f.year_from,
+    year_to=f.year_to,
+)
+mine = own[own["region_code"] == f.region]
+if len(mine) and f.region != k.country:
+    national = own[own["region_code"] == k.country].set_index(["indicator_code", "year"])["value"]
+    for col, fig in zip(st.columns(len(mine), border=True), mine.itertuples()):
+        with col:
+            st.metric(
+                t("kpi_area_figure", indicator=indicator_name(fig.indicator_code), year=fig.year),
+                pct(fig.value),
+                help=fig.source,
+            )
+            country_value = national.get((fig.indicator_code, fig.year))
+            st.caption(
+                t(
+                    "kpi_area_country",
+                    country=areas.label(k.country, f.lang),
+                    value=pct(country_value) if country_value is not None else t("no_data"),
+                )
+            )
+            if fig.flag:
+                st.caption(t("kpi_flag", flag=fig.flag, meaning=" ".join(t(f"flag_{c}") for c in fig.flag)))
 
 for target in k.targets:
     line = t(
@@ -134,6 +166,9 @@ with left:
             table=frame[["code", "name", "value", "flag"]],
             higher_is_better=higher_is_better,
         )
+        note = inds.set_index("code").loc[indicator, "notes_bg" if f.lang == "bg" else "notes_en"]
+        if isinstance(note, str) and note:
+            st.caption(md_escape(note))
     else:
         st.info(t("pov_no_years", indicator=ind_name, year_from=f.year_from, year_to=f.year_to))
 with right:
