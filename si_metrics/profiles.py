@@ -14,7 +14,13 @@ MAX_COMPARE = 4  # columns side by side that still fit a laptop screen
 THEME_ORDER = ("poverty_inclusion", "employment", "education", "context")
 PERCENT_UNITS = ("PC", "PC_POP")  # a change in these is in percentage points
 COUNT_UNITS = ("NR",)  # head counts: compared with nothing in the trend (sizes differ by orders of magnitude)
-POVERTY_FIRST = ("AROPE", "AROPE_EU2020")  # default indicator for the trend and the map
+POVERTY_FIRST = (
+    "AROPE",
+    "AROPE_EU2020",
+    "AROPE_EU2020_REGIONAL_LINE",
+    "AROP_REGIONAL_LINE",
+    "UNEMP",
+)  # trend and map default
 
 
 def _missing(value: object) -> bool:

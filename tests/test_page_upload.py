@@ -217,3 +217,34 @@ def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeyp
     finally:
         releases.rollback(con, release, user="maria", note="undo the funding test")
     assert store.current(con, "funding_programmes").equals(before)
+
+
+def test_an_nsi_table_uploads_as_its_three_files_or_one_zip(con, monkeypatch):
+    import io
+    import zipfile
+
+    from conftest import REFERENCE
+
+    stem = "nsi1011_LFS_A_KB_sex_obl_statreg"
+    files = [(f"{stem}-{p}.csv", (REFERENCE / "nsi" / f"{stem}-{p}.csv").read_bytes(), "text/csv") for p in
+             ("data", "fields", "codelists")]
+    at = _signed_in(monkeypatch)
+    at.get("file_uploader")[0].set_value(files).run()
+    assert not at.exception, [e.value for e in at.exception]
+    detected = next(c.value for c in at.caption if c.value.startswith("Format: "))
+    assert "NSI open-data table 1011" in detected and "cp1251" in detected
+    assert not at.error
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data, _ in files:
+            archive.writestr(name, data)
+    at.get("file_uploader")[0].set_value(("unemployment.zip", buffer.getvalue(), "application/zip")).run()
+    assert not at.exception
+    assert "NSI open-data table 1011" in next(c.value for c in at.caption if c.value.startswith("Format: "))
+
+
+def test_files_that_are_not_one_nsi_table_are_refused_together(con, monkeypatch):
+    at = _signed_in(monkeypatch)
+    at.get("file_uploader")[0].set_value([("a.csv", GOOD, "text/csv"), ("b.csv", GOOD, "text/csv")]).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("These files are not one NSI table (a\\.csv, b\\.csv)")

@@ -64,7 +64,7 @@ indicator = url_select(
     "indicator",
     t("regions_indicator"),
     list(options),
-    profiles.default_indicator(list(options), rows),
+    profiles.default_indicator(list(options), own if len(own) else rows),  # the area's own series first
     format_func=lambda c, o=options: o[c],
     container=pick_left,
 )
@@ -72,7 +72,7 @@ level = url_select(
     "level",
     t("regions_map_level"),
     [2, 3],
-    2,
+    3 if level_of.get(f.region) == 3 else 2,  # a district among the districts
     widget="radio",
     horizontal=True,
     container=pick_right,
