@@ -54,3 +54,15 @@ def test_no_code_test_or_makefile_reads_the_shared_folder():
         p for p in checked if "shared" + "/reference" in (ROOT / p).read_text(encoding="utf-8", errors="replace")
     ]
     assert offenders == []
+
+
+def test_the_absorption_extract_is_refused_as_no_dataset(con):
+    """The ИСУН absorption extract holds percentages of programmes, not a dataset: an upload of it says so."""
+    from si_metrics.ingest import pipeline
+    from si_metrics.ingest.reading import ReadOptions
+
+    data = (SOURCES / "isun_programme_absorption_ESF_extract.csv").read_bytes()
+    prepared = pipeline.prepare(con, data, "absorption.csv", ReadOptions(dataset="funding"))
+    assert not prepared.ok
+    problem = prepared.errors.iloc[0]
+    assert (problem["kind"], problem["value"]) == ("unknown_format", "absorption_pct")

@@ -195,7 +195,7 @@ def sniff_dialect(text: str) -> tuple[str, str]:
         path.write_text(sample, encoding="utf-8")
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         try:
-            delimiter, quote = con.execute(
+            delimiter, quote = con.execute(  # type: ignore[misc]  # sniff_csv returns one row
                 "select Delimiter, Quote from sniff_csv(?, sample_size = -1, ignore_errors = true)", [str(path)]
             ).fetchone()
         except duckdb.Error:

@@ -108,15 +108,18 @@ def prepare(
     except FileRejected as exc:
         prepared.errors = problems_frame([exc.problem])
         return prepared
-    checked = CHECKERS[prepared.dataset](con, reading, ctx, prepared.detected.decimal or ".")
+    name = prepared.dataset
+    if name is None:  # every reader names its dataset or raises FileRejected
+        raise RuntimeError(f"the reader of {file_name} named no dataset")
+    checked = CHECKERS[name](con, reading, ctx, prepared.detected.decimal or ".")
     _collect(prepared, reading, checked)
     if len(checked.rows):
         by_year = "_col" in reading.frame.columns
         prepared.diff, big = compare(
             con,
             checked.rows,
-            prepared.dataset,
-            reading.columns.get("value" if prepared.dataset == "observations" else "budget_eur"),
+            name,
+            reading.columns.get("value" if name == "observations" else "budget_eur"),
             by_year,
         )
         prepared.warnings = _sorted([prepared.warnings, big])
@@ -190,6 +193,8 @@ def publish(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, no
     if not user.strip():
         raise ValueError("name who publishes (the release records it)")
     compared = prepared.diff.compared if prepared.diff else None
+    if prepared.dataset is None:  # ok above means the file was read, so its dataset is known
+        raise ValueError(f"{prepared.file_name} was not read; nothing was published")
     return store.publish_rows(
         con,
         dataset(prepared.dataset),

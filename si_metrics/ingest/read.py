@@ -126,6 +126,7 @@ def _read_tidy(
         return read_funding(table, file_name, options, detected)
     detected.dataset = options.dataset or ("projects" if "project id" in keys else "observations")
     detected.format_label = f"tidy {detected.dataset} template"
+    aliases: dict[str, tuple[str, ...]]
     if detected.dataset == "projects":
         aliases = {c: (c,) for c in kohesio.PROJECT_COLUMNS}
         required = tuple(c for c in kohesio.PROJECT_COLUMNS if c not in PROJECT_OPTIONAL)
@@ -222,9 +223,12 @@ def _read_sdmx(
     values = list(long["value"][:DECIMAL_SAMPLE])
     detected.decimal = options.decimal or detect_decimal(values, detected.delimiter or ",")
     code, problem = _sdmx_dataset(long, columns, file_name, ctx)
-    if problem:
+    if problem or code is None:
         return Reading(
-            long.iloc[0:0], columns, rows_read=table.rows, problems=[*table.problems, problem, *no_data(table)]
+            long.iloc[0:0],
+            columns,
+            rows_read=table.rows,
+            problems=[*table.problems, *([problem] if problem else []), *no_data(table)],
         )
     vintage = long["LAST UPDATE"].map(_last_update) if "LAST UPDATE" in long.columns else dt.date.today().isoformat()
     reading = _eurostat(long, code, ctx, detected, f"Eurostat {code} (SDMX-CSV {version})", vintage, columns)

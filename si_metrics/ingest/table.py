@@ -251,6 +251,7 @@ def _add(table: Table, cells: list[str], start: int, end: int, delimiter: str, m
         return
     if table.rows >= max_rows:
         raise _too_many_rows(max_rows, start)
+    assert isinstance(table.lines, list)  # the record reader builds lists; only the fast reader makes arrays
     table.lines.append(start)
     for column, cell in zip(table.cells, cells):
         column.append(cell)

@@ -297,7 +297,8 @@ def _field_failures(
     failures: dict[str, dict[int, str]] = {}
     for name in names:
         codes, distinct = known[name] if known and name in known else _distinct(frame[name])
-        adapter = TypeAdapter(list[model.model_fields[name].rebuild_annotation()], config=model.model_config)
+        annotation = model.model_fields[name].rebuild_annotation()
+        adapter: TypeAdapter[list] = TypeAdapter(list[annotation], config=model.model_config)  # type: ignore[valid-type]
         try:
             adapter.validate_python(_plain(distinct))
             continue
@@ -310,7 +311,7 @@ def _field_failures(
 
 def _row_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: list[str]) -> dict[str, dict[int, str]]:
     """Every row checked by the model, in chunks: field → row → message."""
-    adapter = TypeAdapter(list[model])
+    adapter: TypeAdapter[list] = TypeAdapter(list[model])  # type: ignore[valid-type]
     columns = [_plain(frame[n]) for n in names]
     failures: dict[str, dict[int, str]] = {}
     for start in range(0, len(frame), CHUNK):
