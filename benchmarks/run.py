@@ -25,9 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
 from benchmarks import harness
 from benchmarks import scale as sc
+
+ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS_MD = ROOT / "benchmarks" / "results.md"
 BUDGET = {"tiny": 30, "small": 120, "medium": 90, "eu": 60}  # seconds per series before it may stop early
@@ -528,15 +529,16 @@ def start_table(results: dict) -> list[str]:
     if u:
         rows = u["rows"]
         when = f"measured {u['measured']} UTC; " if u.get("measured") else ""
+        includes = "the command reads and checks the file, then publishes: this includes the validate time; "
+        raised = ", SI_MAX_UPLOAD_MB raised above it (the default 200 MB refuses it)"
         for name, c in (u.get("cli") or {}).items():
             out = " ".join((c["stdout"] or c["stderr"]).split())[-160:].replace("|", "/")
             lines.append(
                 f"| {name} the observations upload: `python -m si_metrics {name} --dataset observations` | "
                 f"{rows:,} | {c['seconds']:.2f} | {rows / c['seconds']:,.0f} | {_mb(c['peak_rss_mb'])} | "
                 f"{_runs_note(c)}{when}exit {c['exit']}; {c['process_s']:.2f} s with interpreter start-up; "
-                f"{'the command reads and checks the file, then publishes: this includes the validate time; ' if name == 'publish' else ''}file "
-                f"{u.get('file_mb', 0):.0f} MB"
-                f"{', SI_MAX_UPLOAD_MB raised above it (the default 200 MB refuses it)' if u.get('raised_limit', u.get('file_mb', 0) > 200) else ''}; "
+                f"{includes if name == 'publish' else ''}file {u.get('file_mb', 0):.0f} MB"
+                f"{raised if u.get('raised_limit', u.get('file_mb', 0) > 200) else ''}; "
                 f"into a copy of the {results['scale']} store; output ends: “{out}” |"
             )
         d = u["direct"]
@@ -583,10 +585,13 @@ def render(results: dict) -> str:
     m, man = results["machine"], results["manifest"]
     areas = man["areas_by_level"]
     rows = man["rows"]
+    command = results.get("command", "python -m benchmarks --scale " + results["scale"])
+    min_runs = results.get("min_runs", harness.MIN_RUNS)
+    data_note = "reused from an earlier run" if man.get("reused") else f"generated in {man['seconds']:.0f} s"
     out = [
         f"# Benchmark results — SCALE={results['scale']}",
         "",
-        f"Run {results['started']} UTC with `{results.get('command', 'python -m benchmarks --scale ' + results['scale'])}`, {results['minutes']:.0f} min in all "
+        f"Run {results['started']} UTC with `{command}`, {results['minutes']:.0f} min in all "
         f"(`make bench SCALE={results['scale']}` runs `python -m benchmarks --scale {results['scale']}`), "
         f"on commit {results.get('code', 'unknown')}. "
         "Timings are noisy on a shared 2-core machine: compare the ratios measured in the same run.",
@@ -605,8 +610,8 @@ def render(results: dict) -> str:
         f"{areas.get('3', 0):,} NUTS 3 areas (+ the EU benchmark)",
         f"- {rows['projects']:,} projects, {rows['observations']:,} observations, "
         f"{rows['funding_municipalities']:,} municipalities with EU funds, {rows['funding_programmes']:,} programmes",
-        f"- data {'reused from an earlier run' if man.get('reused') else 'generated in %.0f s' % man['seconds']}; "
-        f"runs per number: {results['runs']} (a series stops early, after at least {results.get('min_runs', harness.MIN_RUNS)} runs, once "
+        f"- data {data_note}; "
+        f"runs per number: {results['runs']} (a series stops early, after at least {min_runs} runs, once "
         f"it has taken {results['budget']} s — the runs column says how many)",
         "",
         "## Goals",

@@ -73,7 +73,10 @@ def _array(values):
                 a = a.astype(small)
                 break
     if a.dtype.name in _JS_TYPES and a.size:
-        spec = {"dtype": _JS_TYPES[a.dtype.name], "bdata": base64.b64encode(np.ascontiguousarray(a)).decode("ascii")}
+        spec = {
+            "dtype": _JS_TYPES[a.dtype.name],
+            "bdata": base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii"),
+        }
         if a.ndim > 1:
             spec["shape"] = str(a.shape)[1:-1]
         return spec

@@ -203,7 +203,7 @@ def home_kpis(read: Read, region: str, year_from: int, year_to: int, chain: list
         region=region,
         country=country,
         poverty=poverty,
-        poverty_national=national if national and national.region != poverty.region else None,
+        poverty_national=national if national and poverty and national.region != poverty.region else None,
         poverty_eu=eu,
         population=population,
         esf_contracted_eur=float(esf["contracted_eur"].sum()) if len(esf) else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import pandas as pd
 
@@ -56,7 +57,7 @@ def default_indicator(codes: list[str], rows: pd.DataFrame) -> str:
 
 
 def _value(value: object, decimals: int, lang: str) -> str:
-    return "–" if _missing(value) else format_number(float(value), lang, int(decimals))
+    return "–" if _missing(value) else format_number(float(cast(float, value)), lang, int(decimals))
 
 
 def _signed(value: float, decimals: int, lang: str) -> str:

@@ -160,7 +160,7 @@ def label(lang: str, kind: str, code: object) -> str:
     return translate(lang, f"projects_{kind}_{code}")
 
 
-def programme_label(lang: str, code: str, name_en: object = None, name_bg: object = None) -> str:
+def programme_label(lang: str, code: str | None, name_en: object = None, name_bg: object = None) -> str:
     """'Education 2021-2027 (2021BG05SFPR001)'; the bare code when the register has no name for it."""
     if _missing(code) or code == NO_PROGRAMME:
         return translate(lang, "projects_programme_none")

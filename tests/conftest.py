@@ -96,7 +96,7 @@ def open_page(page: str | None = None, **params: str):
     at.run()
     if page is not None:
         # a link opens its page directly: drop the Overview's own settings from the URL, as navigation does
-        for key in [k for k in at.query_params.keys() if k not in GLOBAL_PARAMS]:
+        for key in [k for k in at.query_params if k not in GLOBAL_PARAMS]:
             del at.query_params[key]
         at.switch_page(page)
         for key, value in params.items():
@@ -112,7 +112,7 @@ def _open_tabs(at, message: str):
     The tabs are lazy: only the open one is built and sent, as in the browser."""
     from si_metrics import i18n
 
-    keys = [k for k in at.session_state.keys() if str(k).startswith("tab_")]
+    keys = [k for k in at.session_state if str(k).startswith("tab_")]
     labels = {tab.label for tab in at.tabs}
     wanted = next(
         (i18n.messages(lang)[message] for lang in i18n.LANGUAGES if i18n.messages(lang)[message] in labels), None

@@ -243,7 +243,7 @@ def test_csv_loads_into_duckdb_with_declared_types(committed: pd.DataFrame) -> N
     types = {c.name: c.type for c in meta.columns}
     con = duckdb.connect()
     try:
-        rel = con.read_csv(str(CSV), header=True, columns=types)
+        rel = con.read_csv(str(CSV), header=True, columns=types)  # noqa: F841 - the query below reads it by name
         n, n_true, first_start, total = con.execute(
             "select count(*), count(*) filter (where is_synthetic), min(start_date), sum(budget_eur) from rel"
         ).fetchone()

@@ -96,7 +96,7 @@ def test_high_need_low_funding_for_arope_2024_in_english(con):
 
 
 def test_high_need_low_funding_for_arope_2024_in_bulgarian(con):
-    arope, mean, funding, national, expected = arope_2024_expected()
+    _, _, funding, _, expected = arope_2024_expected()
     at = open_page(PAGE, lang="bg")
     watch = table_with(at, "Разлика спрямо националната стойност")
     names = dict(zip(csv("regions")["code"], csv("regions")["name_bg"]))

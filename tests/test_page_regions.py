@@ -237,17 +237,16 @@ def test_the_chosen_indicator_drives_the_trend_and_the_map(con):
     at = open_regions(region="BG31")
     widget(at.selectbox, "Indicator for the trend and the map").set_value("UNEMP").run()
     assert at.query_params["indicator"] == "UNEMP"
-    trend = [d.value for d in show_tables(at).dataframe if "Series" in d.value.columns][0]
+    trend = next(d.value for d in show_tables(at).dataframe if "Series" in d.value.columns)
     expected = OBS[(OBS.indicator_code == "UNEMP") & (OBS.region_code == "BG31")].sort_values("year")
     assert list(trend.Year) == list(expected.year) and list(trend.Value) == list(expected.value)
     assert set(trend["Area code"]) == {"BG31"}  # no national or EU unemployment series is bundled
-    tiles = [d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0].set_index(
-        "Code"
-    )
+    tiles = next(d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"])
+    tiles = tiles.set_index("Code")
     latest = OBS[(OBS.indicator_code == "UNEMP") & (OBS.year == 2024)].set_index("region_code").value
     assert len(tiles) == 6 and set(tiles.Year) == {2024}
     assert tiles.Value.to_dict() == latest.to_dict()
     widget(at.radio, "Map level").set_value(3).run()
     assert at.query_params["level"] == "3"
-    tiles = [d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0]
+    tiles = next(d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"])
     assert len(tiles) == 28 and tiles.Value.isna().all()  # unemployment is not published for districts

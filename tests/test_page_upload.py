@@ -165,8 +165,8 @@ def test_the_history_shows_each_release_with_its_counts_and_rows(con, monkeypatc
         ]
         assert next(sb for sb in at.selectbox if sb.label == "Show what a release changed").value == rel.id
         assert (
-            "Release %d (observations): 1 new, 1 changed, 0 removed, 0 unchanged. 2 of 2 rows listed, changed "
-            "ones first." % rel.id
+            f"Release {rel.id} (observations): 1 new, 1 changed, 0 removed, 0 unchanged. 2 of 2 rows listed, "
+            "changed ones first."
         ) in [c.value for c in at.caption]
         rows = next(d.value for d in at.dataframe if "Old → new" in d.value.columns)
         assert rows[["Change", "Area code", "Year"]].values.tolist() == [

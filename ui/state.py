@@ -240,7 +240,7 @@ def url_text(param: str, label: str, *, max_chars: int = 100, container=None, **
 def finish_url(slot) -> None:
     """After the page ran: drop URL keys nobody declared and show what was ignored in ``slot``."""
     bound = st.session_state.get(_BOUND, set())
-    for key in [k for k in st.query_params.keys() if k not in bound]:
+    for key in [k for k in st.query_params if k not in bound]:
         notice(key, st.query_params.get(key))
         del st.query_params[key]
     notices = st.session_state.pop(_NOTICES, [])
