@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,28 @@ from benchmarks import scale as sc
 ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS_MD = ROOT / "benchmarks" / "results.md"
-BUDGET = {"tiny": 30, "small": 120, "medium": 90, "eu": 60}  # seconds per series before it may stop early
+
+
+# What each scale does unless an option says otherwise. `small` is the smoke test: every page, series and
+# start-up measurement of the EU run, in the same table, but few runs each, so it ends within 2 minutes on
+# 2 shared cores; its percentiles are rough. The larger scales make enough runs for stable percentiles.
+# budget: seconds a series may take before it stops early (after min_runs runs).
+@dataclass(frozen=True)
+class Defaults:
+    runs: int = 20
+    budget: float = 60
+    min_runs: int = harness.MIN_RUNS
+    coldstart_runs: int = 5
+    upload_runs: int = 3
+    profile: bool = True
+
+
+DEFAULTS = {
+    "tiny": Defaults(budget=30),
+    "small": Defaults(runs=3, budget=2, min_runs=2, coldstart_runs=1, upload_runs=1, profile=False),
+    "medium": Defaults(budget=90),
+    "eu": Defaults(budget=60),
+}
 
 # The goals of issue 5 (targets in ms, bytes, ratios, seconds).
 FILTER_P50_MS, FILTER_P95_MS = 150, 300
@@ -682,19 +704,20 @@ def console_table(results: dict) -> str:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description="Benchmark the explorer against the naive baseline.")
     parser.add_argument("--scale", choices=list(sc.SCALES), default=os.environ.get("SCALE") or "small")
-    parser.add_argument("--runs", type=int, default=20, help="runs per number (default 20)")
+    parser.add_argument("--runs", type=int, help="runs per number (default: the scale's, 20 but for small)")
     parser.add_argument("--budget", type=float, help="seconds a series may take before it stops early")
     parser.add_argument("--apps", default="ours,baseline")
     parser.add_argument("--pages", default=",".join(p.url for p in harness.PAGES))
-    parser.add_argument(
-        "--min-runs", type=int, default=harness.MIN_RUNS, help="runs a series makes even when over its budget"
-    )
-    parser.add_argument("--coldstart-runs", type=int, default=5)
-    parser.add_argument("--upload-runs", type=int, default=3, help="validate/publish runs, each into a fresh copy")
+    parser.add_argument("--min-runs", type=int, help="runs a series makes even when over its budget")
+    parser.add_argument("--coldstart-runs", type=int)
+    parser.add_argument("--upload-runs", type=int, help="validate/publish runs, each into a fresh copy")
     parser.add_argument("--root", type=Path, default=sc.DATA_ROOT, help="where scale folders go")
     parser.add_argument("--out", type=Path, default=RESULTS_MD)
     parser.add_argument("--in-process", action="store_true", help="no child processes for pages (tests)")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one area change per page (not by default at small)"
+    )
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument(
         "--render-only", action="store_true", help="rewrite the table from the last run's results.json at this scale"
@@ -706,7 +729,12 @@ def main(argv: list[str] | None = None) -> dict:
     )
     args = parser.parse_args(argv)
     started = time.time()
-    budget = args.budget or BUDGET[args.scale]
+    scale_defaults = DEFAULTS[args.scale]
+    for name in ("runs", "min_runs", "coldstart_runs", "upload_runs"):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(scale_defaults, name))
+    args.no_profile = args.no_profile or not (args.profile or scale_defaults.profile)
+    budget = args.budget or scale_defaults.budget
     command = " ".join(["python -m benchmarks", *(sys.argv[1:] if argv is None else argv)])
     results: dict = {
         "scale": args.scale,

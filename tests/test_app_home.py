@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import metrics, open_page, show_tables
+from helpers import metrics, open_page, show_tables
 
 
 def open_app(con, **params: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def imports(path) -> set[str]:

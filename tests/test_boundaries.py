@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from conftest import open_page
+from helpers import open_page
 
 from si_metrics import geo, store
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE, ROOT
+from helpers import REFERENCE, ROOT
 
 from si_metrics.queries import run
 

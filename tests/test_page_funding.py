@@ -10,8 +10,8 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import LAST_YEAR as LAST
-from conftest import ROOT, metrics, open_page, show_charts, show_tables
+from helpers import LAST_YEAR as LAST
+from helpers import ROOT, metrics, open_page, show_charts, show_tables
 
 PAGE = "pages/explore/funding.py"
 DATASETS = ROOT / "datasets"

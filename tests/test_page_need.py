@@ -9,8 +9,8 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import LAST_YEAR as LAST
-from conftest import ROOT, open_page, show_charts, show_tables
+from helpers import LAST_YEAR as LAST
+from helpers import ROOT, open_page, show_charts, show_tables
 
 PAGE = "pages/explore/need_vs_funding.py"
 DATASETS = ROOT / "datasets"

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import ROOT, metrics, open_page
+from helpers import ROOT, metrics, open_page
 from test_browser import browser, page, server  # noqa: F401 (fixtures of the browser tier)
 
 from si_metrics import queries

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import LAST_YEAR as LAST
-from conftest import ROOT, metrics, open_page, show_tables
+from helpers import LAST_YEAR as LAST
+from helpers import ROOT, metrics, open_page, show_tables
 
 PAGE = "pages/explore/regions.py"
 DATASETS = ROOT / "datasets"

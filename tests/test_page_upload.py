@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import open_page, show_tables
+from helpers import open_page, show_tables
 
 from si_metrics import auth
 
@@ -58,7 +58,7 @@ def _oidc(at, email: str | None) -> None:
 
 
 def test_oidc_staff_member_sees_the_uploader_and_others_do_not(con):
-    from conftest import ROOT
+    from helpers import ROOT
     from streamlit.testing.v1 import AppTest
 
     results = {}
@@ -184,7 +184,7 @@ def test_the_history_shows_each_release_with_its_counts_and_rows(con, monkeypatc
 def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeypatch):
     import datetime as dt
 
-    from conftest import REFERENCE
+    from helpers import REFERENCE
 
     from si_metrics import releases, store
 

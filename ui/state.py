@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from si_metrics import i18n
+from si_metrics.vocab import THEMES
 
 from . import data
 from .i18n import LANG_KEY, t
@@ -20,17 +21,6 @@ from .i18n import LANG_KEY, t
 REGION_KEY, PERIOD_KEY, THEME_KEY = "f_region", "f_period", "f_theme"
 DEFAULT_REGION = "BG"
 ALL = "all"
-# Project themes: the three SI PLUS networks first, then the wider fields of social innovation.
-THEMES = (
-    "esf_admin",
-    "si_sustainable",
-    "poverty_inclusion",
-    "employment",
-    "education",
-    "health_care",
-    "community",
-    "digital_inclusion",
-)
 GLOBAL_PARAMS = ("lang", "region", "from", "to", "theme")
 _BOUND, _NOTICES, _PAGE = "_url_bound", "_url_notices", "_url_page"
 
