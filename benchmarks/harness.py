@@ -578,8 +578,8 @@ def browser_start(app: str, csv_folder: Path, data_folder: Path) -> dict:
 
 def copy_store(source: Path, target: Path) -> None:
     """Copy a store file and flush the copy to disk: a publish's checkpoint syncs the file, and would otherwise
-    wait for the whole fresh copy (858 MB at EU scale, about 1.5 s here) to be written, which a real store
-    never has to."""
+    wait for the whole fresh copy (the full store, hundreds of MB at EU scale) to be written, which a real store
+    never has to, and the publish timing would include it."""
     shutil.copy(source, target)
     with open(target, "rb+") as fh:
         os.fsync(fh.fileno())

@@ -97,7 +97,8 @@ def _with_unit(rows: pd.DataFrame, lang: str) -> list[str]:
 def profile_table(rows: pd.DataFrame, *, lang: str, country_name: str) -> pd.DataFrame:
     """One area's indicator rows (query profile_indicators) as the table the page shows, in ``lang``."""
     rows = ordered(rows)
-    records = rows.to_dict("records")  # row by row in plain Python: a dozen rows, where iterrows costs 5-10 ms
+    # row by row in plain Python: a dozen rows, for which iterrows' per-row Series cost more than the work itself
+    records = rows.to_dict("records")
     col = lambda key, **kw: translate(lang, f"regions_col_{key}", **kw)  # noqa: E731
     return pd.DataFrame(
         {

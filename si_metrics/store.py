@@ -29,11 +29,11 @@ from .catalog import DatasetMeta, catalog, dataset
 SCHEMA_VERSION = 5  # 3: project search keys kept at publish; 4: population and project_index; 5: totals (_derive)
 SYSTEM_USER = "system"
 # The order new rows are written in: the explorer filters observations by area, so rows of an area kept together
-# let DuckDB skip whole row groups by their min/max (about 2x faster area queries at 5,000,000 rows, 8x for one area).
+# let DuckDB skip whole row groups by their min/max, so a query for one area or country reads only its own.
 CLUSTER = {"observations": ("region_code", "indicator_code", "year"), "projects": ("region_code", "project_id")}
-# totals: each indicator's total over every sex and age group (about 7% of the observations at EU scale), kept at
+# totals: each indicator's total over every sex and age group (a small share of the observations), kept at
 # publish (see _derive) in area order. Almost every explorer query reads only these rows; read from observations,
-# an area's peers or a country's map scanned the country's every breakdown row (a country's tile map: 19 → 8 ms).
+# an area's peers or a country's map would scan every breakdown row of the country.
 TOTAL = "sex = 'T' and age = 'TOTAL'"
 TOTALS_KEY = "region_code, indicator_code, year"
 TOTALS = {
@@ -47,7 +47,7 @@ TOTALS = {
 POPULATION = f"indicator_code = 'POP' and {TOTAL}"  # the rows kept in the population table
 # project_index: what the explorer filters and sums of each project, kept at publish (see _derive) in area order,
 # with what is costly per row derived once: the Latin search key and the cross-sector flag (macros in _macros.sql).
-# Narrow and ordered, it sums a country's 350,000 projects in about 50 ms (projects joined to their keys: 0.5-0.7 s).
+# Narrow and ordered, it sums a whole country's projects without joining the projects table to their keys.
 PROJECT_INDEX = {
     "region_code": ("varchar", "region_code"),
     "project_id": ("varchar", "project_id"),
@@ -169,7 +169,7 @@ def build(con: duckdb.DuckDBPyConnection) -> list[int]:
         cur.execute(f"create table project_index ({PROJECT_INDEX_TYPES})")
         cur.execute("create table totals (" + ", ".join(f"{c} {kind}" for c, kind in TOTALS.items()) + ")")
         # derived from observations (see _derive): the total population per area and year, which per-person
-        # figures and weights join for every area of a country; scanning 5,000,000 observations for it took 80 ms
+        # figures and weights join for every area of a country, instead of scanning all observations for it
         cur.execute("create table population (region_code varchar, year integer, population double)")
         cur.execute(
             "create table boundaries__versions (region_code varchar, geometry varchar, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import metrics, open_page, show_tables
 
 

@@ -1,4 +1,4 @@
-"""House rules that keep the code safe and simple (CONVENTIONS.md)."""
+"""House rules that keep the code safe and simple (CONTRIBUTING.md, docs/architecture.md)."""
 
 from __future__ import annotations
 

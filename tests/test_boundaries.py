@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from helpers import open_page
 
+from helpers import open_page
 from si_metrics import geo, store
 
 

@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import REFERENCE, ROOT
 
+from helpers import REFERENCE, ROOT
 from si_metrics.queries import run
 
 

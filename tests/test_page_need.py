@@ -9,6 +9,7 @@ import json
 
 import pandas as pd
 import pytest
+
 from helpers import LAST_YEAR as LAST
 from helpers import ROOT, open_page, show_charts, show_tables
 

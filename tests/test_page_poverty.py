@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import open_page, show_tables
 
 PAGE = "pages/explore/poverty.py"

@@ -8,9 +8,9 @@ import re
 
 import pandas as pd
 import pytest
-from helpers import ROOT, metrics, open_page
 from test_browser import browser, page, server  # noqa: F401 (fixtures of the browser tier)
 
+from helpers import ROOT, metrics, open_page
 from si_metrics import queries
 from si_metrics.i18n import format_money, format_number, format_percent
 from si_metrics.projects import search_key, search_words

@@ -1,13 +1,14 @@
 """The Regions page through AppTest: profile, parent-region block, funding per person, projects, comparison.
 
-Expected figures are computed here with pandas straight from datasets/*.csv (or taken from
-../shared/reference/README.md), never by calling the code under test.
+Expected figures are computed here with pandas straight from datasets/*.csv (or taken from the published
+sources their metadata names), never by calling the code under test.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from helpers import LAST_YEAR as LAST
 from helpers import ROOT, metrics, open_page, show_tables
 
@@ -103,7 +104,7 @@ def test_profile_of_severozapaden_against_country_eu_and_peers(con):
     assert (row["Year"], row["Value"]) == ("2017", "46.7")
     assert row["Bulgaria"] == en(observed("AROPE_EU2020", "BG", 2017).value) == "38.9"
     assert row["EU-27"] == "–"
-    change = 46.7 - first.value  # 2008: 52.5 (reference README); the 2014 and 2016 values carry flag b
+    change = 46.7 - first.value  # 2008: 52.5 (Eurostat tgs00107); the 2014 and 2016 values carry flag b
     assert row["Change"] == f"{change:.1f} pp since {first.year} (series break)"
     assert first.year == 2008 and first.value == 52.5
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from helpers import open_page, show_tables
-
 from si_metrics import auth
 
 PAGE = "pages/staff/upload.py"
@@ -58,8 +57,9 @@ def _oidc(at, email: str | None) -> None:
 
 
 def test_oidc_staff_member_sees_the_uploader_and_others_do_not(con):
-    from helpers import ROOT
     from streamlit.testing.v1 import AppTest
+
+    from helpers import ROOT
 
     results = {}
     for email in ("staff@centre.bg", "visitor@example.com", None):
@@ -185,7 +185,6 @@ def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeyp
     import datetime as dt
 
     from helpers import REFERENCE
-
     from si_metrics import releases, store
 
     before = store.current(con, "funding_programmes")

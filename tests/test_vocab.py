@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 
 import pytest
-from helpers import ROOT
 from pydantic import ValidationError
 
+from helpers import ROOT
 from si_metrics import demo, i18n, projects, schemas, vocab
 from ui import state
 

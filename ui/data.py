@@ -144,7 +144,7 @@ def query_all(release: int, *calls: tuple[str, dict]) -> list[pd.DataFrame]:
     in the order asked, and any query's error raised here as ``query`` would raise it.
 
     Each runs on its own thread and cursor, and DuckDB works without holding Python's lock, so a page's independent
-    queries overlap on the cores: Funding's four take about 36 instead of 57 ms at EU scale (measured alone)."""
+    queries overlap on the cores instead of waiting for each other."""
     futures = [_POOL.submit(query, release, name, **params) for name, params in calls]
     return [future.result() for future in futures]
 
