@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import math
 import textwrap
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,7 @@ TEMPLATE = dict(layout=dict(font=FONT, colorway=OKABE_ITO, paper_bgcolor="white"
 # sent.
 
 
-def _layout(title: str, lang: str, height: int | None = None, **extra) -> dict:
+def _layout(title: str, lang: str, height: int | None = None, **extra: Any) -> dict:
     """The layout every chart shares (wrapped title, locale separators, fonts, colours), plus ``extra``."""
     title = "<br>".join(textwrap.wrap(title, TITLE_WIDTH)) if "<br>" not in title else title
     layout = dict(
@@ -64,7 +65,7 @@ _JS_TYPES = {
 }
 
 
-def _array(values):
+def _array(values: Any) -> Any:
     """An array as Plotly's ``Figure.to_dict`` would send it: numbers as a base64 typed array (64-bit integers
     narrowed to the smallest type that holds them), labels as a list; anything else unchanged."""
     a = np.asarray(values)
@@ -84,7 +85,7 @@ def _array(values):
     return a.tolist() if a.dtype.kind in "OUSb" or not a.size else values
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """``value`` with every array (Series, Index, ndarray) inside it already in the form that is sent. Streamlit
     sends a figure through ``Figure.to_dict``, which deep-copies each array and passes it through narwhals to encode
     it, for every array on every run; arrays already in that form are sent as they are, as the same JSON."""

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import charts, i18n
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 # datasets/funding_municipalities.meta.toml (caveats): Sofia city's row may include national bodies seated there.
 SOFIA_CITY = "BG411"
@@ -253,7 +257,7 @@ def year_ranges(years: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
-def theme_fund_chart(plot: pd.DataFrame, *, title: str, lang: str, value_label: str):
+def theme_fund_chart(plot: pd.DataFrame, *, title: str, lang: str, value_label: str) -> go.Figure:
     """charts.bars by theme stacked by fund, themes ordered by their total, legend clear of the axis title."""
     order = list(plot.groupby("theme")["value"].sum().sort_values(ascending=False).index)
     fig = charts.bars(

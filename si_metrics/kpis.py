@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -62,7 +62,7 @@ def reader(con: duckdb.DuckDBPyConnection) -> Read:
     return lambda calls: [run(con, name, **params) for name, params in calls]
 
 
-def total_calls(indicators, codes) -> list[tuple[str, dict]]:
+def total_calls(indicators: Iterable[str], codes: Iterable[str]) -> list[tuple[str, dict]]:
     """The queries Totals is built from: one per area (each cached on its own), every year of ``indicators``."""
     return [("total_values", dict(code=code, indicators=sorted(set(indicators)))) for code in sorted(set(codes))]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import cast
+from collections.abc import Mapping
+from typing import Any, cast
 
 import pandas as pd
 
@@ -65,7 +66,7 @@ def _signed(value: float, decimals: int, lang: str) -> str:
     return text if text.startswith("-") or text.strip("0,.\u00a0") == "" else "+" + text
 
 
-def _change(row, lang: str) -> str:
+def _change(row: Mapping[str, Any], lang: str) -> str:
     if int(row["year"]) == int(row["first_year"]):
         return "–"
     delta = _signed(float(row["value"]) - float(row["first_value"]), int(row["decimals"]), lang)
@@ -82,7 +83,7 @@ def _flag(flag: object, lang: str) -> str:
     return translate(lang, "regions_flag", flag=str(flag).strip(), meaning=meaning)
 
 
-def _rank(row, lang: str) -> str:
+def _rank(row: Mapping[str, Any], lang: str) -> str:
     if _missing(row["rank"]) or int(row["peers"]) < 2:  # a country alone in its level has no peers
         return "–"
     key = "regions_rank_tied" if bool(row["tied"]) else "regions_rank"

@@ -6,6 +6,7 @@ import functools
 import gc
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -131,7 +132,7 @@ def indicators(release: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, max_entries=512, show_spinner=False)
-def query(release: int, name: str, **params) -> pd.DataFrame:
+def query(release: int, name: str, **params: Any) -> pd.DataFrame:
     """Any named query (si_metrics/queries/<name>.sql) with bound parameters; results are aggregates."""
     return queries.run(connection(), name, **params)
 
