@@ -235,7 +235,7 @@ def test_latin_sofia_finds_cyrillic_софия(con, csv):
         **base_params() | {"words": search_words("sofia")},
     )
     in_org = csv[csv["lead_org"].str.contains("София")]
-    assert len(in_org) > 0 and set(in_org["project_id"]) <= set(rows["project_id"])
+    assert len(in_org) == 15 and set(in_org["project_id"]) <= set(rows["project_id"])
     assert len(rows) == len(reference_search(csv, "sofia"))
     chitalishte = queries.run(
         con,
