@@ -44,7 +44,8 @@ datasets: $(VENV)/.run-deps
 	$(PY) -m si_metrics.demo --out datasets/projects.csv
 
 # Benchmark against the naive baseline (benchmarks/, docs/performance.md): SCALE=small|medium|eu; prints the
-# results table and writes benchmarks/results.md. Its browser step needs Playwright (dev requirements) and Chromium.
+# results table; SCALE=eu rewrites the committed benchmarks/results.md, the others write under benchmarks/data/.
+# Its browser step needs Playwright (dev requirements) and Chromium.
 SCALE ?= small
 bench: $(VENV)/.dev-deps chromium
 	$(PY) -m benchmarks --scale $(SCALE)
