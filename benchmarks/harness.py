@@ -46,8 +46,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
 from benchmarks import scale as sc
+
+ROOT = Path(__file__).resolve().parent.parent
 
 APPS = {"ours": ROOT / "app.py", "baseline": ROOT / "benchmarks" / "baseline" / "app.py"}
 HELLO = ROOT / "benchmarks" / "baseline" / "hello.py"  # control for the browser cold start
@@ -229,8 +230,8 @@ def _raw_options(widget, candidates) -> list:
     for value in candidates:
         try:
             label = str(widget.format_func(value))
-        except Exception:
-            continue
+        except Exception:  # a candidate the widget cannot format is not one of its options
+            label = None
         if label in labels:
             found.append(value)
     return found
@@ -577,8 +578,8 @@ def browser_start(app: str, csv_folder: Path, data_folder: Path) -> dict:
 
 def copy_store(source: Path, target: Path) -> None:
     """Copy a store file and flush the copy to disk: a publish's checkpoint syncs the file, and would otherwise
-    wait for the whole fresh copy (858 MB at EU scale, about 1.5 s here) to be written, which a real store
-    never has to."""
+    wait for the whole fresh copy (the full store, hundreds of MB at EU scale) to be written, which a real store
+    never has to, and the publish timing would include it."""
     shutil.copy(source, target)
     with open(target, "rb+") as fh:
         os.fsync(fh.fileno())

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -79,12 +80,12 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split()) if isinstance(text, str) else ""
 
 
-def _counts(r) -> str:
+def _counts(r: Any) -> str:
     """A release's counts, as the diff before publishing names them."""
     return f"{r.rows_added} new, {r.rows_changed} changed, {r.rows_removed} removed, {r.rows_unchanged} unchanged"
 
 
-def _history_line(r) -> str:
+def _history_line(r: Any) -> str:
     """One release: number, time, dataset, kind, who, counts, file, note (tab-separated)."""
     kind = r.kind if pd.isna(r.rolls_back) else f"{r.kind} of {int(r.rolls_back)}"
     return (
@@ -102,7 +103,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_changes(con, args: argparse.Namespace) -> int:
+def _print_changes(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     """The release's history line, then its rows (change, key columns, old → new), then how many were shown."""
     limit = args.limit if args.limit > 0 else None
     found = releases.release_changes(con, args.changes, limit)
@@ -223,7 +224,7 @@ def _upload_arguments(s: argparse.ArgumentParser) -> None:
     )
 
 
-def _upload_parsers(sub) -> None:
+def _upload_parsers(sub: argparse._SubParsersAction) -> None:
     """validate, publish, rollback and template."""
     s = sub.add_parser(
         "validate",

@@ -6,8 +6,13 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANGUAGES = ("en", "bg")
 DEFAULT_LANGUAGE = "en"
@@ -37,7 +42,7 @@ def normalise_language(value: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def label_each(codes, label):
+def label_each(codes: pd.Series, label: Callable[[Any], object]) -> pd.Series:
     """``label`` of every code of ``codes`` (a pandas Series), called once per distinct code: the frames hold up to
     thousands of rows of a few codes."""
     return codes.map({c: label(c) for c in codes.unique()})

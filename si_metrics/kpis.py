@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -64,7 +64,7 @@ def reader(con: duckdb.DuckDBPyConnection) -> Read:
     return lambda calls: [run(con, name, **params) for name, params in calls]
 
 
-def total_calls(indicators, codes) -> list[tuple[str, dict]]:
+def total_calls(indicators: Iterable[str], codes: Iterable[str]) -> list[tuple[str, dict]]:
     """The queries Totals is built from: one per area (each cached on its own), every year of ``indicators``."""
     return [("total_values", dict(code=code, indicators=sorted(set(indicators)))) for code in sorted(set(codes))]
 
@@ -221,7 +221,7 @@ def home_kpis(read: Read, region: str, year_from: int, year_to: int, chain: list
         region=region,
         country=country,
         poverty=poverty,
-        poverty_national=national if national and national.region != poverty.region else None,
+        poverty_national=national if national and poverty and national.region != poverty.region else None,
         poverty_eu=eu,
         population=population,
         esf_contracted_eur=float(esf["contracted_eur"].sum()) if len(esf) else None,

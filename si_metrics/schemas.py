@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from .vocab import SECTORS, OrgType, Sector, Status, Theme
+
 Code = Field(pattern=r"^[A-Z]{2}[A-Z0-9_]*$")
 Semis = Field(default="", pattern=r"^([a-z0-9_]+(;[a-z0-9_]+)*)?$")
 
@@ -133,39 +135,18 @@ class ProjectRow(_Row):
     title_en: str = Field(min_length=3)
     title_bg: str = Field(min_length=3)
     lead_org: str = Field(min_length=2)
-    lead_org_type: Literal[
-        "municipality",
-        "state_agency",
-        "ngo",
-        "social_enterprise",
-        "sme",
-        "large_company",
-        "university",
-        "school",
-        "community_centre",
-    ]
-    lead_sector: Literal["public", "private", "social"]
-    partner_sectors: str | None = Field(
-        default=None, pattern=r"^((public|private|social)(;(public|private|social))*)?$"
-    )
+    lead_org_type: OrgType
+    lead_sector: Sector
+    partner_sectors: str | None = Field(default=None, pattern=rf"^(({'|'.join(SECTORS)})(;({'|'.join(SECTORS)}))*)?$")
     partner_count: int = Field(ge=0)
     region_code: str = Code
-    theme: Literal[
-        "esf_admin",
-        "si_sustainable",
-        "poverty_inclusion",
-        "employment",
-        "education",
-        "health_care",
-        "community",
-        "digital_inclusion",
-    ]
+    theme: Theme
     target_groups: str = Semis
     programme_code: str | None = None
     fund: str
     start_date: dt.date
     end_date: dt.date
-    status: Literal["planned", "ongoing", "completed", "cancelled"]
+    status: Status
     budget_eur: float = Field(gt=0)
     eu_contribution_eur: float = Field(ge=0)
     paid_eur: float | None = Field(default=None, ge=0)  # None: not reported (Kohesio gives no payments)

@@ -29,11 +29,11 @@ from .catalog import DatasetMeta, catalog, dataset
 SCHEMA_VERSION = 5  # 3: project search keys kept at publish; 4: population and project_index; 5: totals (_derive)
 SYSTEM_USER = "system"
 # The order new rows are written in: the explorer filters observations by area, so rows of an area kept together
-# let DuckDB skip whole row groups by their min/max (about 2x faster area queries at 5,000,000 rows, 8x for one area).
+# let DuckDB skip whole row groups by their min/max, so a query for one area or country reads only its own.
 CLUSTER = {"observations": ("region_code", "indicator_code", "year"), "projects": ("region_code", "project_id")}
-# totals: each indicator's total over every sex and age group (about 7% of the observations at EU scale), kept at
+# totals: each indicator's total over every sex and age group (a small share of the observations), kept at
 # publish (see _derive) in area order. Almost every explorer query reads only these rows; read from observations,
-# an area's peers or a country's map scanned the country's every breakdown row (a country's tile map: 19 → 8 ms).
+# an area's peers or a country's map would scan every breakdown row of the country.
 TOTAL = "sex = 'T' and age = 'TOTAL'"
 TOTALS_KEY = "region_code, indicator_code, year"
 TOTALS = {
@@ -47,7 +47,7 @@ TOTALS = {
 POPULATION = f"indicator_code = 'POP' and {TOTAL}"  # the rows kept in the population table
 # project_index: what the explorer filters and sums of each project, kept at publish (see _derive) in area order,
 # with what is costly per row derived once: the Latin search key and the cross-sector flag (macros in _macros.sql).
-# Narrow and ordered, it sums a country's 350,000 projects in about 50 ms (projects joined to their keys: 0.5-0.7 s).
+# Narrow and ordered, it sums a whole country's projects without joining the projects table to their keys.
 PROJECT_INDEX = {
     "region_code": ("varchar", "region_code"),
     "project_id": ("varchar", "project_id"),
@@ -114,11 +114,12 @@ def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
 
 def is_built(con: duckdb.DuckDBPyConnection) -> bool:
     cur = con.cursor()
-    found = cur.execute("select count(*) from information_schema.tables where table_name = 'store_info'").fetchone()[0]
+    sql = "select count(*) from information_schema.tables where table_name = 'store_info'"
+    found = cur.execute(sql).fetchall()[0][0]
     if not found:
         return False
     try:
-        version, fingerprint = cur.execute("select schema_version, catalog_fingerprint from store_info").fetchone()
+        version, fingerprint = cur.execute("select schema_version, catalog_fingerprint from store_info").fetchall()[0]
     except duckdb.Error:
         version = fingerprint = None
     if version != SCHEMA_VERSION or fingerprint != catalog_fingerprint():
@@ -168,7 +169,7 @@ def build(con: duckdb.DuckDBPyConnection) -> list[int]:
         cur.execute(f"create table project_index ({PROJECT_INDEX_TYPES})")
         cur.execute("create table totals (" + ", ".join(f"{c} {kind}" for c, kind in TOTALS.items()) + ")")
         # derived from observations (see _derive): the total population per area and year, which per-person
-        # figures and weights join for every area of a country; scanning 5,000,000 observations for it took 80 ms
+        # figures and weights join for every area of a country, instead of scanning all observations for it
         cur.execute("create table population (region_code varchar, year integer, population double)")
         cur.execute(
             "create table boundaries__versions (region_code varchar, geometry varchar, "
@@ -309,7 +310,7 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
 
 def state(con: duckdb.DuckDBPyConnection) -> tuple[str, int]:
     """The store file and its latest release: what was compared with it holds while both stay the same."""
-    path = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
+    path = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0]
     return str(path), latest_release(con)
 
 
@@ -355,7 +356,7 @@ def publish_rows(
             total = len(rows)
             known = compared is not None and compared.against == state(cur)
             columns = meta.column_names
-            if known:
+            if known and compared is not None:
                 rows = rows.iloc[compared.to_write].assign(_kind=np.where(compared.new, "new", "changed"))
                 columns, casts = [*columns, "_kind"], casts + ", _kind"
             cur.register("_rows_raw", arrow_table(rows[columns]))
@@ -371,7 +372,7 @@ def publish_rows(
                 sha256=sha256,
                 rows_in_file=rows_in_file,
                 rows_total=total,
-                changed_columns=compared.columns if known else None,
+                changed_columns=compared.columns if known and compared is not None else None,
             )
         finally:
             cur.close()
@@ -431,7 +432,7 @@ def _release(
         added, changed, repeated, *differing = cur.execute(
             "select count(*) filter (_kind = 'new'), count(*) filter (_kind = 'changed'), "
             f"count(*) - count(distinct ({keys})){any_differs} from _diff"
-        ).fetchone()
+        ).fetchall()[0]
         if changed_columns is not None:
             differing = [c in changed_columns for c in others]
         if repeated:  # what the primary key refuses (the update below would take one row silently)
@@ -439,10 +440,10 @@ def _release(
                 f"{repeated} staged row(s) repeat the key ({keys}) of another; each key may appear once"
             )
         # the current table has one row per key, so each staged row is new, changed or unchanged
-        total = cur.execute(f"select count(*) from {s}").fetchone()[0] if rows_total is None else rows_total
+        total = cur.execute(f"select count(*) from {s}").fetchall()[0][0] if rows_total is None else rows_total
         unchanged = total - added - changed
-        removed = cur.execute("select count(*) from _removed").fetchone()[0]
-        rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
+        removed = cur.execute("select count(*) from _removed").fetchall()[0][0]
+        rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchall()[0][0]
         cur.execute(
             "insert into releases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -493,7 +494,7 @@ def replace_boundaries(
             existing = dict(cur.execute("select region_code, geometry from boundaries").fetchall())
             added = sum(code not in existing for code in geometries)
             changed = sum(code in existing and existing[code] != g for code, g in geometries.items())
-            rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchone()[0]
+            rid = cur.execute("select coalesce(max(id), 0) + 1 from releases").fetchall()[0][0]
             cur.execute(
                 "insert into releases values (?, 'boundaries', 'boundaries', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, null)",
                 [
@@ -547,7 +548,7 @@ def _derive(cur: duckdb.DuckDBPyConnection, name: str) -> None:
         touched = cur.execute(
             f"select exists (select 1 from _diff where {POPULATION}) "
             f"or exists (select 1 from _removed where {POPULATION})"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if touched:  # rebuilt whole, only when a release changes it: from totals, just brought up to date
             cur.execute("delete from population")
             cur.execute(
@@ -574,7 +575,7 @@ def _refresh_region_closure(cur: duckdb.DuckDBPyConnection) -> None:
 
 def latest_release(con: duckdb.DuckDBPyConnection) -> int:
     """The newest release id: cached UI results are keyed by it, so a publish shows at once."""
-    return con.cursor().execute("select coalesce(max(id), 0) from releases").fetchone()[0]
+    return con.cursor().execute("select coalesce(max(id), 0) from releases").fetchall()[0][0]
 
 
 def release_history(con: duckdb.DuckDBPyConnection, dataset_name: str | None = None) -> pd.DataFrame:
@@ -602,4 +603,4 @@ def _now() -> dt.datetime:
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Current rows per catalogued dataset."""
     cur = con.cursor()
-    return {name: cur.execute(f"select count(*) from {ident(name)}").fetchone()[0] for name in catalog()}
+    return {name: cur.execute(f"select count(*) from {ident(name)}").fetchall()[0][0] for name in catalog()}

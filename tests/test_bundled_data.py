@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from helpers import ROOT
 from si_metrics.queries import run
 
 
@@ -89,7 +89,8 @@ def test_real_funding_beside_the_demo_projects(con):
     assert esf == (1575316521.0,)
     hrd = dict(
         cur.execute(
-            "select fund, sum(eu_amount_eur) from funding_planned where programme_code = '2014BG05M9OP001' group by fund"
+            "select fund, sum(eu_amount_eur) from funding_planned "
+            "where programme_code = '2014BG05M9OP001' group by fund"
         ).fetchall()
     )
     assert hrd == {"ESF": 828287825.0, "YEI": 110377490.0}

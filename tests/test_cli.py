@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+
+from helpers import ROOT
 
 
 @pytest.fixture(scope="module")

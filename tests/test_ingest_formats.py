@@ -352,7 +352,7 @@ def test_header_spellings(fresh_store, header):
 
 
 def reference_bytes(name: str) -> bytes:
-    from conftest import REFERENCE
+    from helpers import REFERENCE
 
     return (REFERENCE / name).read_bytes()
 

@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from helpers import ROOT
 from si_metrics import store
 from si_metrics.ingest import nsi, pipeline
 from si_metrics.ingest.reading import ReadOptions

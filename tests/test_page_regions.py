@@ -1,16 +1,17 @@
 """The Regions page through AppTest: profile, parent-region block, funding per person, projects, comparison.
 
-Expected figures are computed here with pandas straight from datasets/*.csv (or taken from
-datasets/sources/), never by calling the code under test.
+Expected figures are computed here with pandas straight from datasets/*.csv (or taken from the published
+sources their metadata names), never by calling the code under test.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import DATA_LAST_YEAR as LAST
-from conftest import FIRST_YEAR as FIRST
-from conftest import ROOT, metrics, open_page, show_tables
+
+from helpers import DATA_LAST_YEAR as LAST
+from helpers import FIRST_YEAR as FIRST
+from helpers import ROOT, metrics, open_page, show_tables
 
 PAGE = "pages/explore/regions.py"
 DATASETS = ROOT / "datasets"
@@ -104,7 +105,7 @@ def test_profile_of_severozapaden_against_country_eu_and_peers(con):
     assert (row["Year"], row["Value"]) == ("2017", "46.7")
     assert row["Bulgaria"] == en(observed("AROPE_EU2020", "BG", 2017).value) == "38.9"
     assert row["EU-27"] == "–"
-    change = 46.7 - first.value  # 2008: 52.5 (reference README); the 2014 and 2016 values carry flag b
+    change = 46.7 - first.value  # 2008: 52.5 (Eurostat tgs00107); the 2014 and 2016 values carry flag b
     assert row["Change"] == f"{change:.1f} pp since {first.year} (series break)"
     assert first.year == 2008 and first.value == 52.5
 
@@ -247,20 +248,19 @@ def test_the_chosen_indicator_drives_the_trend_and_the_map(con):
     at = open_regions(region="BG31")
     widget(at.selectbox, "Indicator for the trend and the map").set_value("UNEMP").run()
     assert at.query_params["indicator"] == "UNEMP"
-    trend = [d.value for d in show_tables(at).dataframe if "Series" in d.value.columns][0]
+    trend = next(d.value for d in show_tables(at).dataframe if "Series" in d.value.columns)
     expected = OBS[(OBS.indicator_code == "UNEMP") & (OBS.region_code == "BG31")].sort_values("year")
     mine = trend[trend["Area code"] == "BG31"]
     assert list(mine.Year) == list(expected.year) and list(mine.Value) == list(expected.value)
     assert list(mine.Year) == list(range(2003, 2025))  # NSI 2003-2012, Eurostat 2013-2024
     assert set(trend["Area code"]) == {"BG31", "BG"}  # NSI gives the national rate; no EU series is bundled
-    tiles = [d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0].set_index(
-        "Code"
-    )
+    tiles = next(d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"])
+    tiles = tiles.set_index("Code")
     latest = OBS[(OBS.indicator_code == "UNEMP") & (OBS.year == 2024)].set_index("region_code").value
     latest = latest[latest.index.isin(REGIONS[REGIONS.level == 2].code)]
     assert len(tiles) == 6 and set(tiles.Year) == {2024}
     assert tiles.Value.to_dict() == latest.to_dict()
     widget(at.radio, "Map level").set_value(3).run()
     assert at.query_params["level"] == "3"
-    tiles = [d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0]
+    tiles = next(d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"])
     assert len(tiles) == 28 and tiles.set_index("Code").loc["BG311", "Value"] == 18.7  # NSI's district series

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import ROOT, open_page
 
+from helpers import ROOT, open_page
 from si_metrics import kpis, store
 from si_metrics.ingest import pipeline
 

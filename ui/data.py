@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -21,17 +23,12 @@ def connection() -> duckdb.DuckDBPyConnection:
     return store.open_store()
 
 
-_settled = False
-
-
+@functools.cache  # once per process: the first call does the work, later calls return at once
 def settle() -> None:
-    """Once per process, after the first complete run: move what is alive by then (modules, the connection,
-    cached lookups) out of the garbage collector's view. Otherwise every full collection rescans it all and
-    pauses whichever run triggers it by about 0.1 s (measured at EU scale)."""
-    global _settled
-    if not _settled:
-        _settled = True
-        gc.freeze()
+    """After the first complete run: move what is alive by then (modules, the connection, cached lookups) out
+    of the garbage collector's view. Otherwise every full collection rescans all of it and pauses whichever run
+    triggers it (docs/performance.md)."""
+    gc.freeze()
 
 
 def release() -> int:
@@ -144,7 +141,7 @@ def indicators(release: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, max_entries=512, show_spinner=False)
-def query(release: int, name: str, **params) -> pd.DataFrame:
+def query(release: int, name: str, **params: Any) -> pd.DataFrame:
     """Any named query (si_metrics/queries/<name>.sql) with bound parameters; results are aggregates."""
     return queries.run(connection(), name, **params)
 
@@ -157,7 +154,7 @@ def query_all(release: int, *calls: tuple[str, dict]) -> list[pd.DataFrame]:
     in the order asked, and any query's error raised here as ``query`` would raise it.
 
     Each runs on its own thread and cursor, and DuckDB works without holding Python's lock, so a page's independent
-    queries overlap on the cores: Funding's four take about 36 instead of 57 ms at EU scale (measured alone)."""
+    queries overlap on the cores instead of waiting for each other."""
     futures = [_POOL.submit(query, release, name, **params) for name, params in calls]
     return [future.result() for future in futures]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from si_metrics import i18n
-from si_metrics.kpis import BENCHMARK
+from si_metrics.kpis import BENCHMARK, TargetProgress
 
 from . import data
 from .state import Filters, url_select
@@ -54,7 +54,7 @@ def trend_frame(
     )
 
 
-def target_progress_text(release: int, target, lang: str) -> str:
+def target_progress_text(release: int, target: TargetProgress, lang: str) -> str:
     """How far a 2030 target has come, or which series the store lacks for it, for which years, and which
     source (Eurostat dataset or NSI table) staff publish to fill the gap."""
     if target.change_so_far is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pydantic
 
 from ..catalog import dataset
 from ..schemas import FundingMunicipalityRow, FundingProgrammeRow
@@ -142,7 +143,13 @@ def _current(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
 
 
 def _finish(
-    con: duckdb.DuckDBPyConnection, rows: Rows, reading: Reading, name: str, model, current: pd.DataFrame, decimal: str
+    con: duckdb.DuckDBPyConnection,
+    rows: Rows,
+    reading: Reading,
+    name: str,
+    model: type[pydantic.BaseModel],
+    current: pd.DataFrame,
+    decimal: str,
 ) -> Checked:
     """The checks both tables share: required cells, numbers, the date, the row model, duplicate keys, and the
     snapshot warnings."""

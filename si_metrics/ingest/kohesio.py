@@ -22,7 +22,7 @@ import re
 import pandas as pd
 
 from ..catalog import dataset
-from ..demo import ORG_TYPES, THEMES
+from ..vocab import ORG_TYPES, THEMES
 from .problems import Problem
 from .resolve import Context
 from .table import Table, header_key

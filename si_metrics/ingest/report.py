@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .pipeline import SHOWN_ERRORS, Prepared
 from .problems import Problem
 
@@ -43,7 +45,7 @@ def counts_line(p: Prepared) -> str:
     return f"rows: {p.rows_read} read, {len(p.rows)} ready, {skipped} skipped" + (f" ({reasons})" if reasons else "")
 
 
-def _problem_lines(title: str, frame, limit: int) -> list[str]:
+def _problem_lines(title: str, frame: pd.DataFrame, limit: int) -> list[str]:
     """A heading with counts by kind, then the first problems, one per line."""
     if frame.empty:
         return [f"{title}: none"]

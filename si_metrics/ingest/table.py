@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .detect import split_lines
-from .problems import ROW, Problem, file_problem
+from .problems import ROW, FileRejected, Problem, file_problem
 
 # Uploaded cells are text of this dtype, named in full: Arrow-backed strings (pandas 3's default "str"), fast on a
 # million cells. Named, because the explorer keeps its small frames' text as NumPy objects (si_metrics/__init__.py)
@@ -76,7 +77,13 @@ def _field_of_quote(physical: str, delimiter: str, quote: str, header: list[str]
 
 
 def _quote_problem(
-    exc: csv.Error, start: int, at: int, physical_line, delimiter: str, quote: str, header: list[str]
+    exc: csv.Error,
+    start: int,
+    at: int,
+    physical_line: Callable[[int], str],
+    delimiter: str,
+    quote: str,
+    header: list[str],
 ) -> tuple[Problem, bool]:
     """A Problem for a csv.Error, and whether reading must stop (an unclosed quote swallows the rest)."""
     message = str(exc)
@@ -121,7 +128,7 @@ def parse(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
     return table
 
 
-def _too_many_rows(max_rows: int, line: int):
+def _too_many_rows(max_rows: int, line: int) -> FileRejected:
     return file_problem(
         "too_many_rows",
         f"more than {max_rows:,} data rows (SI_MAX_UPLOAD_ROWS); split the file or raise the limit",

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -21,9 +23,9 @@ import pydantic
 from pydantic import TypeAdapter
 
 from ..catalog import dataset
-from ..demo import SDG_CORE, SECTOR_OF_TYPE
 from ..schemas import ObservationRow, ProjectRow
 from ..store import ident
+from ..vocab import SDG_CORE, SECTOR_OF_TYPE
 from .diff import typed_view
 from .eurostat import FLAGS
 from .problems import PROBLEM_COLUMNS
@@ -88,12 +90,12 @@ class Rows:
             return self.known[name]
         return _distinct(self.frame[name])
 
-    def per_value(self, name: str, change) -> pd.Series:
+    def per_value(self, name: str, change: Callable[..., Any]) -> pd.Series:
         """A function applied once per distinct value of a field, on every row."""
         codes, values = self.distinct(name)
         return _spread(pd.Series([change(v) for v in values], dtype=object), codes, self.frame.index)
 
-    def change(self, name: str, change) -> None:
+    def change(self, name: str, change: Callable[..., Any]) -> None:
         """Replace a field by a function of each of its values (applied once per distinct value)."""
         codes, values = self.distinct(name)
         result = pd.Series([change(v) for v in values], dtype=object)
@@ -188,7 +190,7 @@ def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, _objects(uniques)
 
 
-def _objects(values) -> pd.Series:
+def _objects(values: Iterable[Any]) -> pd.Series:
     """Values as a Series of Python objects."""
     return pd.Series(np.asarray(values, dtype=object), dtype=object)
 
