@@ -20,6 +20,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -43,10 +44,12 @@ UNITS = {
     "euro": "EUR",
     "ppp_fig": "PPS",
 }
+GENDER_CODES = {"0": "T", "1": "M", "2": "F"}  # NSI's GenderID codes
 SEX_LABELS = {"total": "T", "male": "M", "males": "M", "female": "F", "females": "F"}
 _LOW_RELIABILITY = re.compile(r"^\(\s*(.+?)\s*\)$")
 _YEAR = re.compile(r"^\d{4}$")
 _QUARTER = re.compile(r"^\d{4}\s*Q[1-4]$", re.IGNORECASE)
+MAX_PROBLEMS = 200  # problems of one kind listed per dimension; the page and report show 200 in all
 MISSING = {"", "-", "..", ":", "x"}  # NSI writes no value as an empty cell or a dash
 
 
@@ -293,6 +296,38 @@ def age_code(label: str) -> str | None:
     return None
 
 
+def _sex_code(label: str) -> str | None:
+    """T, M or F from the code's English name, or from NSI's GenderID code itself when the code list lacks it."""
+    return SEX_LABELS.get(_key(label)) or GENDER_CODES.get(label.strip())
+
+
+def _decode(
+    b: Bundle,
+    dim: str,
+    codes: pd.Series,
+    kept: pd.Series,
+    lines: pd.Series,
+    name_of: Callable[[str], str | None],
+    expected: str,
+) -> tuple[pd.Series, list[Problem], pd.Series]:
+    """A dimension's codes as our codes, through their English names in the code list, the Problems of codes whose
+    name is none we know (the first 200 kept rows that have one) and the mask of all such rows."""
+    mapping = {c: name_of(b.label(dim, c)) or "" for c in set(codes)}
+    decoded = codes.map(mapping)
+    bad = kept & (decoded == "")
+    problems = [
+        Problem(
+            int(lines[i]),
+            dim,
+            codes[i],
+            "bad_code",
+            f"{dim} code {codes[i]!r} ({b.label(dim, codes[i])}) is not {expected}",
+        )
+        for i in bad[bad].index[:MAX_PROBLEMS]
+    ]
+    return decoded, problems, bad
+
+
 def _role(b: Bundle, name: str) -> str:
     """What a dimension is to the observations: sex, age, unit, or another dimension."""
     english = _key(b.fields[name].name_en) if name in b.fields else ""
@@ -454,39 +489,14 @@ def _observations(
     age = pd.Series(["TOTAL"] * n, dtype=object)
     for dim in dims:
         if roles[dim] == "sex":
-            mapping = {
-                c: SEX_LABELS.get(_key(b.label(dim, c)), {"0": "T", "1": "M", "2": "F"}.get(c, ""))
-                for c in set(codes[dim])
-            }
-            sex = codes[dim].map(mapping)
-            bad = kept & (sex == "")
-            problems += [
-                Problem(
-                    int(lines[i]),
-                    dim,
-                    codes[dim][i],
-                    "bad_code",
-                    f"sex code {codes[dim][i]!r} ({b.label(dim, codes[dim][i])}) is not total, male or female",
-                )
-                for i in bad[bad].index[:200]
-            ]
-            kept &= ~bad
+            sex, found, bad = _decode(b, dim, codes[dim], kept, lines, _sex_code, "total, male or female")
         elif roles[dim] == "age":
-            mapping = {c: age_code(b.label(dim, c)) or "" for c in set(codes[dim])}
-            age = codes[dim].map(mapping)
-            bad = kept & (age == "")
-            problems += [
-                Problem(
-                    int(lines[i]),
-                    dim,
-                    codes[dim][i],
-                    "bad_code",
-                    f"age code {codes[dim][i]!r} ({b.label(dim, codes[dim][i])}) is not an age group this "
-                    "reader can name (Total, Less than N years, N years and over, Between N and M years)",
-                )
-                for i in bad[bad].index[:200]
-            ]
-            kept &= ~bad
+            expected = "an age group this reader can name (Total, Less than N years, N years and over, Between N and M)"
+            age, found, bad = _decode(b, dim, codes[dim], kept, lines, age_code, expected)
+        else:
+            continue
+        problems += found
+        kept &= ~bad
     raw_value = col["ValueColumn"].astype(object).fillna("").map(lambda v: str(v).strip())
     marked = raw_value.map(_LOW_RELIABILITY.match)
     value = pd.Series([m.group(1) if m else v for m, v in zip(marked, raw_value)], dtype=object)
