@@ -244,8 +244,9 @@ def test_an_nsi_table_uploads_as_its_three_files_or_one_zip(con, monkeypatch):
     assert "NSI open-data table 1011" in next(c.value for c in at.caption if c.value.startswith("Format: "))
 
 
-def test_files_that_are_not_one_nsi_table_are_refused_together(con, monkeypatch):
+def test_of_several_files_that_are_not_one_nsi_table_the_newest_is_read(con, monkeypatch):
     at = _signed_in(monkeypatch)
-    at.get("file_uploader")[0].set_value([("a.csv", GOOD, "text/csv"), ("b.csv", GOOD, "text/csv")]).run()
+    at.get("file_uploader")[0].set_value([("a.csv", BAD, "text/csv"), ("b.csv", GOOD, "text/csv")]).run()
     assert not at.exception
-    assert at.error[0].value.startswith("These files are not one NSI table (a\\.csv, b\\.csv)")
+    assert at.info[0].value.startswith("Several files are uploaded and they are not one NSI table: the newest, b\\.csv")
+    assert not at.error  # b.csv, the good one, is what was read

@@ -64,15 +64,14 @@ uploads = st.file_uploader(
     help=t("upload_file_help"),
     accept_multiple_files=True,
 )
-upload = uploads[0] if uploads else None
 if uploads:
     files = {u.name: u.getvalue() for u in uploads}
     parts = nsi.split_parts(files) if len(files) > 1 else None
-    if len(files) > 1 and parts is None:
-        st.error(t("upload_several_files", files=", ".join(md_escape(n) for n in files)))
-        source_footer([])
-        st.stop()
-    name, content, companions = parts or (upload.name, files[upload.name], None)
+    # several files that are not one NSI table: the newest is read (a corrected file dropped on the old one)
+    name, content, companions = parts or (uploads[-1].name, files[uploads[-1].name], None)
+    if parts is None and len(files) > 1:
+        others = ", ".join(md_escape(n) for n in files if n != name)
+        st.info(t("upload_several_files", file=md_escape(name), others=others), icon=":material/info:")
     key = (tuple(sorted((n, len(b)) for n, b in files.items())), options)
     if st.session_state.get(PREPARED, (None,))[0] != key:  # read and check once per file and options
         st.session_state[PREPARED] = (key, pipeline.prepare(con, content, name, options, companions))
@@ -102,7 +101,7 @@ if uploads:
         st.download_button(
             t("upload_report"),
             prepared.report_csv(),
-            file_name=f"{upload.name}.problems.csv",
+            file_name=f"{name}.problems.csv",
             mime="text/csv",
             icon=":material/download:",
         )
