@@ -537,8 +537,7 @@ def _observations(
     )[kept].reset_index(drop=True)
     detected.mapping = [
         {
-            "source": f"NSI table {detected.nsi_table or b.table_id or '(not numbered)'}",
-            "eurostat_dataset": "",
+            "nsi_table": detected.nsi_table or b.table_id or "",
             "indicator": r.indicator,
             "filters": ";".join(f"{k}={v}" for k, v in r.filters.items()),
             "breakdowns": ", ".join(d for d in dims if roles[d] in ("sex", "age") and d not in r.filters),

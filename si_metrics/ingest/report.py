@@ -30,7 +30,8 @@ def detected_line(p: Prepared) -> str:
 def mapping_lines(p: Prepared) -> list[str]:
     """One line per mapping rule that applied (Eurostat dataset or NSI table)."""
     return [
-        f"mapping: {m.get('source') or 'Eurostat ' + m['eurostat_dataset']} -> {m['indicator']} where "
+        f"mapping: {'NSI table ' + m['nsi_table'] if 'nsi_table' in m else 'Eurostat ' + m['eurostat_dataset']} -> "
+        f"{m['indicator']} where "
         f"{m['filters'] or 'every row'}"
         + (f" (breakdowns kept: {m['breakdowns']})" if m["breakdowns"] else "")
         + f": {m['rows']} rows"
