@@ -1,11 +1,12 @@
-# One command each: `make run` (set up and start the app), `make test` (set up and run every test tier).
+# One command each: `make run` (set up and start the app), `make test` (set up and run every test tier),
+# `make check` (format, lint and types: what CI runs before the tests).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test init chromium postgresql datasets bench clean
+.PHONY: run test check init chromium postgresql datasets bench clean
 
 $(VENV)/.run-deps: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,14 +38,23 @@ postgresql:
 test: $(VENV)/.dev-deps chromium postgresql
 	$(PY) -m pytest
 
-# Regenerate the reference-derived and synthetic datasets (needs ../shared/reference).
+# Settings in pyproject.toml; `ruff format .` and `ruff check --fix .` repair most of what these report.
+check: $(VENV)/.dev-deps
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+# Regenerate the source-derived datasets from datasets/sources/ (and its manifest) and the synthetic projects.
 datasets: $(VENV)/.run-deps
+	$(PY) scripts/source_manifest.py
 	$(PY) scripts/build_datasets.py
 	$(PY) -m si_metrics.demo --out datasets/projects.csv
 
-# Benchmark against the naive baseline (benchmarks/): SCALE=small|medium|eu; writes benchmarks/results.md.
+# Benchmark against the naive baseline (benchmarks/, docs/performance.md): SCALE=small|medium|eu; prints the
+# results table; SCALE=eu rewrites the committed benchmarks/results.md, the others write under benchmarks/data/.
+# Its browser step needs Playwright (dev requirements) and Chromium.
 SCALE ?= small
-bench: $(VENV)/.run-deps
+bench: $(VENV)/.dev-deps chromium
 	$(PY) -m benchmarks --scale $(SCALE)
 
 clean:

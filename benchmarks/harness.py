@@ -46,8 +46,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
 from benchmarks import scale as sc
+
+ROOT = Path(__file__).resolve().parent.parent
 
 APPS = {"ours": ROOT / "app.py", "baseline": ROOT / "benchmarks" / "baseline" / "app.py"}
 HELLO = ROOT / "benchmarks" / "baseline" / "hello.py"  # control for the browser cold start
@@ -229,8 +230,8 @@ def _raw_options(widget, candidates) -> list:
     for value in candidates:
         try:
             label = str(widget.format_func(value))
-        except Exception:
-            continue
+        except Exception:  # a candidate the widget cannot format is not one of its options
+            label = None
         if label in labels:
             found.append(value)
     return found

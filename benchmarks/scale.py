@@ -79,7 +79,7 @@ class Scale:
 
 SCALES = {
     "tiny": Scale("tiny", ("BG",), 2_000, 20_000, 5_000),  # for the test of the harness: seconds
-    "small": Scale("small", ("BG", "RO", "EL"), 50_000, 250_000, 100_000),
+    "small": Scale("small", ("BG", "RO", "EL"), 20_000, 100_000, 50_000),  # the smoke test: under 2 minutes in all
     "medium": Scale("medium", ("BG", "RO", "EL", "HU", "HR", "SK", "SI", "CZ", "AT"), 200_000, 1_000_000, 1_000_000),
     "eu": Scale("eu", tuple(c[0] for c in COUNTRIES), 1_000_000, 5_000_000, 1_000_000),
 }
@@ -453,6 +453,9 @@ def generate(scale: Scale, folder: Path) -> dict:
         "regions": regions,
         "indicators": bundled["indicators"],
         "indicator_eurostat": bundled["indicator_eurostat"],
+        "indicator_nsi": bundled["indicator_nsi"],
+        "funding_planned": bundled["funding_planned"],
+        "kohesio_beneficiaries": bundled["kohesio_beneficiaries"],
         "observations": make_observations(scale, regions, bundled["indicators"], pop, rng),
         "projects": make_projects(scale, regions, pop),
         "targets": make_targets(scale, bundled["targets"], pop),

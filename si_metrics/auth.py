@@ -73,4 +73,4 @@ def staff_emails(secrets: Mapping | None = None) -> set[str]:
 
 
 def is_staff_email(email: str | None, allowed: set[str]) -> bool:
-    return bool(email) and email.strip().lower() in allowed
+    return bool(email) and email is not None and email.strip().lower() in allowed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import math
 import textwrap
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,16 +24,17 @@ SEPARATORS = {"en": ".,", "bg": ",\u00a0"}  # plotly: decimal mark, then thousan
 
 
 TITLE_WIDTH = 62  # characters per title line before wrapping
-# A small template of our own: Plotly's default one is copied and validated into every figure (~10 ms each).
+# A small template of our own: Plotly's default one is large, and copied and validated into every figure.
 # Streamlit's chart theme styles the template on the page; _layout sets what our charts rely on.
 TEMPLATE = dict(layout=dict(font=FONT, colorway=OKABE_ITO, paper_bgcolor="white", plot_bgcolor="white"))
-# Figures are built as plain dicts and wrapped in go.Figure without Plotly's validation: validating costs 3-45 ms
-# per chart on every rerun (45 ms for a map of 400 districts), and Plotly's add_trace / update_* calls re-validate
-# on every call. The tests validate every figure they draw instead (tests/conftest.py): a property Plotly does not
-# know fails there, and the validated figure must serialise to the same JSON as the one sent.
+# Figures are built as plain dicts and wrapped in go.Figure without Plotly's validation: validating walks every
+# property of every chart on every rerun (most of all a map of hundreds of districts), and Plotly's add_trace /
+# update_* calls re-validate on every call. The tests validate every figure they draw instead (tests/conftest.py):
+# a property Plotly does not know fails there, and the validated figure must serialise to the same JSON as the one
+# sent.
 
 
-def _layout(title: str, lang: str, height: int | None = None, **extra) -> dict:
+def _layout(title: str, lang: str, height: int | None = None, **extra: Any) -> dict:
     """The layout every chart shares (wrapped title, locale separators, fonts, colours), plus ``extra``."""
     title = "<br>".join(textwrap.wrap(title, TITLE_WIDTH)) if "<br>" not in title else title
     layout = dict(
@@ -63,7 +65,7 @@ _JS_TYPES = {
 }
 
 
-def _array(values):
+def _array(values: Any) -> Any:
     """An array as Plotly's ``Figure.to_dict`` would send it: numbers as a base64 typed array (64-bit integers
     narrowed to the smallest type that holds them), labels as a list; anything else unchanged."""
     a = np.asarray(values)
@@ -73,17 +75,20 @@ def _array(values):
                 a = a.astype(small)
                 break
     if a.dtype.name in _JS_TYPES and a.size:
-        spec = {"dtype": _JS_TYPES[a.dtype.name], "bdata": base64.b64encode(np.ascontiguousarray(a)).decode("ascii")}
+        spec = {
+            "dtype": _JS_TYPES[a.dtype.name],
+            "bdata": base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii"),
+        }
         if a.ndim > 1:
             spec["shape"] = str(a.shape)[1:-1]
         return spec
     return a.tolist() if a.dtype.kind in "OUSb" or not a.size else values
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """``value`` with every array (Series, Index, ndarray) inside it already in the form that is sent. Streamlit
     sends a figure through ``Figure.to_dict``, which deep-copies each array and passes it through narwhals to encode
-    it (about 0.3 ms per array, 3-7 ms per page on every run); done here, the same JSON costs microseconds."""
+    it, for every array on every run; arrays already in that form are sent as they are, as the same JSON."""
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, (pd.Series, pd.Index, np.ndarray)):
@@ -332,9 +337,10 @@ def bars(
     colour: str | None = None,
     horizontal: bool = True,
     layout: dict | None = None,
+    stacked: bool = True,
 ) -> go.Figure:
-    """Bars of a small aggregated frame, optionally stacked by a category column; ``layout`` is laid over the
-    chart's own layout (see _merge)."""
+    """Bars of a small aggregated frame, optionally split by a category column, stacked (parts of a count) or side
+    by side (rates, which do not add up); ``layout`` is laid over the chart's own layout (see _merge)."""
     categories, values = frame[x].tolist(), frame[y].to_numpy()
     rows: dict[object, list[int]] = {None: list(range(len(frame)))}  # one trace of every row, even of none
     if colour:  # a trace per colour, in order of first appearance (a pandas groupby costs more)
@@ -363,8 +369,8 @@ def bars(
             _layout(
                 title,
                 lang,
-                120 + 26 * len(set(categories)) if horizontal else 400,
-                barmode="stack",
+                120 + 26 * len(set(categories)) * (1 if stacked else max(1, len(rows))) if horizontal else 400,
+                barmode="stack" if stacked else "group",
                 legend=dict(orientation="h", y=-0.2),
                 **axes,
             ),

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -14,7 +15,7 @@ from . import auth, geo, releases, store
 from .catalog import catalog
 from .exporting import to_csv_bytes
 from .ingest import pipeline, report, template
-from .ingest import read as ingest_read
+from .ingest import reading as ingest_read
 from .queries import run
 
 CHANGES_SHOWN = 50  # rows `history --changes` lists unless --limit says otherwise
@@ -50,9 +51,9 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
         )
         .fetchall()
     )
-    print(f"{'code':<14}{'unit':<8}{'observations':>13}  name")
+    print(f"{'code':<28}{'unit':<8}{'observations':>13}  name")
     for code, unit, name, n in rows:
-        print(f"{code:<14}{unit:<8}{n:>13}  {name}")
+        print(f"{code:<28}{unit:<8}{n:>13}  {name}")
     return 0
 
 
@@ -88,12 +89,12 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split()) if isinstance(text, str) else ""
 
 
-def _counts(r) -> str:
+def _counts(r: Any) -> str:
     """A release's counts, as the diff before publishing names them."""
     return f"{r.rows_added} new, {r.rows_changed} changed, {r.rows_removed} removed, {r.rows_unchanged} unchanged"
 
 
-def _history_line(r) -> str:
+def _history_line(r: Any) -> str:
     """One release: number, time, dataset, kind, who, counts, file, note (tab-separated)."""
     kind = r.kind if pd.isna(r.rolls_back) else f"{r.kind} of {int(r.rolls_back)}"
     return (
@@ -111,7 +112,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_changes(con, args: argparse.Namespace) -> int:
+def _print_changes(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     """The release's history line, then its rows (change, key columns, old → new), then how many were shown."""
     limit = args.limit if args.limit > 0 else None
     found = releases.release_changes(con, args.changes, limit)
@@ -127,8 +128,21 @@ def _print_changes(con, args: argparse.Namespace) -> int:
 
 
 def _read_options(args: argparse.Namespace) -> ingest_read.ReadOptions:
+    filters = []
+    for pair in args.filter or []:
+        dim, sep, code = pair.partition("=")
+        if not sep or not dim.strip() or not code.strip():
+            raise ValueError(f"--filter takes DIMENSION=CODE (SILC_Median=3), not {pair!r}")
+        filters.append((dim.strip(), code.strip()))
     return ingest_read.ReadOptions(
-        args.dataset, args.format, args.encoding, args.delimiter, args.decimal, args.snapshot
+        args.dataset,
+        args.format,
+        args.encoding,
+        args.delimiter,
+        args.decimal,
+        args.snapshot,
+        args.indicator,
+        tuple(filters),
     )
 
 
@@ -183,7 +197,12 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _upload_arguments(s: argparse.ArgumentParser) -> None:
     """The options validate and publish share: what to read and how (default: detect)."""
-    s.add_argument("file", metavar="FILE")
+    s.add_argument(
+        "file",
+        metavar="FILE",
+        help="the file: CSV, TSV (.gz), SDMX-CSV, a .zip, or an NSI table's -data.csv with its -fields.csv and "
+        "-codelists.csv beside it",
+    )
     s.add_argument(
         "--dataset",
         choices=ingest_read.DATASETS,
@@ -201,9 +220,20 @@ def _upload_arguments(s: argparse.ArgumentParser) -> None:
         "default: a yyyy-mm-dd date in the file name). Funding uploads merge by code and snapshot: "
         "rows the file does not name stay",
     )
+    s.add_argument(
+        "--indicator",
+        metavar="CODE",
+        help="NSI table: the catalogue indicator it holds, for a table indicator_nsi does not map (see `catalog`)",
+    )
+    s.add_argument(
+        "--filter",
+        action="append",
+        metavar="DIM=CODE",
+        help="NSI table: keep the rows with this code of a dimension (SILC_Median=3); repeat for several",
+    )
 
 
-def _upload_parsers(sub) -> None:
+def _upload_parsers(sub: argparse._SubParsersAction) -> None:
     """validate, publish, rollback and template."""
     s = sub.add_parser(
         "validate",

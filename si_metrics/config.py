@@ -1,4 +1,4 @@
-"""Settings from the environment (documented in README.md)."""
+"""Settings from the environment (the README's configuration table; tests/test_docs.py keeps it complete)."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ def _positive_number(name: str, raw: str | None, default: float) -> float:
 
 
 def max_upload_mb() -> float:
-    """Largest file accepted for upload, in MB: $SI_MAX_UPLOAD_MB, default 200 (a 1,000,000-row observations file
-    is about 82 MB; Streamlit's own cap, server.maxUploadSize, is 200 MB too)."""
+    """Largest file accepted for upload, in MB: $SI_MAX_UPLOAD_MB, default 200, the same as Streamlit's own cap
+    (server.maxUploadSize in .streamlit/config.toml), so the page and the command line accept the same files."""
     return _positive_number("SI_MAX_UPLOAD_MB", os.environ.get("SI_MAX_UPLOAD_MB"), 200)
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .vocab import ORG_TYPES, SDG_CORE, SECTOR_OF_TYPE, SECTORS, TARGET_GROUPS, THEMES
+
 # The ISUN snapshot date behind datasets/funding_*.csv; statuses are relative to it, never to today.
 AS_OF = date(2026, 8, 24)
 DEFAULT_N = 2000
@@ -59,33 +61,11 @@ LEVEL_SHARES = {3: 0.85, 2: 0.10, 0: 0.05}
 CANCELLED_SHARE = 0.03
 
 # ---------------------------------------------------------------------------------------------------------
-# Themes (the first three are the SI PLUS networks) and how they shape everything else.
-THEMES = [
-    "esf_admin",
-    "si_sustainable",
-    "poverty_inclusion",
-    "employment",
-    "education",
-    "health_care",
-    "community",
-    "digital_inclusion",
-]
+# How the themes (vocab.THEMES) shape everything else.
 THEME_WEIGHTS = np.array([0.05, 0.07, 0.26, 0.22, 0.13, 0.10, 0.09, 0.08])
 # Poverty projects are more frequent in the North-West (BG31), the poorest NUTS 2 region of the EU.
 POVERTY_BOOST_BY_NUTS2 = {"BG31": 1.7, "BG32": 1.2, "BG34": 1.2}
 
-TARGET_GROUPS = [
-    "roma",
-    "long_term_unemployed",
-    "youth_neet",
-    "elderly",
-    "people_with_disabilities",
-    "children",
-    "low_income_households",
-    "single_parents",
-    "homeless",
-    "migrants",
-]
 # theme × target group weights (rows in THEMES order, columns in TARGET_GROUPS order)
 GROUP_WEIGHTS = np.array(
     [
@@ -190,16 +170,6 @@ TITLES: dict[str, list[tuple[str, str]]] = {
 }
 
 # SDGs: the theme's core goal is always listed, plus 0-2 more drawn by weight.
-SDG_CORE = {
-    "esf_admin": 17,
-    "si_sustainable": 11,
-    "poverty_inclusion": 1,
-    "employment": 8,
-    "education": 4,
-    "health_care": 3,
-    "community": 11,
-    "digital_inclusion": 4,
-}
 SDG_EXTRA: dict[str, dict[int, float]] = {
     "esf_admin": {16: 4, 10: 2, 8: 1, 1: 1},
     "si_sustainable": {12: 4, 13: 4, 7: 2, 8: 1},
@@ -214,29 +184,7 @@ SDG_EXTRA_COUNT_PROBS = [0.30, 0.45, 0.25]  # 0, 1 or 2 goals besides the core o
 
 # ---------------------------------------------------------------------------------------------------------
 # Lead organisations.
-ORG_TYPES = [
-    "municipality",
-    "state_agency",
-    "ngo",
-    "social_enterprise",
-    "sme",
-    "large_company",
-    "university",
-    "school",
-    "community_centre",
-]
-SECTOR_OF_TYPE = {
-    "municipality": "public",
-    "state_agency": "public",
-    "university": "public",
-    "school": "public",
-    "sme": "private",
-    "large_company": "private",
-    "ngo": "social",
-    "social_enterprise": "social",
-    "community_centre": "social",
-}
-SECTORS = ["private", "public", "social"]  # alphabetical, so partner_sectors is a sorted join
+SECTORS_SORTED = sorted(SECTORS)  # alphabetical, so partner_sectors is a sorted join
 ORG_WEIGHTS = np.array(
     [
         # muni agency ngo  se   sme  large univ school cc
@@ -574,7 +522,7 @@ def generate_projects(
     local_cols = [ORG_TYPES.index(t) for t in LOCAL_ONLY_TYPES]
     org_p[np.ix_(~is_district, local_cols)] = 0.0
     org_type = _choose_rows(rng, org_p)
-    sector_of = np.array([SECTORS.index(SECTOR_OF_TYPE[t]) for t in ORG_TYPES])
+    sector_of = np.array([SECTORS_SORTED.index(SECTOR_OF_TYPE[t]) for t in ORG_TYPES])
     lead_sector = sector_of[org_type]
 
     tpl_district = [ORG_TEMPLATES[t][0] for t in ORG_TYPES]
@@ -609,7 +557,7 @@ def generate_projects(
     pick = rng.integers(1, 3, size=n)  # which other sector: lead + 1 or lead + 2 (mod 3)
     part_mask[rows, (lead_sector + pick) % 3] |= cross
     part_mask[rows, (lead_sector + 3 - pick) % 3] |= both_others
-    partner_sectors = _join_mask(part_mask, SECTORS)
+    partner_sectors = _join_mask(part_mask, SECTORS_SORTED)
     n_part_sectors = part_mask.sum(axis=1)
     partner_count = np.where(n_part_sectors > 0, n_part_sectors + rng.poisson(1.3, size=n), 0)
 
@@ -694,7 +642,7 @@ def generate_projects(
             "title_bg": title_bg,
             "lead_org": lead_org,
             "lead_org_type": np.array(ORG_TYPES, dtype=object)[org_type],
-            "lead_sector": np.array(SECTORS, dtype=object)[lead_sector],
+            "lead_sector": np.array(SECTORS_SORTED, dtype=object)[lead_sector],
             "partner_sectors": partner_sectors,
             "partner_count": partner_count.astype(np.int64),
             "region_code": places["code"].to_numpy(dtype=object)[place_idx],

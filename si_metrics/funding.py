@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import charts, i18n
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 # datasets/funding_municipalities.meta.toml (caveats): Sofia city's row may include national bodies seated there.
 SOFIA_CITY = "BG411"
@@ -29,8 +33,8 @@ def per_person(amount: pd.Series, population: pd.Series) -> pd.Series:
 def sankey_links(flows: pd.DataFrame, top_n: int, other: str) -> pd.DataFrame:
     """Links fund → programme → theme → region (columns source, target, value), all but the ``top_n`` regions with
     the most money grouped as ``other``. ``flows`` columns: fund, programme, theme, region, value (labels).
-    Links keep the order in which they first occur. Plain Python: the frames are small, and pandas' groupby
-    cost 20-30 ms here on every run."""
+    Links keep the order in which they first occur. Plain Python: the frames are small, and for them pandas'
+    groupby costs more in set-up than the sums do, on every run."""
     rows = list(zip(flows["fund"], flows["programme"], flows["theme"], flows["region"], flows["value"]))
     totals: dict[str, float] = {}
     for *_, region, value in rows:
@@ -120,6 +124,26 @@ def programme_tables(progs: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.D
         absorption_pct=progs["absorption_pct"].map(lambda v: i18n.format_percent(v, lang)),
         contract_count=raw["contract_count"].map(lambda v: i18n.format_number(v, lang)),
     )
+    return shown, raw
+
+
+def planned_tables(planned: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown, download): the 2014-2020 plan's social-fund money per programme beside the register's contracted and
+    paid amounts, formatted for ``lang`` and raw."""
+    raw = pd.DataFrame(
+        {
+            "programme_title": planned["programme_title"],
+            "programme_code": planned["programme_code"],
+            "funds": planned["funds"],
+            "eu_planned_eur": planned["eu_planned_eur"],
+            "national_planned_eur": planned["national_planned_eur"],
+            "total_planned_eur": planned["total_planned_eur"],
+            "contracted_eur": planned["contracted_eur"],
+            "paid_eur": planned["paid_eur"],
+        }
+    )
+    amounts = [c for c in raw.columns if c.endswith("_eur")]
+    shown = raw.assign(**{c: raw[c].map(lambda v: i18n.format_money(v, lang) if pd.notna(v) else "–") for c in amounts})
     return shown, raw
 
 
@@ -253,7 +277,7 @@ def year_ranges(years: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
-def theme_fund_chart(plot: pd.DataFrame, *, title: str, lang: str, value_label: str):
+def theme_fund_chart(plot: pd.DataFrame, *, title: str, lang: str, value_label: str) -> go.Figure:
     """charts.bars by theme stacked by fund, themes ordered by their total, legend clear of the axis title."""
     order = list(plot.groupby("theme")["value"].sum().sort_values(ascending=False).index)
     fig = charts.bars(

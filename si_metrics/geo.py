@@ -36,7 +36,7 @@ def _code(feature: dict) -> str | None:
     return str(feature["id"]).strip().upper() if isinstance(feature.get("id"), str) else None
 
 
-def _ring_problem(ring) -> str | None:
+def _ring_problem(ring: object) -> str | None:
     if not isinstance(ring, list) or len(ring) < 4:
         return "a ring needs at least 4 positions"
     for pos in ring:
@@ -50,7 +50,7 @@ def _ring_problem(ring) -> str | None:
     return None
 
 
-def geometry_problem(geometry) -> str | None:
+def geometry_problem(geometry: object) -> str | None:
     """Why a GeoJSON geometry cannot be drawn as an area, or None."""
     if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
         kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__

@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANGUAGES = ("en", "bg")
 DEFAULT_LANGUAGE = "en"
@@ -36,7 +42,7 @@ def normalise_language(value: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def label_each(codes, label):
+def label_each(codes: pd.Series, label: Callable[[Any], object]) -> pd.Series:
     """``label`` of every code of ``codes`` (a pandas Series), called once per distinct code: the frames hold up to
     thousands of rows of a few codes."""
     return codes.map({c: label(c) for c in codes.unique()})
@@ -81,3 +87,18 @@ def format_date(value: dt.date | None, lang: str) -> str:
     if lang == "bg":
         return f"{value:%d.%m.%Y} г."
     return f"{value.day} {value:%b %Y}"
+
+
+def age_label(code: str, lang: str) -> str:
+    """An age group's name: the catalogue's own where it has one (age_<code>), else read from the Eurostat code
+    (Y_LT18 → under 18, Y18-64 → 18–64, Y_GE65 → 65 and over), so a new NSI or Eurostat group still reads well."""
+    known = messages(lang).get(f"age_{code}")
+    if known:
+        return known
+    if m := re.fullmatch(r"Y_LT(\d+)", code):
+        return translate(lang, "age_under", age=m.group(1))
+    if m := re.fullmatch(r"Y_GE(\d+)", code):
+        return translate(lang, "age_over", age=m.group(1))
+    if m := re.fullmatch(r"Y(\d+)-(\d+)", code):
+        return translate(lang, "age_between", first=m.group(1), last=m.group(2))
+    return code

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -49,6 +49,8 @@ class TargetProgress:
     title_bg: str
     latest_year: int | None = None
     change_so_far: float | None = None  # people at risk, latest minus baseline (negative = fewer)
+    # what the store lacks to measure progress: (indicator code, years) pairs, e.g. ("AROPE", "2019")
+    missing: tuple[tuple[str, str], ...] = ()
 
     @property
     def share_achieved_pct(self) -> float | None:
@@ -62,7 +64,7 @@ def reader(con: duckdb.DuckDBPyConnection) -> Read:
     return lambda calls: [run(con, name, **params) for name, params in calls]
 
 
-def total_calls(indicators, codes) -> list[tuple[str, dict]]:
+def total_calls(indicators: Iterable[str], codes: Iterable[str]) -> list[tuple[str, dict]]:
     """The queries Totals is built from: one per area (each cached on its own), every year of ``indicators``."""
     return [("total_values", dict(code=code, indicators=sorted(set(indicators)))) for code in sorted(set(codes))]
 
@@ -121,8 +123,24 @@ def target_progress(totals: Totals, region: str, target: dict) -> TargetProgress
     base = people_at_risk(totals, progress.indicator, region, base_year, base_year)
     now = people_at_risk(totals, progress.indicator, region, base_year + 1, progress.target_year)
     if not base or not now:
-        return progress
+        return TargetProgress(**{**progress.__dict__, "missing": target_gaps(totals, progress, base is None)})
     return TargetProgress(**{**progress.__dict__, "latest_year": now[0], "change_so_far": now[1] - base[1]})
+
+
+def target_gaps(totals: Totals, target: TargetProgress, base_missing: bool) -> tuple[tuple[str, str], ...]:
+    """Which series the store lacks for a target's progress, and for which years: the rate and the population in
+    the baseline year, and both in one later year."""
+    later = f"{target.baseline_year + 1}-{target.target_year}"
+    gaps: list[tuple[str, str]] = []
+    for indicator in (target.indicator, POPULATION):
+        if base_missing and not totals.latest(indicator, target.region, target.baseline_year, target.baseline_year):
+            gaps.append((indicator, str(target.baseline_year)))
+    rates = totals.latest(target.indicator, target.region, target.baseline_year + 1, target.target_year)
+    if rates is None:
+        gaps.append((target.indicator, later))
+    elif not totals.latest(POPULATION, target.region, rates.year, rates.year):
+        gaps.append((POPULATION, str(rates.year)))
+    return tuple(gaps)
 
 
 @dataclass(frozen=True)
@@ -203,7 +221,7 @@ def home_kpis(read: Read, region: str, year_from: int, year_to: int, chain: list
         region=region,
         country=country,
         poverty=poverty,
-        poverty_national=national if national and national.region != poverty.region else None,
+        poverty_national=national if national and poverty and national.region != poverty.region else None,
         poverty_eu=eu,
         population=population,
         esf_contracted_eur=float(esf["contracted_eur"].sum()) if len(esf) else None,

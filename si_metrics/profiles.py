@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any, cast
 
 import pandas as pd
 
@@ -14,7 +16,13 @@ MAX_COMPARE = 4  # columns side by side that still fit a laptop screen
 THEME_ORDER = ("poverty_inclusion", "employment", "education", "context")
 PERCENT_UNITS = ("PC", "PC_POP")  # a change in these is in percentage points
 COUNT_UNITS = ("NR",)  # head counts: compared with nothing in the trend (sizes differ by orders of magnitude)
-POVERTY_FIRST = ("AROPE", "AROPE_EU2020")  # default indicator for the trend and the map
+POVERTY_FIRST = (
+    "AROPE",
+    "AROPE_EU2020",
+    "AROPE_EU2020_REGIONAL_LINE",
+    "AROP_REGIONAL_LINE",
+    "UNEMP",
+)  # trend and map default
 
 
 def _missing(value: object) -> bool:
@@ -56,7 +64,7 @@ def default_indicator(codes: list[str], rows: pd.DataFrame) -> str:
 
 
 def _value(value: object, decimals: int, lang: str) -> str:
-    return "–" if _missing(value) else format_number(float(value), lang, int(decimals))
+    return "–" if _missing(value) else format_number(float(cast(float, value)), lang, int(decimals))
 
 
 def _signed(value: float, decimals: int, lang: str) -> str:
@@ -64,7 +72,7 @@ def _signed(value: float, decimals: int, lang: str) -> str:
     return text if text.startswith("-") or text.strip("0,.\u00a0") == "" else "+" + text
 
 
-def _change(row, lang: str) -> str:
+def _change(row: Mapping[str, Any], lang: str) -> str:
     if int(row["year"]) == int(row["first_year"]):
         return "–"
     delta = _signed(float(row["value"]) - float(row["first_value"]), int(row["decimals"]), lang)
@@ -81,7 +89,7 @@ def _flag(flag: object, lang: str) -> str:
     return translate(lang, "regions_flag", flag=str(flag).strip(), meaning=meaning)
 
 
-def _rank(row, lang: str) -> str:
+def _rank(row: Mapping[str, Any], lang: str) -> str:
     if _missing(row["rank"]) or int(row["peers"]) < 2:  # a country alone in its level has no peers
         return "–"
     key = "regions_rank_tied" if bool(row["tied"]) else "regions_rank"
@@ -96,7 +104,8 @@ def _with_unit(rows: pd.DataFrame, lang: str) -> list[str]:
 def profile_table(rows: pd.DataFrame, *, lang: str, country_name: str) -> pd.DataFrame:
     """One area's indicator rows (query profile_indicators) as the table the page shows, in ``lang``."""
     rows = ordered(rows)
-    records = rows.to_dict("records")  # row by row in plain Python: a dozen rows, where iterrows costs 5-10 ms
+    # row by row in plain Python: a dozen rows, for which iterrows' per-row Series cost more than the work itself
+    records = rows.to_dict("records")
     col = lambda key, **kw: translate(lang, f"regions_col_{key}", **kw)  # noqa: E731
     return pd.DataFrame(
         {

@@ -16,11 +16,10 @@ import numpy as np
 import pandas as pd
 
 from . import charts
-from .demo import AS_OF, TARGET_GROUPS, THEMES  # noqa: F401 - TARGET_GROUPS: the projects page's filter
+from .demo import AS_OF
 from .i18n import format_date, format_money, format_number, label_each, translate
+from .vocab import SECTORS, STATUSES, THEMES
 
-STATUSES = ("planned", "ongoing", "completed", "cancelled")  # in time order; see demo.py for how they are set
-SECTORS = ("public", "private", "social")
 NO_PROGRAMME = "none"  # the programme filter's value for national or private-foundation funding
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 10  # more words than this narrow nothing further and only cost time
@@ -160,7 +159,7 @@ def label(lang: str, kind: str, code: object) -> str:
     return translate(lang, f"projects_{kind}_{code}")
 
 
-def programme_label(lang: str, code: str, name_en: object = None, name_bg: object = None) -> str:
+def programme_label(lang: str, code: str | None, name_en: object = None, name_bg: object = None) -> str:
     """'Education 2021-2027 (2021BG05SFPR001)'; the bare code when the register has no name for it."""
     if _missing(code) or code == NO_PROGRAMME:
         return translate(lang, "projects_programme_none")

@@ -167,7 +167,7 @@ def release_changes(con: duckdb.DuckDBPyConnection, release_id: int, limit: int 
     cur = con.cursor()
     total = cur.execute(
         f"select count(*) from {ident(meta.name + '__versions')} where _release_id = ?", [release_id]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     sql = _changes_sql(meta) + (" limit $limit" if limit is not None else "")
     params = {"release": release_id, **({"limit": limit} if limit is not None else {})}
     rows = cur.execute(sql, params).df()

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from .vocab import SECTORS, OrgType, Sector, Status, Theme
+
 Code = Field(pattern=r"^[A-Z]{2}[A-Z0-9_]*$")
 Semis = Field(default="", pattern=r"^([a-z0-9_]+(;[a-z0-9_]+)*)?$")
 
@@ -38,12 +40,23 @@ class IndicatorRow(_Row):
     name_bg: str
     definition_en: str
     definition_bg: str
-    unit: Literal["PC_POP", "PC", "NR", "EUR", "EUR_HAB"]
+    unit: Literal["PC_POP", "PC", "NR", "THS_PER", "EUR", "EUR_HAB", "BGN", "PPS", "RT"]
     decimals: int = Field(ge=0, le=4)
     higher_is_better: bool
     theme: str
     notes_en: str | None = None
     notes_bg: str | None = None
+
+
+class IndicatorNsiRow(_Row):
+    indicator_code: str
+    nsi_table: str = Field(pattern=r"^\d+$")
+    title_en: str = Field(min_length=1)
+    dimensions: str = Field(pattern=r"^NUTS(;[A-Za-z][A-Za-z0-9_]*)*$")
+    dimension_filters: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_]+=[A-Za-z0-9_]+(;[A-Za-z0-9_]+=[A-Za-z0-9_]+)*$"
+    )
+    note: str | None = None
 
 
 class IndicatorEurostatRow(_Row):
@@ -122,39 +135,18 @@ class ProjectRow(_Row):
     title_en: str = Field(min_length=3)
     title_bg: str = Field(min_length=3)
     lead_org: str = Field(min_length=2)
-    lead_org_type: Literal[
-        "municipality",
-        "state_agency",
-        "ngo",
-        "social_enterprise",
-        "sme",
-        "large_company",
-        "university",
-        "school",
-        "community_centre",
-    ]
-    lead_sector: Literal["public", "private", "social"]
-    partner_sectors: str | None = Field(
-        default=None, pattern=r"^((public|private|social)(;(public|private|social))*)?$"
-    )
+    lead_org_type: OrgType
+    lead_sector: Sector
+    partner_sectors: str | None = Field(default=None, pattern=rf"^(({'|'.join(SECTORS)})(;({'|'.join(SECTORS)}))*)?$")
     partner_count: int = Field(ge=0)
     region_code: str = Code
-    theme: Literal[
-        "esf_admin",
-        "si_sustainable",
-        "poverty_inclusion",
-        "employment",
-        "education",
-        "health_care",
-        "community",
-        "digital_inclusion",
-    ]
+    theme: Theme
     target_groups: str = Semis
     programme_code: str | None = None
     fund: str
     start_date: dt.date
     end_date: dt.date
-    status: Literal["planned", "ongoing", "completed", "cancelled"]
+    status: Status
     budget_eur: float = Field(gt=0)
     eu_contribution_eur: float = Field(ge=0)
     paid_eur: float | None = Field(default=None, ge=0)  # None: not reported (Kohesio gives no payments)
@@ -171,13 +163,44 @@ class ProjectRow(_Row):
         return self
 
 
+class FundingPlannedRow(_Row):
+    source_line: int = Field(ge=2)
+    programme_code: str = Field(pattern=r"^\d{4}[A-Z]{2}[A-Z0-9]+$")
+    programme_title: str = Field(min_length=1)
+    fund: Literal["ERDF", "CF", "ESF", "YEI", "EAFRD", "EMFF"]
+    priority: str | None = None
+    thematic_objective_code: str | None = None
+    thematic_objective: str | None = None
+    category_of_region: str | None = None
+    eafrd_measure: str | None = None
+    eafrd_focus_area: str | None = None
+    eu_amount_eur: float = Field(ge=0)
+    national_amount_eur: float = Field(ge=0)
+    total_amount_eur: float = Field(ge=0)
+    vintage: str = Field(min_length=1)
+
+
+class KohesioBeneficiaryRow(_Row):
+    source_line: int = Field(ge=2)
+    region_code: str = Code
+    beneficiary_name: str = Field(min_length=1)
+    beneficiary_name_latin: str | None = None
+    total_budget_eur: float | None = Field(default=None, ge=0)
+    eu_contribution_eur: float | None = Field(default=None, ge=0)
+    projects: int = Field(ge=0)
+    snapshot: str = Field(min_length=1)
+
+
 ROW_MODELS: dict[str, type[_Row]] = {
     "regions": RegionRow,
     "indicators": IndicatorRow,
     "indicator_eurostat": IndicatorEurostatRow,
+    "indicator_nsi": IndicatorNsiRow,
     "observations": ObservationRow,
     "targets": TargetRow,
     "funding_programmes": FundingProgrammeRow,
     "funding_municipalities": FundingMunicipalityRow,
+    "funding_planned": FundingPlannedRow,
+    "kohesio_beneficiaries": KohesioBeneficiaryRow,
     "projects": ProjectRow,
 }

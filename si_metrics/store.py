@@ -47,11 +47,11 @@ SCHEMA_VERSION = 6  # 5: totals (_derive); 6: DuckLake, the release counter in s
 SYSTEM_USER = "system"
 LAKE = "lake"  # the name the lake is attached under in every process
 # The order new rows are written in: the explorer filters observations by area, so rows of an area kept together
-# let DuckDB skip whole row groups by their min/max (about 2x faster area queries at 5,000,000 rows, 8x for one area).
+# let DuckDB skip whole row groups by their min/max, so a query for one area or country reads only its own.
 CLUSTER = {"observations": ("region_code", "indicator_code", "year"), "projects": ("region_code", "project_id")}
-# totals: each indicator's total over every sex and age group (about 7% of the observations at EU scale), kept at
+# totals: each indicator's total over every sex and age group (a small share of the observations), kept at
 # publish (see _derive) in area order. Almost every explorer query reads only these rows; read from observations,
-# an area's peers or a country's map scanned the country's every breakdown row (a country's tile map: 19 → 8 ms).
+# an area's peers or a country's map would scan every breakdown row of the country.
 TOTAL = "sex = 'T' and age = 'TOTAL'"
 TOTALS_KEY = "region_code, indicator_code, year"
 TOTALS = {
@@ -65,7 +65,7 @@ TOTALS = {
 POPULATION = f"indicator_code = 'POP' and {TOTAL}"  # the rows kept in the population table
 # project_index: what the explorer filters and sums of each project, kept at publish (see _derive) in area order,
 # with what is costly per row derived once: the Latin search key and the cross-sector flag (macros in _macros.sql).
-# Narrow and ordered, it sums a country's 350,000 projects in about 50 ms (projects joined to their keys: 0.5-0.7 s).
+# Narrow and ordered, it sums a whole country's projects without joining the projects table to their keys.
 PROJECT_INDEX = {
     "region_code": ("varchar", "region_code"),
     "project_id": ("varchar", "project_id"),
@@ -804,7 +804,7 @@ def _derive(cur: duckdb.DuckDBPyConnection, name: str) -> None:
         touched = cur.execute(
             f"select exists (select 1 from _diff where {POPULATION}) "
             f"or exists (select 1 from _removed where {POPULATION})"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if touched:  # rebuilt whole, only when a release changes it: from totals, just brought up to date
             cur.execute(f"delete from {LAKE}.population")
             cur.execute(

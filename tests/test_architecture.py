@@ -1,11 +1,11 @@
-"""House rules that keep the code safe and simple (CONVENTIONS.md)."""
+"""House rules that keep the code safe and simple (CONTRIBUTING.md, docs/architecture.md)."""
 
 from __future__ import annotations
 
 import ast
 import re
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def imports(path) -> set[str]:
@@ -59,8 +59,8 @@ def test_secrets_are_ignored_and_every_setting_is_documented():
 
 def test_requirements_are_pinned_exactly():
     for name in ("requirements.txt", "requirements-dev.txt"):
-        for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
-            line = line.split("#")[0].strip()
+        for raw in (ROOT / name).read_text(encoding="utf-8").splitlines():
+            line = raw.split("#")[0].strip()
             if line:
                 assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", line), line
     assert "duckdb==1.5.5" in (ROOT / "requirements.txt").read_text(encoding="utf-8")

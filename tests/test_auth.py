@@ -36,7 +36,7 @@ def test_hash_password_command_reads_standard_input():
     import subprocess
     import sys
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     out = subprocess.run(
         [sys.executable, "-m", "si_metrics", "hash-password"],

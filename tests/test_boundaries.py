@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from conftest import open_page
 
+from helpers import open_page
 from si_metrics import geo, store
 
 
@@ -29,7 +29,8 @@ def nuts2_features() -> list[dict]:
 
 
 def test_import_keeps_known_areas_and_records_a_release(fresh_store, tmp_path):
-    features = nuts2_features() + [
+    features = [
+        *nuts2_features(),
         {"type": "Feature", "properties": {"NUTS_ID": "RO11"}, "geometry": square(23, 47)},  # another country
         {"type": "Feature", "id": "BG311", "properties": {}, "geometry": square(22.5, 43.5, 0.5)},  # id only
     ]

@@ -12,7 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+
+from helpers import ROOT
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "artifacts"
@@ -34,7 +35,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-STAFF_PASSWORD = "browser-Test-1"
+STAFF_PASSWORD = "browser-Test-1"  # noqa: S105 - a test account made for this server only
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,7 @@ def _serve(tmp_path_factory, extra_env: dict):
     deadline = time.monotonic() + 60
     while True:
         try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":  # noqa: S310 - our http URL
                 break
         except OSError:
             pass

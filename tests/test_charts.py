@@ -7,8 +7,8 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import assert_valid_figure
 
+from helpers import assert_valid_figure
 from si_metrics import charts
 
 

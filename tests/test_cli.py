@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+
+from helpers import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +35,9 @@ def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
 
 def test_init_builds_then_is_idempotent(cli_dir):
     first = cli(cli_dir, "init")
-    assert first.returncode == 0 and "store built" in first.stdout and "(8 releases)" in first.stdout
+    assert first.returncode == 0 and "store built" in first.stdout and "(11 releases)" in first.stdout
     second = cli(cli_dir, "init")
-    assert second.returncode == 0 and "already built" in second.stdout and "(8 releases)" in second.stdout
+    assert second.returncode == 0 and "already built" in second.stdout and "(11 releases)" in second.stdout
 
 
 def test_catalog_and_regions(cli_dir):
@@ -58,7 +59,7 @@ def test_export_observations_csv(cli_dir):
     assert by_key[("POP", "BG411", "2025", "T", "TOTAL")]["value"] == "1295931"
     unemp = by_key[("UNEMP", "BG31", "2024", "T", "TOTAL")]
     assert (unemp["value"], unemp["flag"]) == ("9.7", "b")
-    assert len(rows) == 5803
+    assert len(rows) == 15211  # every row of datasets/observations.csv (Eurostat 5,803, NSI 9,408)
 
 
 def test_export_parquet_round_trip(cli_dir, tmp_path):

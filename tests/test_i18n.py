@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import ROOT
 
+from helpers import ROOT
 from si_metrics import i18n
 from si_metrics.ingest.eurostat import FLAGS
 

@@ -13,7 +13,7 @@ from si_metrics.catalog import catalog
 from si_metrics.exporting import to_csv_bytes
 from si_metrics.ingest import pipeline
 from si_metrics.ingest.problems import Problem
-from si_metrics.ingest.read import ReadOptions
+from si_metrics.ingest.reading import ReadOptions
 
 HEAD = "indicator_code,region_code,year,value\n"
 PROJECT_HEAD = (
@@ -448,7 +448,7 @@ def test_oversize_file_is_refused_before_reading(con, before, monkeypatch, tmp_p
         (1, "(file)", "too_large")
     ]
     assert "SI_MAX_UPLOAD_MB" in prepared.errors["problem"].iloc[0]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^1 problem\(s\) in big.csv; nothing was published$"):
         pipeline.publish(con, prepared, user="t", note="n")
     assert full_export(con) == before
 

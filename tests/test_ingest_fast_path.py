@@ -9,7 +9,7 @@ import pytest
 
 from si_metrics import config, store
 from si_metrics.ingest import pipeline, table, validate
-from si_metrics.ingest.read import ReadOptions
+from si_metrics.ingest.reading import ReadOptions
 from si_metrics.schemas import ObservationRow, ProjectRow
 
 HEAD = "indicator_code,region_code,year,value,flag,source\n"
@@ -189,9 +189,9 @@ SPELLINGS = (
 
 def test_checks_on_known_distinct_values_find_what_checks_on_every_row_find(con, monkeypatch):
     known = prepare(con, SPELLINGS)
-    text = validate._text
-    monkeypatch.setattr(validate, "_text", lambda frame, columns, distinct=None: text(frame, columns))
-    monkeypatch.setattr(validate._Rows, "distinct", lambda rows, name: validate._distinct(rows.frame[name]))
+    text = validate.text_columns
+    monkeypatch.setattr(validate, "text_columns", lambda frame, columns, distinct=None: text(frame, columns))
+    monkeypatch.setattr(validate.Rows, "distinct", lambda rows, name: validate._distinct(rows.frame[name]))
     monkeypatch.setattr(
         validate, "_repeated", lambda rows, keys, among: rows.frame.loc[among, keys].duplicated(keep=False)
     )
@@ -223,7 +223,7 @@ def test_repeated_keys_are_found_by_distinct_values_however_many_there_are():
     among[5] = False
     known = {k: validate._distinct(frame[k]) for k in keys}
     known["k0"] = (known["k0"][0], known["k0"][1].str.strip())
-    rows = validate._Rows(validate.Reading(frame, {}), frame.assign(k0=frame["k0"].str.strip()), known)
+    rows = validate.Rows(validate.Reading(frame, {}), frame.assign(k0=frame["k0"].str.strip()), known)
     expected = rows.frame.loc[among, keys].duplicated(keep=False)
     assert validate._repeated(rows, keys, among).equals(expected) and expected.sum() == 4
 

@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from si_metrics.ingest import pipeline
-from si_metrics.ingest.read import ReadOptions
+from si_metrics.ingest.reading import ReadOptions
 
 
 def prepare(con, data: str | bytes, name: str = "upload.csv", **options) -> pipeline.Prepared:
@@ -348,11 +348,11 @@ def test_header_spellings(fresh_store, header):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Funding: the funding tables' own CSV format and ИСУН's extracts (../shared/reference, section 8)
+# Funding: the funding tables' own CSV format and ИСУН's extracts (datasets/sources)
 
 
 def reference_bytes(name: str) -> bytes:
-    from conftest import REFERENCE
+    from helpers import REFERENCE
 
     return (REFERENCE / name).read_bytes()
 

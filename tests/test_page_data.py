@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from conftest import ROOT, open_page
+from helpers import ROOT, open_page
 
 PAGE = "pages/about/data_methods.py"
 

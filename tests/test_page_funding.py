@@ -1,7 +1,7 @@
 """The Funding page through AppTest: programme totals, money per person by region, demo views, link settings.
 
-Expected figures are computed here from the bundled CSVs with pandas (and match ../shared/reference/README.md §8),
-never by calling the page's own code.
+Expected figures are computed here from the bundled CSVs with pandas (and match the totals of the ИСУН 2020
+register named in datasets/funding_*.meta.toml), never by calling the page's own code.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import LAST_YEAR as LAST
-from conftest import ROOT, metrics, open_page, show_charts, show_tables
+
+from helpers import DATA_LAST_YEAR as LAST
+from helpers import FIRST_YEAR as FIRST
+from helpers import ROOT, metrics, open_page, show_charts, show_tables
 
 PAGE = "pages/explore/funding.py"
 DATASETS = ROOT / "datasets"
@@ -62,7 +64,7 @@ def test_programme_table_and_esf_plus_totals_in_english(con):
     assert round(hrd["contracted_eur"] / 1e9, 2) == 1.39
     assert round(hrd["paid_eur"] / hrd["contracted_eur"] * 100, 1) == 56.1  # 779782599.16 / 1389386943.62
     esf = progs[progs["fund"] == "ESF+"]
-    assert round(esf["contracted_eur"].sum(), 2) == 2407693246.70  # reference README §8
+    assert round(esf["contracted_eur"].sum(), 2) == 2407693246.70  # the register's ESF+ total
     assert round(esf["paid_eur"].sum() / esf["contracted_eur"].sum() * 100, 1) == 52.0
 
     at = open_page(PAGE)
@@ -97,7 +99,7 @@ def test_vidin_per_person_on_the_map_and_in_the_caption(con):
     muni = csv("funding_municipalities")
     contracted = muni.loc[muni["region_code"] == "BG311", "contracted_eur"].sum()
     people = population(2025)["BG311"]
-    assert round(contracted, 2) == 274083475.69 and people == 70542  # reference README §8; Eurostat 2025
+    assert round(contracted, 2) == 274083475.69 and people == 70542  # the register's BG311 total; Eurostat 2025
     per_person = contracted / people
     assert round(per_person) == 3885
 
@@ -176,7 +178,7 @@ def test_sankey_groups_all_but_the_top_three_areas(con, lang, other):
 def test_demo_views_follow_the_area_and_theme_filters_and_say_they_are_demo(con):
     p = csv("projects")
     districts = csv("regions").query("parent_code == 'BG31'")["code"]
-    running = pd.to_datetime(p["start_date"]).dt.year <= LAST  # the default period ends with the last project year
+    running = pd.to_datetime(p["start_date"]).dt.year <= LAST  # the default period is the observations' span
     chosen = p[
         p["region_code"].isin([*districts, "BG31"])
         & (p["theme"] == "education")
@@ -192,5 +194,5 @@ def test_demo_views_follow_the_area_and_theme_filters_and_say_they_are_demo(con)
     assert f"Demo data — {len(chosen)} synthetic projects, not real ones" in captions
     assert "Area: Severozapaden" in captions and "themes: Education" in captions
     assert figure(at, "Demo data: project budgets")["layout"]["title"]["text"].endswith(
-        f"Severozapaden, projects running in 2006–{LAST}"
+        f"Severozapaden, projects running in {FIRST}–{LAST}"
     )

@@ -9,8 +9,10 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import LAST_YEAR as LAST
-from conftest import ROOT, open_page, show_charts, show_tables
+
+from helpers import DATA_LAST_YEAR as LAST
+from helpers import FIRST_YEAR as FIRST
+from helpers import ROOT, open_page, show_charts, show_tables
 
 PAGE = "pages/explore/need_vs_funding.py"
 DATASETS = ROOT / "datasets"
@@ -96,7 +98,7 @@ def test_high_need_low_funding_for_arope_2024_in_english(con):
 
 
 def test_high_need_low_funding_for_arope_2024_in_bulgarian(con):
-    arope, mean, funding, national, expected = arope_2024_expected()
+    _, _, funding, _, expected = arope_2024_expected()
     at = open_page(PAGE, lang="bg")
     watch = table_with(at, "Разлика спрямо националната стойност")
     names = dict(zip(csv("regions")["code"], csv("regions")["name_bg"]))
@@ -128,23 +130,39 @@ def test_the_europe_2020_series_has_a_national_value_and_uses_it(con):
     assert at.selectbox(key="p_need-vs-funding_year").value == "latest"
 
 
-def test_unemployment_2013_weights_with_the_nearest_population_year(con):
-    unemp = values("UNEMP", 2013)[NUTS2]
-    weights = values("POP", 2016)[NUTS2]  # the store's population starts in 2016
-    assert values("POP", 2013).empty
-    mean = float((unemp * weights).sum() / weights.sum())
+def test_unemployment_2013_lines_up_with_the_national_value(con):
+    """NSI gives Bulgaria's unemployment rate too, so the line is the national figure, not a mean of regions."""
+    national = values("UNEMP", 2013)["BG"]
+    assert national == 12.9
     at = open_page(PAGE, indicator="UNEMP", year="2013")
     captions = " ".join(c.value for c in at.caption)
-    assert (
-        f"Horizontal line: {mean:.1f}, the population-weighted mean of the 6 NUTS 2 regions (weights: population "
-        "on 1 January 2016)" in captions
-    )
+    assert f"Horizontal line: Bulgaria, {national:.1f} in 2013." in captions
     assert at.query_params["year"] == "2013" and at.query_params["indicator"] == "UNEMP"
+
+
+def test_districts_rank_unemployment_2024_against_eu_money_per_person(con):
+    districts = csv("regions").query("level == 3")["code"]
+    need = values("UNEMP", 2024)[districts]
+    muni = csv("funding_municipalities")
+    per_person = muni.groupby("region_code")["contracted_eur"].sum()[districts] / values("POP", 2025)[districts]
+    national_money = muni["contracted_eur"].sum() / values("POP", 2025)["BG"]
+    flagged = [c for c in districts if need[c] > 4.2 and per_person[c] < national_money]
+    expected = sorted(flagged, key=lambda c: -need[c])
+    at = open_page(PAGE, indicator="UNEMP", year="2024", level="3")
+    assert at.radio(key="p_need-vs-funding_level").value == 3
+    captions = " ".join(c.value for c in at.caption)
+    assert "Horizontal line: Bulgaria, 4.2 in 2024." in captions
+    points = json.loads(show_charts(at).get("plotly_chart")[0].proto.spec)["data"][0]
+    assert sorted(c[0] for c in points["customdata"]) == sorted(districts)
+    names = dict(zip(csv("regions")["code"], csv("regions")["name_en"]))
+    watch = table_with(at, "Gap to the national value")
+    assert list(watch["Region"]) == [names[c] for c in expected]
+    assert len(expected) >= 3  # the check compares real lists, not two empty ones
 
 
 def test_demo_money_is_labelled_and_its_national_line_is_all_demo_projects(con):
     p = csv("projects")
-    running = pd.to_datetime(p["start_date"]).dt.year <= LAST
+    running = (pd.to_datetime(p["start_date"]).dt.year <= LAST) & (pd.to_datetime(p["end_date"]).dt.year >= FIRST)
     total = p.loc[running & (p["status"] != "cancelled"), "eu_contribution_eur"].sum()
     per_person = total / values("POP", 2025)["BG"]
     at = open_page(PAGE, measure="demo")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import open_page, show_tables
+
+from helpers import open_page, show_tables
 
 PAGE = "pages/explore/poverty.py"
 

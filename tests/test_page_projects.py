@@ -3,13 +3,14 @@ figures computed here with pandas straight from datasets/projects.csv (never thr
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pandas as pd
 import pytest
-from conftest import ROOT, metrics, open_page
-from test_browser import browser, page, server  # noqa: F401  (fixtures of the browser tier)
+from test_browser import browser, page, server  # noqa: F401 (fixtures of the browser tier)
 
+from helpers import ROOT, metrics, open_page
 from si_metrics import queries
 from si_metrics.i18n import format_money, format_number, format_percent
 from si_metrics.projects import search_key, search_words
@@ -234,7 +235,7 @@ def test_latin_sofia_finds_cyrillic_софия(con, csv):
         **base_params() | {"words": search_words("sofia")},
     )
     in_org = csv[csv["lead_org"].str.contains("София")]
-    assert len(in_org) > 0 and set(in_org["project_id"]) <= set(rows["project_id"])
+    assert len(in_org) == 15 and set(in_org["project_id"]) <= set(rows["project_id"])
     assert len(rows) == len(reference_search(csv, "sofia"))
     chitalishte = queries.run(
         con,
@@ -443,7 +444,7 @@ def test_every_code_in_the_data_has_a_label(csv, lang):
 
 
 @pytest.mark.browser
-def test_clicking_a_row_opens_the_project_and_paging_keeps_it(server, page, csv):
+def test_clicking_a_row_opens_the_project_and_paging_keeps_it(server, page, csv):  # noqa: F811 - pytest fixtures
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from test_browser import ARTIFACTS, IDLE, assert_healthy, load
 
@@ -459,10 +460,8 @@ def test_clicking_a_row_opens_the_project_and_paging_keeps_it(server, page, csv)
     assert page.get_by_role("heading", name=csv.set_index("project_id").loc[ids[2], "title_en"]).is_visible()
     page.mouse.move(5, 5)  # away from the table's toolbar, which covers the page stepper
     page.get_by_test_id("stNumberInputStepUp").first.click()
-    try:  # the rerun for page 2 (it may be over before we look)
+    with contextlib.suppress(PlaywrightTimeout):  # the rerun for page 2 (it may be over before we look)
         page.wait_for_selector("[data-testid=stApp][data-test-script-state=running]", timeout=5_000)
-    except PlaywrightTimeout:
-        pass
     page.wait_for_selector(IDLE, timeout=60_000)
     assert page.get_by_test_id("stNumberInputField").first.input_value() == "2"
     assert f"project={ids[2]}" in page.url  # the kept selection now points at page 2's third row: ignored

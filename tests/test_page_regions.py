@@ -1,15 +1,17 @@
 """The Regions page through AppTest: profile, parent-region block, funding per person, projects, comparison.
 
-Expected figures are computed here with pandas straight from datasets/*.csv (or taken from
-../shared/reference/README.md), never by calling the code under test.
+Expected figures are computed here with pandas straight from datasets/*.csv (or taken from the published
+sources their metadata names), never by calling the code under test.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import LAST_YEAR as LAST
-from conftest import ROOT, metrics, open_page, show_tables
+
+from helpers import DATA_LAST_YEAR as LAST
+from helpers import FIRST_YEAR as FIRST
+from helpers import ROOT, metrics, open_page, show_tables
 
 PAGE = "pages/explore/regions.py"
 DATASETS = ROOT / "datasets"
@@ -54,7 +56,7 @@ def funds_per_person(area: str, year: int = 2025) -> float:
     return contracted / observed("POP", area, year).value
 
 
-def demo_projects(area: str, year_from: int = 2006, year_to: int = LAST, themes=None) -> pd.DataFrame:
+def demo_projects(area: str, year_from: int = FIRST, year_to: int = LAST, themes=None) -> pd.DataFrame:
     p = csv("projects")
     p = p[
         p.region_code.isin(within(area))
@@ -103,14 +105,15 @@ def test_profile_of_severozapaden_against_country_eu_and_peers(con):
     assert (row["Year"], row["Value"]) == ("2017", "46.7")
     assert row["Bulgaria"] == en(observed("AROPE_EU2020", "BG", 2017).value) == "38.9"
     assert row["EU-27"] == "–"
-    change = 46.7 - first.value  # 2008: 52.5 (reference README); the 2014 and 2016 values carry flag b
+    change = 46.7 - first.value  # 2008: 52.5 (Eurostat tgs00107); the 2014 and 2016 values carry flag b
     assert row["Change"] == f"{change:.1f} pp since {first.year} (series break)"
     assert first.year == 2008 and first.value == 52.5
 
     row = profile.loc[f"{unemp} (%)"]
     assert (row["Year"], row["Value"]) == ("2024", "9.7")
     assert row["Flag"] == "b: break in time series"
-    unemp_2024 = OBS[(OBS.indicator_code == "UNEMP") & (OBS.year == 2024)].sort_values("value", ascending=False)
+    unemp_2024 = OBS[(OBS.indicator_code == "UNEMP") & (OBS.year == 2024) & OBS.region_code.isin(nuts2)]
+    unemp_2024 = unemp_2024.sort_values("value", ascending=False)
     assert unemp_2024.region_code.iloc[0] == "BG31" and row["Rank (1 = highest)"] == "1 of 6"
 
     row = profile.loc[f"{pop} (persons)"]
@@ -136,15 +139,23 @@ def test_profile_in_bulgarian_uses_bulgarian_names_and_number_formats(con):
 def test_a_district_shows_its_own_figures_and_its_nuts2_region_in_a_separate_block(con):
     at = open_regions(region="BG311")
     own = table(at, "Indicator", 0)
-    # a district has no poverty rate of its own
-    assert list(own.index) == [f"{INDICATORS.loc['POP', 'name_en']} (persons)"]
-    assert own.iloc[0]["Value"] == en(observed("POP", "BG311", 2025).value, 0) == "70,542"
-    assert own.iloc[0]["Rank (1 = highest)"] == "28 of 28"  # the smallest of the 28 districts
+    assert own.loc[f"{INDICATORS.loc['POP', 'name_en']} (persons)", "Value"] == "70,542"
+    assert own.loc[f"{INDICATORS.loc['POP', 'name_en']} (persons)", "Rank (1 = highest)"] == "28 of 28"
+    # NSI's district series: Vidin has the highest unemployment of the 28 districts in 2024
+    districts = REGIONS[REGIONS.level == 3].code
+    unemp = OBS[(OBS.indicator_code == "UNEMP") & (OBS.year == 2024) & OBS.region_code.isin(districts)]
+    rank = int(unemp.set_index("region_code").value.rank(method="min", ascending=False)["BG311"])
+    row = own.loc[f"{INDICATORS.loc['UNEMP', 'name_en']} (%)"]
+    assert (row["Year"], row["Value"], row["Rank (1 = highest)"]) == ("2024", "18.7", f"{rank} of 28")
+    assert rank == 1
+    regional = own.loc[f"{INDICATORS.loc['AROP_REGIONAL_LINE', 'name_en']} (% of population)"]
+    assert (regional["Year"], regional["Value"]) == ("2024", "20.9")
     blocks = [m.value for m in at.markdown]
     assert "**Figures for Severozapaden: not published for districts**" in blocks
     parent = table(at, "Indicator", 1)
     assert parent.loc[f"{INDICATORS.loc['AROPE', 'name_en']} (% of population)", "Value"] == "35.8"
     assert not any(i.startswith(INDICATORS.loc["POP", "name_en"]) for i in parent.index)  # only what the district lacks
+    assert not any(i.startswith(INDICATORS.loc["UNEMP", "name_en"]) for i in parent.index)
     # all EU funds in Vidin's municipalities ÷ Eurostat population 2025: 274,083,475.69 ÷ 70,542
     per_person = funds_per_person("BG311")
     assert round(per_person) == 3885
@@ -237,17 +248,19 @@ def test_the_chosen_indicator_drives_the_trend_and_the_map(con):
     at = open_regions(region="BG31")
     widget(at.selectbox, "Indicator for the trend and the map").set_value("UNEMP").run()
     assert at.query_params["indicator"] == "UNEMP"
-    trend = [d.value for d in show_tables(at).dataframe if "Series" in d.value.columns][0]
+    trend = next(d.value for d in show_tables(at).dataframe if "Series" in d.value.columns)
     expected = OBS[(OBS.indicator_code == "UNEMP") & (OBS.region_code == "BG31")].sort_values("year")
-    assert list(trend.Year) == list(expected.year) and list(trend.Value) == list(expected.value)
-    assert set(trend["Area code"]) == {"BG31"}  # no national or EU unemployment series is bundled
-    tiles = [d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0].set_index(
-        "Code"
-    )
+    mine = trend[trend["Area code"] == "BG31"]
+    assert list(mine.Year) == list(expected.year) and list(mine.Value) == list(expected.value)
+    assert list(mine.Year) == list(range(2003, 2025))  # NSI 2003-2012, Eurostat 2013-2024
+    assert set(trend["Area code"]) == {"BG31", "BG"}  # NSI gives the national rate; no EU series is bundled
+    tiles = next(d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"])
+    tiles = tiles.set_index("Code")
     latest = OBS[(OBS.indicator_code == "UNEMP") & (OBS.year == 2024)].set_index("region_code").value
+    latest = latest[latest.index.isin(REGIONS[REGIONS.level == 2].code)]
     assert len(tiles) == 6 and set(tiles.Year) == {2024}
     assert tiles.Value.to_dict() == latest.to_dict()
     widget(at.radio, "Map level").set_value(3).run()
     assert at.query_params["level"] == "3"
-    tiles = [d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"]][0]
-    assert len(tiles) == 28 and tiles.Value.isna().all()  # unemployment is not published for districts
+    tiles = next(d.value for d in show_tables(at).dataframe if list(d.value.columns[:2]) == ["Code", "Name"])
+    assert len(tiles) == 28 and tiles.set_index("Code").loc["BG311", "Value"] == 18.7  # NSI's district series

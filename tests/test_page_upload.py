@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import open_page, show_tables
-
+from helpers import open_page, show_tables
 from si_metrics import auth
 
 PAGE = "pages/staff/upload.py"
@@ -58,8 +57,9 @@ def _oidc(at, email: str | None) -> None:
 
 
 def test_oidc_staff_member_sees_the_uploader_and_others_do_not(con):
-    from conftest import ROOT
     from streamlit.testing.v1 import AppTest
+
+    from helpers import ROOT
 
     results = {}
     for email in ("staff@centre.bg", "visitor@example.com", None):
@@ -165,8 +165,8 @@ def test_the_history_shows_each_release_with_its_counts_and_rows(con, monkeypatc
         ]
         assert next(sb for sb in at.selectbox if sb.label == "Show what a release changed").value == rel.id
         assert (
-            "Release %d (observations): 1 new, 1 changed, 0 removed, 0 unchanged. 2 of 2 rows listed, changed "
-            "ones first." % rel.id
+            f"Release {rel.id} (observations): 1 new, 1 changed, 0 removed, 0 unchanged. 2 of 2 rows listed, "
+            "changed ones first."
         ) in [c.value for c in at.caption]
         rows = next(d.value for d in at.dataframe if "Old → new" in d.value.columns)
         assert rows[["Change", "Area code", "Year"]].values.tolist() == [
@@ -184,8 +184,7 @@ def test_the_history_shows_each_release_with_its_counts_and_rows(con, monkeypatc
 def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeypatch):
     import datetime as dt
 
-    from conftest import REFERENCE
-
+    from helpers import REFERENCE
     from si_metrics import releases, store
 
     before = store.current(con, "funding_programmes")
@@ -217,3 +216,37 @@ def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeyp
     finally:
         releases.rollback(con, release, user="maria", note="undo the funding test")
     assert store.current(con, "funding_programmes").equals(before)
+
+
+def test_an_nsi_table_uploads_as_its_three_files_or_one_zip(con, monkeypatch):
+    import io
+    import zipfile
+
+    from helpers import REFERENCE
+
+    stem = "nsi1011_LFS_A_KB_sex_obl_statreg"
+    files = [
+        (f"{stem}-{p}.csv", (REFERENCE / "nsi" / f"{stem}-{p}.csv").read_bytes(), "text/csv")
+        for p in ("data", "fields", "codelists")
+    ]
+    at = _signed_in(monkeypatch)
+    at.get("file_uploader")[0].set_value(files).run()
+    assert not at.exception, [e.value for e in at.exception]
+    detected = next(c.value for c in at.caption if c.value.startswith("Format: "))
+    assert "NSI open-data table 1011" in detected and "cp1251" in detected
+    assert not at.error
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data, _ in files:
+            archive.writestr(name, data)
+    at.get("file_uploader")[0].set_value(("unemployment.zip", buffer.getvalue(), "application/zip")).run()
+    assert not at.exception
+    assert "NSI open-data table 1011" in next(c.value for c in at.caption if c.value.startswith("Format: "))
+
+
+def test_of_several_files_that_are_not_one_nsi_table_the_newest_is_read(con, monkeypatch):
+    at = _signed_in(monkeypatch)
+    at.get("file_uploader")[0].set_value([("a.csv", BAD, "text/csv"), ("b.csv", GOOD, "text/csv")]).run()
+    assert not at.exception
+    assert at.info[0].value.startswith("Several files are uploaded and they are not one NSI table: the newest, b\\.csv")
+    assert not at.error  # b.csv, the good one, is what was read

@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from helpers import ROOT
 from si_metrics import releases, store
 from si_metrics.catalog import catalog
 from si_metrics.exporting import to_csv_bytes
@@ -382,9 +382,8 @@ def test_template_command_writes_the_csv_and_its_bilingual_notes(data_dir, tmp_p
 
 
 def test_an_isun_extract_publishes_a_new_funding_snapshot_and_rolls_back(fresh_store):
-    from conftest import REFERENCE
-
-    from si_metrics.ingest.read import ReadOptions
+    from helpers import REFERENCE
+    from si_metrics.ingest.reading import ReadOptions
     from si_metrics.queries import run
 
     before = full_export(fresh_store)

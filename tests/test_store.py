@@ -174,7 +174,9 @@ def test_a_failed_publish_changes_nothing(fresh_store, tmp_path: Path):
         "vintage": "v",
     }
     staged = _stage(fresh_store, meta, [row, row], tmp_path)  # duplicate key: violates the primary key
-    with pytest.raises(store.duckdb.ConstraintException, match="repeat the key"):
+    with pytest.raises(
+        store.duckdb.ConstraintException, match=r"^1 staged row\(s\) repeat the key .* each key may appear once$"
+    ):
         store.publish(fresh_store, meta, staged, user="t", note="dup", file_name=None, sha256=None)
     assert store.latest_release(fresh_store) == releases
     assert store.current(fresh_store, "observations").equals(before)
@@ -195,7 +197,7 @@ def test_region_closure_rolls_up_any_depth(con):
 def test_identifiers_only_from_the_allow_list():
     assert store.ident("observations") == '"observations"'
     for bad in ('x"; drop table releases; --', "Observations", "1abc", ""):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not an allowed identifier"):
             store.ident(bad)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import ROOT
 
+from helpers import ROOT
 from si_metrics.projects import MAX_QUERY_WORDS, is_cross_sector, search_key, search_words, split_list, transliterate
 
 

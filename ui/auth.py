@@ -32,7 +32,10 @@ def staff_user() -> str | None:
     current = mode()
     if current == "oidc":
         user = st.user
-        if user.get("is_logged_in") and auth.is_staff_email(user.get("email"), auth.staff_emails(_secrets())):
+        email = user.get("email")
+        if user.get("is_logged_in") and auth.is_staff_email(
+            email if isinstance(email, str) else None, auth.staff_emails(_secrets())
+        ):
             return str(user.get("email"))
         return None
     if current == "local":

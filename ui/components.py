@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -10,6 +11,10 @@ from si_metrics.catalog import dataset
 from si_metrics.exporting import to_csv_bytes
 
 from .i18n import lang, t
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -40,7 +45,7 @@ def source_footer(dataset_names: list[str]) -> None:
     st.caption(t("footer_about"))
 
 
-def labelled(frame):
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with column headers in the user's language (``col_<name>`` messages; others unchanged)."""
     from si_metrics import i18n
 
@@ -51,7 +56,7 @@ def labelled(frame):
 MAX_TABLE_ROWS = 2000  # no page sends more rows than this at once; the rest is paged
 
 
-def download(frame, file_name: str, key: str) -> None:
+def download(frame: pd.DataFrame, file_name: str, key: str) -> None:
     """A CSV download of exactly ``frame`` (formulas neutralised, BOM so Excel reads Cyrillic).
 
     Headers stay the stable machine names (indicator_code, value, …) so downloads can be re-used by scripts.
@@ -67,7 +72,7 @@ def download(frame, file_name: str, key: str) -> None:
     )
 
 
-def chart_with_table(fig, table, *, key: str, file_name: str, on_select=None) -> None:
+def chart_with_table(fig: go.Figure, table: pd.DataFrame, *, key: str, file_name: str, on_select: Any = None) -> None:
     """A chart with a Table tab of exactly the plotted data and a CSV download of it.
 
     Only the open tab is built and sent: opening the other one reruns the page. The tab's state lives under
@@ -83,7 +88,7 @@ def chart_with_table(fig, table, *, key: str, file_name: str, on_select=None) ->
     download(table, file_name, key)
 
 
-def paged_table(frame, *, key: str, page_size: int = 50, **kwargs):
+def paged_table(frame: pd.DataFrame, *, key: str, page_size: int = 50, **kwargs: Any) -> tuple[Any, pd.DataFrame]:
     """A table shown one page at a time (never more than MAX_TABLE_ROWS rows sent); returns the event."""
     pages = max(1, -(-len(frame) // page_size))
     page = (
@@ -93,3 +98,34 @@ def paged_table(frame, *, key: str, page_size: int = 50, **kwargs):
     )
     shown = frame.iloc[(page - 1) * page_size : page * page_size]
     return st.dataframe(labelled(shown), hide_index=True, key=key, **kwargs), shown
+
+
+def nearest_period(first: int, last: int, year_from: int, year_to: int) -> tuple[int, int]:
+    """The period of the same length closest to [year_from, year_to] that lies within a series' years."""
+    width = year_to - year_from
+    if last < year_from:
+        return max(first, last - width), last
+    if first > year_to:
+        return first, min(last, first + width)
+    return max(first, year_from), min(last, year_to)
+
+
+def no_data_notice(what: str, area: str, span: tuple[int, int] | None, year_from: int, year_to: int, key: str) -> None:
+    """Why a chart has nothing to draw, and a button for the nearest period that has data."""
+    if span is None:
+        st.info(t("empty_no_series", what=what, area=area), icon=":material/info:")
+        return
+    first, last = span
+    st.info(
+        t("empty_outside_period", what=what, area=area, first=first, last=last, year_from=year_from, year_to=year_to),
+        icon=":material/info:",
+    )
+    start, end = nearest_period(first, last, year_from, year_to)
+    st.button(t("empty_show_period", year_from=start, year_to=end), key=key, on_click=set_period, args=(start, end))
+
+
+def set_period(year_from: int, year_to: int) -> None:
+    """Button callback: move the shared period filter (the sidebar slider follows, and so does the URL)."""
+    from .state import PERIOD_KEY
+
+    st.session_state[PERIOD_KEY] = (year_from, year_to)

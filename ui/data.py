@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -21,17 +23,12 @@ def connection() -> duckdb.DuckDBPyConnection:
     return store.open_store()
 
 
-_settled = False
-
-
+@functools.cache  # once per process: the first call does the work, later calls return at once
 def settle() -> None:
-    """Once per process, after the first complete run: move what is alive by then (modules, the connection,
-    cached lookups) out of the garbage collector's view. Otherwise every full collection rescans it all and
-    pauses whichever run triggers it by about 0.1 s (measured at EU scale)."""
-    global _settled
-    if not _settled:
-        _settled = True
-        gc.freeze()
+    """After the first complete run: move what is alive by then (modules, the connection, cached lookups) out
+    of the garbage collector's view. Otherwise every full collection rescans all of it and pauses whichever run
+    triggers it (docs/performance.md)."""
+    gc.freeze()
 
 
 def release() -> int:
@@ -114,6 +111,15 @@ def year_bounds(release: int) -> tuple[int, int]:
     return int(row["first_year"]), int(row["last_year"])
 
 
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def data_span(release: int) -> tuple[int, int]:
+    """The years the observations cover: the period a visitor starts with (projects may reach further)."""
+    row = queries.run(connection(), "year_bounds").iloc[0]
+    if pd.isna(row["data_first_year"]):
+        return int(row["first_year"]), int(row["last_year"])
+    return int(row["data_first_year"]), int(row["data_last_year"])
+
+
 @st.cache_data(ttl=TTL, max_entries=256, show_spinner=False)
 def home_kpis(release: int, region: str, year_from: int, year_to: int) -> kpis.HomeKpis:
     # every query through the cache: the country's and the EU's rows, the programme totals and the country's
@@ -135,7 +141,7 @@ def indicators(release: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, max_entries=512, show_spinner=False)
-def query(release: int, name: str, **params) -> pd.DataFrame:
+def query(release: int, name: str, **params: Any) -> pd.DataFrame:
     """Any named query (si_metrics/queries/<name>.sql) with bound parameters; results are aggregates."""
     return queries.run(connection(), name, **params)
 
@@ -148,7 +154,7 @@ def query_all(release: int, *calls: tuple[str, dict]) -> list[pd.DataFrame]:
     in the order asked, and any query's error raised here as ``query`` would raise it.
 
     Each runs on its own thread and cursor, and DuckDB works without holding Python's lock, so a page's independent
-    queries overlap on the cores: Funding's four take about 36 instead of 57 ms at EU scale (measured alone)."""
+    queries overlap on the cores instead of waiting for each other."""
     futures = [_POOL.submit(query, release, name, **params) for name, params in calls]
     return [future.result() for future in futures]
 
@@ -174,3 +180,9 @@ def row_counts(release: int) -> dict[str, int]:
 def release_changes(release: int, release_id: int, limit: int) -> releases.ReleaseChanges:
     """The first ``limit`` rows one release changed (old → new), added or removed, and how many there are."""
     return releases.release_changes(connection(), release_id, limit)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def indicator_codes(release: int) -> list[str]:
+    """Every catalogue indicator code, for the upload page's indicator choice."""
+    return list(queries.run(connection(), "indicators")["code"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from si_metrics import i18n
@@ -36,5 +38,5 @@ def money(value: float | None, compact: bool = True) -> str:
     return i18n.format_money(value, lang(), compact)
 
 
-def date(value) -> str:
+def date(value: dt.date | None) -> str:
     return i18n.format_date(value, lang())

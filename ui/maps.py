@@ -62,7 +62,7 @@ def area_map(
             horizontal=True,
             format_func=lambda k, lang=lang: i18n.translate(lang, f"map_kind_{k}"),
         )
-    if kind == "boundaries":
+    if kind == "boundaries" and boundaries:
         fig = charts.choropleth(
             frame, boundaries, title=title, lang=lang, value_label=value_label, higher_is_better=higher_is_better
         )

@@ -15,8 +15,8 @@ from streamlit.web import cli
 
 PagesManager.uses_pages_directory = False
 # Streamlit's check for "imported but not started with `streamlit run`" walks the whole call stack with
-# inspect.stack() when the first run draws its first element (0.3-0.6 s of the first visitor's wait on a
-# 2-core machine); this launcher is `streamlit run`, so the check is marked as done.
+# inspect.stack() when the first run draws its first element, which the first visitor waits for; this launcher
+# is `streamlit run`, so the check is marked as done.
 if hasattr(delta_generator, "_use_warning_has_been_displayed"):
     delta_generator._use_warning_has_been_displayed = True
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
 from si_metrics import i18n
+from si_metrics.vocab import THEMES
 
 from . import data
 from .i18n import LANG_KEY, t
@@ -20,17 +22,6 @@ from .i18n import LANG_KEY, t
 REGION_KEY, PERIOD_KEY, THEME_KEY = "f_region", "f_period", "f_theme"
 DEFAULT_REGION = "BG"
 ALL = "all"
-# Project themes: the three SI PLUS networks first, then the wider fields of social innovation.
-THEMES = (
-    "esf_admin",
-    "si_sustainable",
-    "poverty_inclusion",
-    "employment",
-    "education",
-    "health_care",
-    "community",
-    "digital_inclusion",
-)
 GLOBAL_PARAMS = ("lang", "region", "from", "to", "theme")
 _BOUND, _NOTICES, _PAGE = "_url_bound", "_url_notices", "_url_page"
 
@@ -76,7 +67,7 @@ def _set_param(param: str, value: str) -> None:
         st.query_params[param] = value
 
 
-def _init_from_url(codes: list[str], first: int, last: int) -> None:
+def _init_from_url(codes: list[str], first: int, last: int, span: tuple[int, int] | None = None) -> None:
     """On a session's first run, take the shared filters from the URL."""
     qp = st.query_params
     if LANG_KEY not in st.session_state:
@@ -94,8 +85,9 @@ def _init_from_url(codes: list[str], first: int, last: int) -> None:
         for key, raw, parsed in (("from", qp.get("from"), y0), ("to", qp.get("to"), y1)):
             if raw is not None and (parsed is None or not first <= parsed <= last):
                 notice(key, raw)
-        y0 = y0 if y0 is not None and first <= y0 <= last else first
-        y1 = y1 if y1 is not None and first <= y1 <= last else last
+        start, end = span or (first, last)
+        y0 = y0 if y0 is not None and first <= y0 <= last else start
+        y1 = y1 if y1 is not None and first <= y1 <= last else end
         st.session_state[PERIOD_KEY] = (min(y0, y1), max(y0, y1))
     if THEME_KEY not in st.session_state:
         theme = qp.get("theme")
@@ -111,7 +103,7 @@ def sidebar_filters() -> Filters:
     areas = data.areas(release)
     first, last = data.year_bounds(release)
     codes = list(areas.order)
-    _init_from_url(codes, first, last)
+    _init_from_url(codes, first, last, data.data_span(release))
     with st.sidebar:
         st.radio(
             t("filter_language"),
@@ -161,12 +153,12 @@ def select_region(code: str) -> None:
     st.session_state[REGION_KEY] = code
 
 
-def set_setting(param: str, value) -> None:
+def set_setting(param: str, value: Any) -> None:
     """Set a page setting before its widget is drawn in this run (e.g. from a table click)."""
     st.session_state[_bind(param)] = value
 
 
-def setting(param: str, default=None):
+def setting(param: str, default: Any = None) -> Any:
     """The current value of a page setting (None before its widget first ran)."""
     return st.session_state.get(_bind(param), default)
 
@@ -175,13 +167,13 @@ def url_select(
     param: str,
     label: str,
     options: Sequence,
-    default,
+    default: Any,
     *,
     widget: str = "selectbox",
     format_func: Callable = str,
-    container=None,
-    **kwargs,
-):
+    container: Any = None,
+    **kwargs: Any,
+) -> Any:
     """A page setting whose value is kept in the URL as ?param=value (validated against ``options``)."""
     key, opts = _bind(param), list(options)
     if key not in st.session_state or st.session_state[key] not in opts:
@@ -204,8 +196,8 @@ def url_multi(
     *,
     max_selections: int | None = None,
     format_func: Callable = str,
-    container=None,
-    **kwargs,
+    container: Any = None,
+    **kwargs: Any,
 ) -> list:
     """A multiselect kept in the URL as ?param=a,b,c (unknown items dropped with a notice)."""
     key, opts = _bind(param), list(options)
@@ -227,7 +219,7 @@ def url_multi(
     return value
 
 
-def url_text(param: str, label: str, *, max_chars: int = 100, container=None, **kwargs) -> str:
+def url_text(param: str, label: str, *, max_chars: int = 100, container: Any = None, **kwargs: Any) -> str:
     """A text input kept in the URL (?q=…); only its length is limited, it is never interpreted."""
     key = _bind(param)
     if key not in st.session_state:
@@ -237,10 +229,10 @@ def url_text(param: str, label: str, *, max_chars: int = 100, container=None, **
     return value
 
 
-def finish_url(slot) -> None:
+def finish_url(slot: Any) -> None:
     """After the page ran: drop URL keys nobody declared and show what was ignored in ``slot``."""
     bound = st.session_state.get(_BOUND, set())
-    for key in [k for k in st.query_params.keys() if k not in bound]:
+    for key in [k for k in st.query_params if k not in bound]:
         notice(key, st.query_params.get(key))
         del st.query_params[key]
     notices = st.session_state.pop(_NOTICES, [])

@@ -14,17 +14,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from si_metrics.vocab import THEMES
+
 ROOT = Path(__file__).resolve().parent.parent.parent
-THEMES = [
-    "esf_admin",
-    "si_sustainable",
-    "poverty_inclusion",
-    "employment",
-    "education",
-    "health_care",
-    "community",
-    "digital_inclusion",
-]
 DATES = {
     "projects": ["start_date", "end_date"],
     "funding_municipalities": ["snapshot"],
@@ -51,7 +43,7 @@ def filters() -> tuple[str, int, int, str]:
 
 
 def themes(theme: str) -> list[str]:
-    return THEMES if theme == "all" else [theme]
+    return list(THEMES) if theme == "all" else [theme]
 
 
 def descendants(regions: pd.DataFrame, code: str) -> list[str]:

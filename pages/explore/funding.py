@@ -35,6 +35,16 @@ paged_table(shown, key="funding_programmes")
 st.caption(t("funding_programmes_caption", snapshot=snapshot, contracts=num(esf["contract_count"].sum())))
 download(raw, "esf_programmes.csv", "funding_programmes")
 
+st.subheader(t("funding_planned_header"))
+planned = data.query(release, "funding_planned_esf")
+planned_shown, planned_raw = funding.planned_tables(planned, f.lang)
+c1, c2 = st.columns(2, border=True)
+c1.metric(t("funding_planned_kpi_eu"), money(planned["eu_planned_eur"].sum()))
+c2.metric(t("funding_planned_kpi_total"), money(planned["total_planned_eur"].sum()))
+paged_table(planned_shown, key="funding_planned")
+st.caption(t("funding_planned_caption"))
+download(planned_raw, "esif_2014_2020_planned_social_funds.csv", "funding_planned")
+
 st.subheader(t("funding_region_header"))
 st.info(t("funding_region_scope"), icon=":material/info:")
 level = url_select(
@@ -168,4 +178,4 @@ else:
     demo_badge()
     st.caption(t("funding_sankey_caption", n=top_n, level=t(f"level_{level}")))
 
-source_footer(["funding_programmes", "funding_municipalities", "observations", "projects"])
+source_footer(["funding_programmes", "funding_planned", "funding_municipalities", "observations", "projects"])

@@ -1,4 +1,5 @@
-"""Need vs funding: a need indicator against money per person by NUTS 2 region, with lines at the national values."""
+"""Need vs funding: a need indicator against money per person by NUTS 2 region or district, with lines at the
+national values."""
 
 import streamlit as st
 
@@ -14,17 +15,25 @@ release = data.release()
 tree = data.areas(release)
 country = tree.country(f.region)
 country_name = md_escape(tree.label(country, f.lang))
-available = data.query(release, "need_indicator_years", country=country)
-catalogue = available.drop_duplicates("indicator_code").set_index("indicator_code")
-
 st.title(t("need_title"))
 st.caption(t("need_intro"))
+level = url_select(
+    "level",
+    t("need_level"),
+    [2, 3],
+    2,
+    widget="radio",
+    format_func=lambda n, lang=f.lang: i18n.translate(lang, f"need_level_{n}"),
+)
+areas_word = t(f"need_areas_{level}")
+available = data.query(release, "need_indicator_years", country=country, level=level)
+catalogue = available.drop_duplicates("indicator_code").set_index("indicator_code")
 c1, c2, c3 = st.columns([2.5, 1.1, 1.8])
 indicator = url_select(
     "indicator",
     t("need_indicator"),
     catalogue.index,
-    POVERTY_INDICATORS[0],
+    next((c for c in (*POVERTY_INDICATORS, "AROP_REGIONAL_LINE", "UNEMP") if c in catalogue.index), None),
     container=c1,
     format_func=lambda c, lang=f.lang, cat=catalogue: str(cat.loc[c, f"name_{lang}"]),
 )
@@ -62,17 +71,24 @@ def eur(value: float) -> str:
 
 year = latest if choice == funding.LATEST else (int(choice) if int(choice) in years else None)
 money_rows = data.query(
-    release, "need_funding", country=country, year_from=f.year_from, year_to=f.year_to, themes=f.themes
+    release, "need_funding", country=country, level=level, year_from=f.year_from, year_to=f.year_to, themes=f.themes
 )
 need_line = None
 if year is None:
     st.info(
-        t("need_no_data", indicator=label, year_from=f.year_from, year_to=f.year_to, years=funding.year_ranges(years))
+        t(
+            "need_no_data",
+            indicator=label,
+            year_from=f.year_from,
+            year_to=f.year_to,
+            years=funding.year_ranges(years),
+            areas=areas_word,
+        )
         if choice == funding.LATEST
-        else t("need_no_year", indicator=label, year=choice, years=funding.year_ranges(years))
+        else t("need_no_year", indicator=label, year=choice, years=funding.year_ranges(years), areas=areas_word)
     )
 else:
-    values = data.query(release, "need_values", indicator=indicator, year=year, country=country)
+    values = data.query(release, "need_values", indicator=indicator, year=year, country=country, level=level)
     frame, money_line = funding.need_and_funding(values, money_rows, measure, country)
     need_line = funding.need_line(values, country)
     if measure == "demo":
@@ -85,7 +101,7 @@ else:
         unit = t(f"unit_{ind['unit']}")
         decimals = int(ind["decimals"])
         plot = frame.assign(x=frame["funding"], y=frame["need"], flagged=frame["code"].isin(watch["code"]))
-        ringed = tree.at_level(f.region, 2)
+        ringed = tree.at_level(f.region, level)
         fig = charts.quadrants(
             plot,
             x_line=money_line.value,
@@ -104,6 +120,7 @@ else:
                 indicator=ind[f"name_{f.lang}"],
                 year=year,
                 country=tree.label(country, f.lang),
+                areas=t(f"need_level_{level}"),
             ),
         )
         table = plot.assign(funding=plot["funding"].round(2))[["code", "name", "need", "flag", "funding", "flagged"]]
@@ -118,12 +135,13 @@ else:
                 count=need_line.regions,
                 pop_year=need_line.pop_year,
                 indicator=label,
+                areas=areas_word,
             )
         )
         if ringed:
             st.caption(
                 t(
-                    "need_ringed",
+                    "need_ringed" if level == 2 else "need_ringed_district",
                     region=md_escape(tree.label(ringed, f.lang)),
                     area=md_escape(tree.label(f.region, f.lang)),
                 )
@@ -169,6 +187,8 @@ st.info(
                 indicator=label,
                 year=year or "–",
                 years=funding.year_ranges(years),
+                areas=areas_word,
+                source=md_escape(", ".join(sorted(set(values["source"].dropna())))) if year is not None else "–",
                 national=""
                 if need_line is None
                 else t("need_basis_national" if need_line.national else "need_basis_no_national", year=year),

@@ -4,13 +4,16 @@ import streamlit as st
 
 from si_metrics import charts
 from ui import data
-from ui.components import chart_with_table, demo_badge, md_escape, source_footer
+from ui.components import chart_with_table, demo_badge, md_escape, no_data_notice, source_footer
 from ui.i18n import date, lang, money, num, pct, signed, t
-from ui.indicators import map_frame, pick_indicator, trend_frame, unit
+from ui.indicators import map_frame, pick_indicator, target_progress_text, trend_frame, unit
 from ui.maps import area_map
 from ui.state import filters
 
-LONG_SERIES = "AROPE_EU2020"  # the longest poverty series in the store (2006-2017), for the trend when needed
+# the area's own rates shown beside the headline figures, where the store has them (NSI, down to districts)
+AREA_FIGURES = ("AROP_REGIONAL_LINE", "UNEMP")
+# among series of equal reach, the poverty rates first, then the thresholds and inequality behind them
+TREND_PREFERENCE = ("AROPE_EU2020_REGIONAL_LINE", "AROPE_EU2020", "AROP_REGIONAL_LINE", "AROP", "AROP_BT_REGIONAL_LINE")
 
 f = filters()
 release = data.release()
@@ -51,7 +54,7 @@ with c1:
                 )
             )
         if p.region != f.region:
-            st.caption(t("kpi_poverty_area", area=areas.label(p.region, f.lang)))
+            st.caption(t("kpi_poverty_area", area=areas.label(p.region, f.lang), indicator=indicator_name(p.indicator)))
         if p.flag:
             st.caption(t("kpi_flag", flag=p.flag, meaning=" ".join(t(f"flag_{c}") for c in p.flag)))
     else:
@@ -92,6 +95,36 @@ with c5:
         t("kpi_projects_caption", beneficiaries=num(k.project_beneficiaries), cross=num(k.cross_sector_projects))
     )
 
+# the area's own need figures where NSI publishes them (districts have no AROPE), each beside the country's
+own = data.query(
+    release,
+    "area_latest",
+    codes=list(dict.fromkeys([f.region, k.country])),
+    indicators=list(AREA_FIGURES),
+    year_from=f.year_from,
+    year_to=f.year_to,
+)
+mine = own[own["region_code"] == f.region]
+if len(mine) and f.region != k.country:
+    national = own[own["region_code"] == k.country].set_index(["indicator_code", "year"])["value"]
+    for col, fig in zip(st.columns(len(mine), border=True), mine.itertuples()):
+        with col:
+            st.metric(
+                t("kpi_area_figure", indicator=indicator_name(fig.indicator_code), year=fig.year),
+                pct(fig.value),
+                help=fig.source,
+            )
+            country_value = national.get((fig.indicator_code, fig.year))
+            st.caption(
+                t(
+                    "kpi_area_country",
+                    country=areas.label(k.country, f.lang),
+                    value=pct(country_value) if country_value is not None else t("no_data"),
+                )
+            )
+            if fig.flag:
+                st.caption(t("kpi_flag", flag=fig.flag, meaning=" ".join(t(f"flag_{c}") for c in fig.flag)))
+
 for target in k.targets:
     line = t(
         "target_line",
@@ -100,31 +133,26 @@ for target in k.targets:
         baseline_year=target.baseline_year,
         source=md_escape(target.title_bg if f.lang == "bg" else target.title_en),
     )
-    if target.share_achieved_pct is None:
-        line += " " + t("target_progress_unavailable", baseline_year=target.baseline_year)
-    else:
-        line += " " + t(
-            "target_progress",
-            change=num(target.change_so_far),
-            year=target.latest_year,
-            share=pct(target.share_achieved_pct, 0),
-        )
+    line += " " + target_progress_text(release, target, f.lang)
     st.info(line, icon=":material/flag:")
 
 st.subheader(t("home_charts_heading"))
 inds = data.query(release, "indicators_with_data")
-indicator = pick_indicator(inds, f, t("pov_indicator"), "AROPE", level=2)
+map_level = 3 if areas.level.get(f.region) == 3 else 2  # a district is shown among the districts
+indicator = pick_indicator(
+    inds, f, t("pov_indicator"), "AROP_REGIONAL_LINE" if map_level == 3 else "AROPE", level=map_level
+)
 ind_name, ind_unit = indicator_name(indicator), unit(inds, indicator, f.lang)
 higher_is_better = bool(inds.set_index("code").loc[indicator, "higher_is_better"])
 years = [
     y
-    for y in data.query(release, "indicator_years", indicator=indicator, level=2, country=k.country)["year"]
+    for y in data.query(release, "indicator_years", indicator=indicator, level=map_level, country=k.country)["year"]
     if f.year_from <= y <= f.year_to
 ]
 left, right = st.columns(2)
 with left:
     if years:
-        frame = map_frame(release, indicator, k.country, 2, years[-1], f.lang)
+        frame = map_frame(release, indicator, k.country, map_level, years[-1], f.lang)
         area_map(
             frame,
             key="home_map",
@@ -134,36 +162,67 @@ with left:
             value_label=ind_unit,
             lang=f.lang,
             selected=f.region,
-            file_name=f"{indicator}_{years[-1]}_nuts2.csv",
+            file_name=f"{indicator}_{years[-1]}_nuts{map_level}.csv",
             table=frame[["code", "name", "value", "flag"]],
             higher_is_better=higher_is_better,
         )
+        note = inds.set_index("code").loc[indicator, "notes_bg" if f.lang == "bg" else "notes_en"]
+        if isinstance(note, str) and note:
+            st.caption(md_escape(note))
     else:
         st.info(t("pov_no_years", indicator=ind_name, year_from=f.year_from, year_to=f.year_to))
 with right:
+    # the trend needs two years of one series for the area in the period; the chosen indicator first, then the
+    # poverty series with the most such years (a different indicator, so the caption says so)
+    have = data.query(release, "area_years", region=f.region)
+    have = have[(have["year"] >= f.year_from) & (have["year"] <= f.year_to)]
+    counts = have.groupby("indicator_code")["year"].nunique()
+    poverty = [c for c in inds[inds["theme"] == "poverty_inclusion"]["code"] if counts.get(c, 0) >= 2]
+    last = have.groupby("indicator_code")["year"].max()
     trend_indicator = indicator
-    trend = trend_frame(release, indicator, [f.region], k.country, f)
-    if trend[trend["kind"] == "country"]["year"].nunique() < 2:  # too short for a trend: say which series is shown
-        trend_indicator = LONG_SERIES
-        trend = trend_frame(release, LONG_SERIES, [f.region], k.country, f)
-        st.caption(t("home_trend_fallback", indicator=ind_name, fallback=indicator_name(LONG_SERIES)))
-    chart_with_table(
-        charts.trend_lines(
-            trend,
-            title=t(
-                "pov_trend_title",
-                indicator=indicator_name(trend_indicator),
-                unit=unit(inds, trend_indicator, f.lang),
-                year_from=f.year_from,
-                year_to=f.year_to,
+    if counts.get(indicator, 0) < 2 and poverty:
+        # the same concept first (AROPE in another definition), then the series that reaches furthest, then the longest
+        family = indicator.split("_")[0]
+        trend_indicator = max(
+            poverty,
+            key=lambda c: (
+                c.split("_")[0] == family,
+                last[c],
+                counts[c],
+                -TREND_PREFERENCE.index(c) if c in TREND_PREFERENCE else -len(TREND_PREFERENCE),
             ),
-            lang=f.lang,
-            value_label=unit(inds, trend_indicator, f.lang),
-            flag_label=t("pov_flag_word"),
-        ),
-        trend[["series", "region_code", "year", "value", "flag"]],
-        key="home_trend",
-        file_name=f"{trend_indicator}_trend.csv",
-    )
+        )
+        st.caption(t("home_trend_fallback", indicator=ind_name, fallback=indicator_name(trend_indicator)))
+    if counts.get(trend_indicator, 0) < 2:
+        span = data.query(release, "area_years", region=f.region)
+        years_of = span[span["indicator_code"] == indicator]["year"]
+        no_data_notice(
+            ind_name,
+            area,
+            (int(years_of.min()), int(years_of.max())) if len(years_of) else None,
+            f.year_from,
+            f.year_to,
+            key="home_trend_period",
+        )
+    else:
+        trend = trend_frame(release, trend_indicator, [f.region], k.country, f)
+        chart_with_table(
+            charts.trend_lines(
+                trend,
+                title=t(
+                    "pov_trend_title",
+                    indicator=indicator_name(trend_indicator),
+                    unit=unit(inds, trend_indicator, f.lang),
+                    year_from=f.year_from,
+                    year_to=f.year_to,
+                ),
+                lang=f.lang,
+                value_label=unit(inds, trend_indicator, f.lang),
+                flag_label=t("pov_flag_word"),
+            ),
+            trend[["series", "region_code", "year", "value", "flag"]],
+            key="home_trend",
+            file_name=f"{trend_indicator}_trend.csv",
+        )
 
 source_footer(["observations", "funding_programmes", "funding_municipalities", "projects", "targets"])

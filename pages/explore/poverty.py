@@ -4,9 +4,9 @@ import streamlit as st
 
 from si_metrics import charts, i18n
 from ui import data
-from ui.components import chart_with_table, md_escape, source_footer
-from ui.i18n import num, pct, t
-from ui.indicators import map_frame, name, pick_indicator, trend_frame, unit
+from ui.components import chart_with_table, md_escape, nearest_period, set_period, source_footer
+from ui.i18n import num, t
+from ui.indicators import COUNT_UNITS, map_frame, name, pick_indicator, target_progress_text, trend_frame, unit
 from ui.maps import area_map
 from ui.state import filters, url_multi, url_select
 
@@ -48,6 +48,16 @@ st.info(
 )
 if not years:
     st.warning(t("pov_no_years", indicator=ind_name, year_from=f.year_from, year_to=f.year_to))
+    every = data.query(release, "indicator_years", indicator=indicator, level=level, country=country)["year"]
+    if len(every):
+        start, end = nearest_period(int(every.min()), int(every.max()), f.year_from, f.year_to)
+        st.caption(t("empty_series_span", first=int(every.min()), last=int(every.max())))
+        st.button(
+            t("empty_show_period", year_from=start, year_to=end),
+            key="pov_nearest_period",
+            on_click=set_period,
+            args=(start, end),
+        )
     source_footer(["observations", "indicators"])
     st.stop()
 with c2:
@@ -123,11 +133,19 @@ if meta["has_breakdown"]:
     bd = data.query(release, "indicator_breakdown", indicator=indicator, region=f.region, year=year)
     if len(bd):
         bd = bd.assign(
-            sex_label=bd["sex"].map(lambda s: t(f"sex_{s}")), age_label=bd["age"].map(lambda a: t(f"age_{a}"))
+            sex_label=bd["sex"].map(lambda s: t(f"sex_{s}")),
+            age_label=bd["age"].map(lambda a: i18n.age_label(a, f.lang)),
+        )
+        counts = meta["unit"] in COUNT_UNITS  # parts of a count stack up; rates by sex and age sit side by side
+        parts = (
+            bd[(bd["sex"] != "T") & (bd["age"] != "TOTAL")]
+            if counts
+            else bd[(bd["sex"] != "T") | (bd["age"] != "TOTAL")]
         )
         chart_with_table(
             charts.bars(
-                bd[(bd["sex"] != "T") & (bd["age"] != "TOTAL")],
+                parts,
+                stacked=counts,
                 x="age_label",
                 y="value",
                 colour="sex_label",
@@ -158,14 +176,5 @@ for target in data.targets(release, country):
                 source=target.title_bg if f.lang == "bg" else target.title_en,
             )
         )
-        st.write(
-            t("target_progress_unavailable", baseline_year=target.baseline_year)
-            if target.change_so_far is None
-            else t(
-                "target_progress",
-                change=num(target.change_so_far),
-                year=target.latest_year,
-                share=pct(target.share_achieved_pct, 0),
-            )
-        )
+        st.write(target_progress_text(release, target, f.lang))
 source_footer(["observations", "indicators", "targets"])

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from si_metrics import i18n
+from si_metrics import i18n, vocab
 from si_metrics import projects as pj
 from ui import data
 from ui.components import chart_with_table, demo_badge, md_escape, paged_table, source_footer
@@ -30,7 +30,7 @@ any_ = dict(placeholder=t("projects_filter_any"))
 statuses = url_multi(
     "status",
     t("projects_filter_status"),
-    pj.STATUSES,
+    vocab.STATUSES,
     container=c1,
     **any_,
     format_func=lambda c, lang=f.lang: pj.label(lang, "status", c),
@@ -38,7 +38,7 @@ statuses = url_multi(
 sectors = url_multi(
     "sector",
     t("projects_filter_sector"),
-    pj.SECTORS,
+    vocab.SECTORS,
     container=c2,
     **any_,
     format_func=lambda c, lang=f.lang: pj.label(lang, "sector", c),
@@ -54,7 +54,7 @@ programmes = url_multi(
 groups = url_multi(
     "group",
     t("projects_filter_group"),
-    pj.TARGET_GROUPS,
+    vocab.TARGET_GROUPS,
     container=c4,
     **any_,
     format_func=lambda c, lang=f.lang: pj.label(lang, "group", c),

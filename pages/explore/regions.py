@@ -64,7 +64,7 @@ indicator = url_select(
     "indicator",
     t("regions_indicator"),
     list(options),
-    profiles.default_indicator(list(options), rows),
+    profiles.default_indicator(list(options), own if len(own) else rows),  # the area's own series first
     format_func=lambda c, o=options: o[c],
     container=pick_left,
 )
@@ -72,7 +72,7 @@ level = url_select(
     "level",
     t("regions_map_level"),
     [2, 3],
-    2,
+    3 if level_of.get(f.region) == 3 else 2,  # a district among the districts
     widget="radio",
     horizontal=True,
     container=pick_right,
@@ -160,6 +160,25 @@ with note:
         st.caption(t("regions_funds_no_population", contracted=money(a["contracted_eur"]), year=f.year_to))
     st.caption(t("regions_funds_not_esf"))
 
+named = data.query(release, "kohesio_in_region", region=f.region)
+if len(named):
+    st.subheader(t("regions_kohesio_heading", area=area))
+    k1, k2, k3 = st.columns(3, border=True)
+    k1.metric(t("regions_kohesio_beneficiaries"), num(len(named)))
+    k2.metric(t("regions_kohesio_eu"), money(named["eu_contribution_eur"].sum()))
+    k3.metric(t("regions_kohesio_projects"), num(named["projects"].sum()))
+    st.caption(t("regions_kohesio_caption", snapshot=named["snapshot"].iloc[0]))
+    listed = named.assign(
+        beneficiary_name=named["beneficiary_name"]
+        if f.lang == "bg"
+        else named["beneficiary_name_latin"].where(
+            named["beneficiary_name_latin"].fillna("") != "", named["beneficiary_name"]
+        ),
+        region_name=named["region_code"].map(names),
+    )[["beneficiary_name", "region_name", "eu_contribution_eur", "total_budget_eur", "projects"]]
+    paged_table(listed, key="regions_kohesio", page_size=10)
+    download(listed, f"kohesio_beneficiaries_{f.region}.csv", "regions_kohesio")
+
 st.subheader(t("regions_projects_heading"))
 by_theme = profiles.theme_frame(projects, f.region, f.lang)
 stats, chart = st.columns([1, 3])
@@ -216,4 +235,4 @@ if chosen:
 else:
     st.info(t("regions_compare_empty"))
 
-source_footer(["observations", "indicators", "regions", "funding_municipalities", "projects"])
+source_footer(["kohesio_beneficiaries", "observations", "indicators", "regions", "funding_municipalities", "projects"])

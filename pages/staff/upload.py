@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from si_metrics import releases
-from si_metrics.ingest import pipeline
-from si_metrics.ingest.read import DATASETS, FORMATS, ReadOptions
+from si_metrics.ingest import nsi, pipeline
+from si_metrics.ingest.reading import DATASETS, FORMATS, ReadOptions
 from ui import auth, data
 from ui.components import download, labelled, md_escape, paged_table, source_footer
 from ui.i18n import num, t
@@ -39,13 +39,42 @@ with st.expander(t("upload_options"), icon=":material/tune:"):
             if (day := st.date_input(t("upload_snapshot"), value=None, help=t("upload_snapshot_help")))
             else None
         ),
+        indicator=(
+            None
+            if (
+                code := st.selectbox(
+                    t("upload_indicator"),
+                    ("auto", *data.indicator_codes(data.release())),
+                    help=t("upload_indicator_help"),
+                )
+            )
+            == "auto"
+            else code
+        ),
+        filter=tuple(
+            tuple(part.split("=", 1))
+            for part in st.text_input(t("upload_filter"), help=t("upload_filter_help")).replace(",", ";").split(";")
+            if "=" in part
+        ),
     )
-upload = st.file_uploader(t("upload_file"), type=["csv", "tsv", "txt"], key="upload_file", help=t("upload_file_help"))
-if upload is not None:
-    content = upload.getvalue()
-    key = (upload.name, len(content), options)
+uploads = st.file_uploader(
+    t("upload_file"),
+    type=["csv", "tsv", "txt", "gz", "zip"],
+    key="upload_file",
+    help=t("upload_file_help"),
+    accept_multiple_files=True,
+)
+if uploads:
+    files = {u.name: u.getvalue() for u in uploads}
+    parts = nsi.split_parts(files) if len(files) > 1 else None
+    # several files that are not one NSI table: the newest is read (a corrected file dropped on the old one)
+    name, content, companions = parts or (uploads[-1].name, files[uploads[-1].name], None)
+    if parts is None and len(files) > 1:
+        others = ", ".join(md_escape(n) for n in files if n != name)
+        st.info(t("upload_several_files", file=md_escape(name), others=others), icon=":material/info:")
+    key = (tuple(sorted((n, len(b)) for n, b in files.items())), options)
     if st.session_state.get(PREPARED, (None,))[0] != key:  # read and check once per file and options
-        st.session_state[PREPARED] = (key, pipeline.prepare(con, content, upload.name, options))
+        st.session_state[PREPARED] = (key, pipeline.prepare(con, content, name, options, companions))
     prepared = st.session_state[PREPARED][1]
     d = prepared.detected
     st.subheader(t("upload_detected"))
@@ -72,7 +101,7 @@ if upload is not None:
         st.download_button(
             t("upload_report"),
             prepared.report_csv(),
-            file_name=f"{upload.name}.problems.csv",
+            file_name=f"{name}.problems.csv",
             mime="text/csv",
             icon=":material/download:",
         )

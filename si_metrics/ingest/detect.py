@@ -37,6 +37,7 @@ MAGIC = (
     (b"\x89PNG", "a PNG image, not a CSV"),
     (b"\xff\xd8\xff", "a JPEG image, not a CSV"),
 )
+ZIP_MAGIC = b"PK\x03\x04"  # a .zip: an NSI table's three files, or one CSV (an .xlsx is one too, and refused)
 GZIP_MAGIC = b"\x1f\x8b"  # Eurostat's bulk download serves .tsv.gz
 MARKUP = re.compile(r"\s*<(?:!doctype|html|head|body|table|\?xml|!--|[a-z]+:[a-z])", re.IGNORECASE)
 DELIMITERS = {
@@ -194,7 +195,7 @@ def sniff_dialect(text: str) -> tuple[str, str]:
         path.write_text(sample, encoding="utf-8")
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
         try:
-            delimiter, quote = con.execute(
+            delimiter, quote = con.execute(  # type: ignore[misc]  # sniff_csv returns one row
                 "select Delimiter, Quote from sniff_csv(?, sample_size = -1, ignore_errors = true)", [str(path)]
             ).fetchone()
         except duckdb.Error:

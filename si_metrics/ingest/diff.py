@@ -78,7 +78,7 @@ def compare(
         typed_view(cur, rows.assign(_row=np.arange(len(rows))), name, extra=("_line", "_row"))
         cur.execute(f"create or replace temp table _compared as {_compare_sql(name)}")
         old, new_ = ident("old_" + MAIN_COLUMN[name]), ident("new_" + MAIN_COLUMN[name])
-        new, changed, moved = cur.execute(
+        new, changed, moved = cur.execute(  # type: ignore[misc]  # an aggregate always returns one row
             "select count(*) filter (change = 'new'), count(*) filter (change = 'changed'), "
             f"count(*) filter (change = 'changed' and {old} is distinct from {new_}) from _compared"
         ).fetchone()

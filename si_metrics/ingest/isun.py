@@ -1,5 +1,5 @@
 """The funding tables' file shapes: the observatory's own CSV of funding_programmes / funding_municipalities, and
-the ИСУН 2020 extracts they are built from (see ../shared/reference/README.md, section 8).
+the ИСУН 2020 extracts they are built from (datasets/sources/MANIFEST.csv says where each came from).
 
 The mapping of an extract row onto a table row lives here once: scripts/build_datasets.py builds the bundled CSVs
 with it, and uploads of the same extracts go through it too. Pure: no store, no pandas.

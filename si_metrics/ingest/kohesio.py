@@ -22,7 +22,7 @@ import re
 import pandas as pd
 
 from ..catalog import dataset
-from ..demo import ORG_TYPES, THEMES
+from ..vocab import ORG_TYPES, THEMES
 from .problems import Problem
 from .resolve import Context
 from .table import Table, header_key
@@ -116,8 +116,8 @@ def _common_area(codes: list[str], parents: dict[str, str | None]) -> str:
     chains = []
     for code in codes:
         chain = [code]
-        while parents.get(chain[-1]):
-            chain.append(parents[chain[-1]])
+        while parent := parents.get(chain[-1]):
+            chain.append(parent)
         chains.append(chain)
     shared = [c for c in chains[0] if all(c in chain for chain in chains[1:])]
     return shared[0] if shared else ";".join(codes)

@@ -17,10 +17,12 @@ import pandas as pd
 from .. import config, store
 from ..catalog import dataset
 from ..exporting import to_csv_bytes
+from . import nsi
 from .diff import Diff, compare
-from .funding_upload import CHECKERS as FUNDING_CHECKERS
+from .funding_checks import CHECKERS as FUNDING_CHECKERS
 from .problems import FILE, PROBLEM_COLUMNS, FileRejected, Problem, file_problem, problems_frame
-from .read import Detected, Reading, ReadOptions, read
+from .read import read
+from .reading import Detected, Reading, ReadOptions
 from .resolve import load_context
 from .table import TEXT
 from .validate import Checked, check_observations, check_projects
@@ -70,38 +72,54 @@ class Prepared:
 
 
 def prepare_file(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions | None = None) -> Prepared:
-    """``prepare`` for a file on disk; an oversize file is refused before it is read."""
+    """``prepare`` for a file on disk; an oversize file is refused before it is read. An NSI data file
+    (``x-data.csv``) is read with its companions ``x-fields.csv`` and ``x-codelists.csv`` from beside it."""
     path = Path(path)
     size = path.stat().st_size
     if size > _max_bytes():
         prepared = Prepared(path.name, size, store.file_sha256(path))
         prepared.errors = problems_frame([_too_large(size).problem])
         return prepared
-    return prepare(con, path.read_bytes(), path.name, options)
+    companions = {
+        part: (path.parent / name).read_bytes()
+        for part, name in nsi.companion_names(path.name).items()
+        if (path.parent / name).is_file() and (path.parent / name).stat().st_size <= _max_bytes()
+    }
+    return prepare(con, path.read_bytes(), path.name, options, companions or None)
 
 
 def prepare(
-    con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, options: ReadOptions | None = None
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    options: ReadOptions | None = None,
+    companions: dict[str, bytes] | None = None,
 ) -> Prepared:
-    """Read, validate and diff an upload against the store; writes nothing."""
+    """Read, validate and diff an upload against the store; writes nothing. ``companions``: the files uploaded
+    with it by part (an NSI table's ``fields`` and ``codelists``); the release records the main file's hash."""
     options = (options or ReadOptions()).checked()
     prepared = Prepared(file_name, len(data), hashlib.sha256(data).hexdigest())
     try:
         _check_size(data)
         ctx = load_context(con)
-        reading = read(data, file_name, ctx, options, prepared.detected, _max_bytes(), config.max_upload_rows())
+        reading = read(
+            data, file_name, ctx, options, prepared.detected, _max_bytes(), config.max_upload_rows(), companions
+        )
     except FileRejected as exc:
         prepared.errors = problems_frame([exc.problem])
         return prepared
-    checked = CHECKERS[prepared.dataset](con, reading, ctx, prepared.detected.decimal or ".")
+    name = prepared.dataset
+    if name is None:  # every reader names its dataset or raises FileRejected
+        raise RuntimeError(f"the reader of {file_name} named no dataset")
+    checked = CHECKERS[name](con, reading, ctx, prepared.detected.decimal or ".")
     _collect(prepared, reading, checked)
     if len(checked.rows):
         by_year = "_col" in reading.frame.columns
         prepared.diff, big = compare(
             con,
             checked.rows,
-            prepared.dataset,
-            reading.columns.get("value" if prepared.dataset == "observations" else "budget_eur"),
+            name,
+            reading.columns.get("value" if name == "observations" else "budget_eur"),
             by_year,
         )
         prepared.warnings = _sorted([prepared.warnings, big])
@@ -175,6 +193,8 @@ def publish(con: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, no
     if not user.strip():
         raise ValueError("name who publishes (the release records it)")
     compared = prepared.diff.compared if prepared.diff else None
+    if prepared.dataset is None:  # ok above means the file was read, so its dataset is known
+        raise ValueError(f"{prepared.file_name} was not read; nothing was published")
     return store.publish_rows(
         con,
         dataset(prepared.dataset),

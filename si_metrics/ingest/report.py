@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .pipeline import SHOWN_ERRORS, Prepared
 from .problems import Problem
 
@@ -26,9 +28,11 @@ def detected_line(p: Prepared) -> str:
 
 
 def mapping_lines(p: Prepared) -> list[str]:
-    """One line per Eurostat mapping rule that applied."""
+    """One line per mapping rule that applied (Eurostat dataset or NSI table)."""
     return [
-        f"mapping: Eurostat {m['eurostat_dataset']} -> {m['indicator']} where {m['filters']}"
+        f"mapping: {'NSI table ' + m['nsi_table'] if 'nsi_table' in m else 'Eurostat ' + m['eurostat_dataset']} -> "
+        f"{m['indicator']} where "
+        f"{m['filters'] or 'every row'}"
         + (f" (breakdowns kept: {m['breakdowns']})" if m["breakdowns"] else "")
         + f": {m['rows']} rows"
         for m in p.detected.mapping
@@ -42,7 +46,7 @@ def counts_line(p: Prepared) -> str:
     return f"rows: {p.rows_read} read, {len(p.rows)} ready, {skipped} skipped" + (f" ({reasons})" if reasons else "")
 
 
-def _problem_lines(title: str, frame, limit: int) -> list[str]:
+def _problem_lines(title: str, frame: pd.DataFrame, limit: int) -> list[str]:
     """A heading with counts by kind, then the first problems, one per line."""
     if frame.empty:
         return [f"{title}: none"]

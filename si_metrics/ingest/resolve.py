@@ -17,11 +17,12 @@ _SPACES = re.compile(r"[\s_\-]+")
 
 @dataclass(frozen=True)
 class Context:
-    """The store's current regions, indicators and Eurostat mapping: what every upload is checked against."""
+    """The store's current regions, indicators and Eurostat and NSI mappings: what every upload is checked against."""
 
     regions: pd.DataFrame
     indicators: pd.DataFrame
     eurostat: pd.DataFrame
+    nsi: pd.DataFrame
 
     @property
     def region_codes(self) -> set[str]:
@@ -41,9 +42,13 @@ def load_context(con: duckdb.DuckDBPyConnection) -> Context:
             "select indicator_code, eurostat_dataset, dimension_filters from indicator_eurostat "
             "order by eurostat_dataset, indicator_code"
         ).df()
+        nsi = cur.execute(
+            "select indicator_code, nsi_table, title_en, dimensions, dimension_filters from indicator_nsi "
+            "order by nsi_table, indicator_code"
+        ).df()
     finally:
         cur.close()
-    return Context(regions, indicators, eurostat)
+    return Context(regions, indicators, eurostat, nsi)
 
 
 def name_key(text: str) -> str:
@@ -83,7 +88,7 @@ def resolve(con: duckdb.DuckDBPyConnection, values: list[str], aliases: pd.DataF
         ).fetchall()
     finally:
         cur.close()
-    return {raw: codes for raw, codes in rows}
+    return dict(rows)
 
 
 def suggestion(value: str, aliases: pd.DataFrame, labels: dict[str, str]) -> str:

@@ -9,8 +9,10 @@ reader only accepts a file when it can prove the line numbers and cells are the 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .detect import split_lines
-from .problems import ROW, Problem, file_problem
+from .problems import ROW, FileRejected, Problem, file_problem
 
 # Uploaded cells are text of this dtype, named in full: Arrow-backed strings (pandas 3's default "str"), fast on a
 # million cells. Named, because the explorer keeps its small frames' text as NumPy objects (si_metrics/__init__.py)
@@ -75,7 +77,13 @@ def _field_of_quote(physical: str, delimiter: str, quote: str, header: list[str]
 
 
 def _quote_problem(
-    exc: csv.Error, start: int, at: int, physical_line, delimiter: str, quote: str, header: list[str]
+    exc: csv.Error,
+    start: int,
+    at: int,
+    physical_line: Callable[[int], str],
+    delimiter: str,
+    quote: str,
+    header: list[str],
 ) -> tuple[Problem, bool]:
     """A Problem for a csv.Error, and whether reading must stop (an unclosed quote swallows the rest)."""
     message = str(exc)
@@ -120,7 +128,7 @@ def parse(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
     return table
 
 
-def _too_many_rows(max_rows: int, line: int):
+def _too_many_rows(max_rows: int, line: int) -> FileRejected:
     return file_problem(
         "too_many_rows",
         f"more than {max_rows:,} data rows (SI_MAX_UPLOAD_ROWS); split the file or raise the limit",
@@ -250,6 +258,25 @@ def _add(table: Table, cells: list[str], start: int, end: int, delimiter: str, m
         return
     if table.rows >= max_rows:
         raise _too_many_rows(max_rows, start)
+    assert isinstance(table.lines, list)  # the record reader builds lists; only the fast reader makes arrays
     table.lines.append(start)
     for column, cell in zip(table.cells, cells):
         column.append(cell)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")  # ISO, Kohesio's dd/mm/yyyy, Bulgarian Excel's dd.mm.yyyy
+
+
+def parse_dates(text: pd.Series) -> pd.Series:
+    """ISO, dd/mm/yyyy or dd.mm.yyyy dates → datetime.date, None where none fits."""
+
+    def one(value: str) -> dt.date | None:
+        """The first format that fits."""
+        for fmt in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+        return None
+
+    return text.map(lambda v: one(v) if v else None)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..catalog import dataset
 from . import isun
-from .read import OBSERVATION_HEADERS, OBSERVATION_REQUIRED, PROJECT_OPTIONAL
+from .reading import OBSERVATION_HEADERS, OBSERVATION_REQUIRED, PROJECT_OPTIONAL
 
 # What `template` writes: one file per table; "funding" is both funding tables.
 TEMPLATES = {

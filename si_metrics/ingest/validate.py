@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -21,15 +23,15 @@ import pydantic
 from pydantic import TypeAdapter
 
 from ..catalog import dataset
-from ..demo import SDG_CORE, SECTOR_OF_TYPE
 from ..schemas import ObservationRow, ProjectRow
 from ..store import ident
+from ..vocab import SDG_CORE, SECTOR_OF_TYPE
 from .diff import typed_view
 from .eurostat import FLAGS
 from .problems import PROBLEM_COLUMNS
-from .read import PROJECT_OPTIONAL, Reading
+from .reading import PROJECT_OPTIONAL, Reading
 from .resolve import Context, indicator_aliases, region_aliases, resolve, suggestion
-from .table import TEXT
+from .table import TEXT, parse_dates
 
 YEAR_RANGE = (1990, 2100)  # the ObservationRow model's bounds
 PERCENT_UNITS = ("PC", "PC_POP")  # Eurostat unit codes of shares, 0-100
@@ -38,7 +40,6 @@ MISSING = ("", ":")  # Eurostat's ':' and an empty cell: no value, skipped and c
 _NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _NON_FINITE = re.compile(r"^[-+]?(?:nan|inf|infinity|#num!|#div/0!)$", re.IGNORECASE)
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f'](?=\d)")  # 1 295 931 (Bulgarian), 1'295'931 (Swiss)
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")  # ISO, Kohesio's dd/mm/yyyy, Bulgarian Excel's dd.mm.yyyy
 SEX = {
     "t": "T",
     "total": "T",
@@ -66,7 +67,7 @@ class Checked:
     skipped: Counter = field(default_factory=Counter)
 
 
-class _Rows:
+class Rows:
     """The frame being checked, its untouched text, and where each field came from in the file."""
 
     def __init__(
@@ -89,12 +90,12 @@ class _Rows:
             return self.known[name]
         return _distinct(self.frame[name])
 
-    def per_value(self, name: str, change) -> pd.Series:
+    def per_value(self, name: str, change: Callable[..., Any]) -> pd.Series:
         """A function applied once per distinct value of a field, on every row."""
         codes, values = self.distinct(name)
         return _spread(pd.Series([change(v) for v in values], dtype=object), codes, self.frame.index)
 
-    def change(self, name: str, change) -> None:
+    def change(self, name: str, change: Callable[..., Any]) -> None:
         """Replace a field by a function of each of its values (applied once per distinct value)."""
         codes, values = self.distinct(name)
         result = pd.Series([change(v) for v in values], dtype=object)
@@ -160,9 +161,9 @@ def none_if_empty(column: pd.Series) -> pd.Series:
     return column.astype(object).where(column != "", None)
 
 
-def _text(frame: pd.DataFrame, columns: list[str], distinct: dict | None = None) -> pd.DataFrame:
+def text_columns(frame: pd.DataFrame, columns: list[str], distinct: dict | None = None) -> pd.DataFrame:
     """Every listed column as stripped text, '' for missing cells and absent columns. With ``distinct``, each
-    column's distinct values are put there (see _Rows) and stripped once each, not once per row."""
+    column's distinct values are put there (see Rows) and stripped once each, not once per row."""
     out = pd.DataFrame(index=frame.index)
     for name in columns:
         col = frame[name] if name in frame.columns else pd.Series("", index=frame.index)
@@ -189,7 +190,7 @@ def _distinct(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, _objects(uniques)
 
 
-def _objects(values) -> pd.Series:
+def _objects(values: Iterable[Any]) -> pd.Series:
     """Values as a Series of Python objects."""
     return pd.Series(np.asarray(values, dtype=object), dtype=object)
 
@@ -218,7 +219,7 @@ def _number_problem(decimal: str) -> str:
     return f"expected a number such as {example} (decimal mark {decimal!r} as detected or chosen)"
 
 
-def _numbers(rows: _Rows, names: tuple[str, ...], decimal: str, integer: bool = False) -> None:
+def check_numbers(rows: Rows, names: tuple[str, ...], decimal: str, integer: bool = False) -> None:
     """Parse number fields in place; text and NaN/inf become errors."""
     for name in names:
         codes, distinct = rows.distinct(name)
@@ -234,7 +235,7 @@ def _numbers(rows: _Rows, names: tuple[str, ...], decimal: str, integer: bool = 
 
 def _resolve(
     con: duckdb.DuckDBPyConnection,
-    rows: _Rows,
+    rows: Rows,
     name: str,
     aliases: pd.DataFrame,
     labels: dict[str, str],
@@ -265,7 +266,7 @@ def _resolve(
     rows.change(name, lambda v: single.get(v, ""))
 
 
-def _required(rows: _Rows, names: list[str], hints: dict[str, str] | None = None) -> None:
+def _required(rows: Rows, names: list[str], hints: dict[str, str] | None = None) -> None:
     """Empty required cells are errors; where the field was to be inferred, the hint says what to add."""
     for name in names:
         empty = rows.frame[name] == ""
@@ -294,11 +295,12 @@ def _field_failures(
     known: dict[str, tuple[np.ndarray, pd.Series]] | None = None,
 ) -> dict[str, dict[int, str]]:
     """Each field's distinct values checked once by the model's own rules for that field: row → message. ``known``
-    may give a field's distinct values in ``frame`` (see _Rows)."""
+    may give a field's distinct values in ``frame`` (see Rows)."""
     failures: dict[str, dict[int, str]] = {}
     for name in names:
         codes, distinct = known[name] if known and name in known else _distinct(frame[name])
-        adapter = TypeAdapter(list[model.model_fields[name].rebuild_annotation()], config=model.model_config)
+        annotation = model.model_fields[name].rebuild_annotation()
+        adapter: TypeAdapter[list] = TypeAdapter(list[annotation], config=model.model_config)  # type: ignore[valid-type]
         try:
             adapter.validate_python(_plain(distinct))
             continue
@@ -311,7 +313,7 @@ def _field_failures(
 
 def _row_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: list[str]) -> dict[str, dict[int, str]]:
     """Every row checked by the model, in chunks: field → row → message."""
-    adapter = TypeAdapter(list[model])
+    adapter: TypeAdapter[list] = TypeAdapter(list[model])  # type: ignore[valid-type]
     columns = [_plain(frame[n]) for n in names]
     failures: dict[str, dict[int, str]] = {}
     for start in range(0, len(frame), CHUNK):
@@ -326,8 +328,8 @@ def _row_failures(frame: pd.DataFrame, model: type[pydantic.BaseModel], names: l
     return failures
 
 
-def _pydantic(
-    rows: _Rows, model: type[pydantic.BaseModel], names: list[str], kinds: dict[str, str], problems: dict[str, str]
+def check_models(
+    rows: Rows, model: type[pydantic.BaseModel], names: list[str], kinds: dict[str, str], problems: dict[str, str]
 ) -> None:
     """Validate every row not skipped against the dataset's row model; cells already reported by the cell checks
     are not reported twice."""
@@ -342,8 +344,8 @@ def _pydantic(
         failures = _field_failures(good, model, names, known)
     else:
         failures = _row_failures(good, model, names)
-    for name, found in failures.items():
-        found = {row: problems.get(name, msg) for row, msg in found.items() if row not in rows.failed.get(name, ())}
+    for name, failed in failures.items():
+        found = {row: problems.get(name, msg) for row, msg in failed.items() if row not in rows.failed.get(name, ())}
         if found:
             messages = pd.Series(found)
             rows.fail(
@@ -354,7 +356,7 @@ def _pydantic(
             )
 
 
-def _duplicates(cur: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:
+def find_duplicates(cur: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:
     """Rows whose key an earlier row of the file already has: row, the line of the first, key text (``_upload``
     holds the rows whose key repeats)."""
     k = ", ".join(ident(c) for c in keys)
@@ -367,7 +369,7 @@ def _duplicates(cur: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame
             where n > 1 and _row <> first_row order by _row""").df()
 
 
-def _duplicate_errors(rows: _Rows, dup: pd.DataFrame, keys: list[str], key_label: str) -> None:
+def duplicate_errors(rows: Rows, dup: pd.DataFrame, keys: list[str], key_label: str) -> None:
     """An error on every repeat of a key, naming the line that had it first."""
     first = pd.Series(dup["first_line"].values, index=dup["_row"].values)
     text = pd.Series(dup["key_text"].values, index=dup["_row"].values).reindex(rows.frame.index)
@@ -375,12 +377,12 @@ def _duplicate_errors(rows: _Rows, dup: pd.DataFrame, keys: list[str], key_label
     headers = dict.fromkeys(rows.columns.get(k, k) for k in keys if k in rows.columns)
     column = " + ".join(headers) or " + ".join(keys)
     problem = first.reindex(rows.frame.index).map(
-        lambda ln: f"the same {key_label} as line {ln:.0f}; expected each once" if ln == ln else ""
+        lambda ln: f"the same {key_label} as line {ln:.0f}; expected each once" if pd.notna(ln) else ""
     )
     rows.fail(mask, keys[0], "duplicate_key", problem, column=column, value=text)
 
 
-def _repeated(rows: _Rows, keys: list[str], among: pd.Series) -> pd.Series:
+def _repeated(rows: Rows, keys: list[str], among: pd.Series) -> pd.Series:
     """Which of the rows in ``among`` have a key another of them has too (hashing the keys in pandas is cheaper
     than a grouping in DuckDB); by each key field's distinct values when they are known."""
     if rows.known is None:
@@ -398,12 +400,12 @@ def _repeated(rows: _Rows, keys: list[str], among: pd.Series) -> pd.Series:
     return pd.Series(combined, index=rows.frame.index[at]).duplicated(keep=False)
 
 
-def _good(rows: _Rows, columns: list[str]) -> pd.DataFrame:
+def _good(rows: Rows, columns: list[str]) -> pd.DataFrame:
     """The columns of the rows without errors (not copied when every row is good: the usual large file)."""
     return rows.frame[columns] if not rows.bad.any() else rows.frame.loc[~rows.bad, columns]
 
 
-def _fail_rows(rows: _Rows, found: pd.DataFrame, name: str, kind: str) -> None:
+def _fail_rows(rows: Rows, found: pd.DataFrame, name: str, kind: str) -> None:
     """Record errors for the rows a set check found (columns _row and problem)."""
     problem = pd.Series(found["problem"].values, index=found["_row"].values).reindex(rows.frame.index)
     rows.fail(
@@ -411,7 +413,7 @@ def _fail_rows(rows: _Rows, found: pd.DataFrame, name: str, kind: str) -> None:
     )
 
 
-def _set_checks(con: duckdb.DuckDBPyConnection, rows: _Rows, meta_name: str, key_label: str) -> None:
+def _set_checks(con: duckdb.DuckDBPyConnection, rows: Rows, meta_name: str, key_label: str) -> None:
     """Duplicate keys within the file and value ranges by unit, in DuckDB over the rows still good."""
     meta = dataset(meta_name)
     good = _good(rows, [*meta.column_names, "_line"]).assign(_row=rows.frame.index[~rows.bad])
@@ -420,7 +422,7 @@ def _set_checks(con: duckdb.DuckDBPyConnection, rows: _Rows, meta_name: str, key
     try:
         if repeated.any():
             typed_view(cur, good[repeated], meta_name, extra=("_line", "_row"))
-            _duplicate_errors(rows, _duplicates(cur, meta.primary_key), meta.primary_key, key_label)
+            duplicate_errors(rows, find_duplicates(cur, meta.primary_key), meta.primary_key, key_label)
         typed_view(cur, good, meta_name, extra=("_line", "_row"))
         for sql, name, kind in RANGE_CHECKS[meta_name]:
             found = cur.execute(sql, {"units": list(PERCENT_UNITS)} if "$units" in sql else None).df()
@@ -489,14 +491,14 @@ def check_observations(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Co
     meta = dataset("observations")
     checked = Checked(rows=pd.DataFrame(columns=[*meta.column_names, "_line"]))
     distinct: dict[str, tuple[np.ndarray, pd.Series]] = {}
-    frame = _text(reading.frame, meta.column_names, distinct)
+    frame = text_columns(reading.frame, meta.column_names, distinct)
     missing = frame["value"].isin(MISSING)
     if missing.any():
         checked.skipped["missing value (':' or empty)"] = int(missing.sum())
         keep = ~missing.to_numpy()
         frame = frame[keep].copy()
         distinct = {name: (codes[keep], values) for name, (codes, values) in distinct.items()}
-    rows = _Rows(reading, frame, distinct)
+    rows = Rows(reading, frame, distinct)
     _observation_defaults(rows, reading)
     _required(rows, ["indicator_code", "region_code", "year"])
     _resolve(
@@ -516,9 +518,9 @@ def check_observations(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Co
         "unknown_region",
         checked.skipped if reading.unknown_regions == "skip" else None,
     )
-    _numbers(rows, ("value",), decimal)
+    check_numbers(rows, ("value",), decimal)
     _years(rows)
-    _pydantic(rows, ObservationRow, meta.column_names, OBS_KINDS, OBS_PROBLEMS)
+    check_models(rows, ObservationRow, meta.column_names, OBS_KINDS, OBS_PROBLEMS)
     _set_checks(con, rows, "observations", "indicator, area, year, sex and age")
     checked.rows = _good(rows, [*meta.column_names, "_line"]).reset_index(drop=True)
     checked.rows["flag"] = none_if_empty(checked.rows["flag"])
@@ -526,7 +528,7 @@ def check_observations(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Co
     return checked
 
 
-def _observation_defaults(rows: _Rows, reading: Reading) -> None:
+def _observation_defaults(rows: Rows, reading: Reading) -> None:
     """Empty optional cells get their defaults; sex, age and flags are written the catalogue's way."""
     rows.change("sex", lambda v: SEX.get(v.casefold(), v) if v else "T")
     rows.change("age", lambda v: "TOTAL" if v.casefold() in ("", "total", "общо") else v.upper())
@@ -545,7 +547,7 @@ def _region_labels(ctx: Context) -> dict[str, str]:
     )
 
 
-def _years(rows: _Rows) -> None:
+def _years(rows: Rows) -> None:
     """Years as integers; anything else is an error."""
     codes, text = rows.distinct("year")
     bad = ~text.str.fullmatch(r"\d{4}").astype(bool) & (text != "")
@@ -571,7 +573,7 @@ DERIVED_FROM = {"lead_sector": ("lead_org_type",), "sdgs": ("theme",), "status":
 def check_projects(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Context, decimal: str) -> Checked:
     """Typed project rows and errors for a reading; staff-published projects are never synthetic."""
     meta = dataset("projects")
-    rows = _Rows(reading, _text(reading.frame, meta.column_names))
+    rows = Rows(reading, text_columns(reading.frame, meta.column_names))
     checked = Checked(rows=pd.DataFrame(columns=[*meta.column_names, "_line"]))
     checked.warnings = _not_synthetic(rows)
     _required(rows, [c.name for c in meta.columns if c.required and c.name not in PROJECT_OPTIONAL], reading.hints)
@@ -591,12 +593,12 @@ def check_projects(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Contex
         _region_labels(ctx),
         "unknown_region",
     )
-    _numbers(rows, PROJECT_NUMBERS, decimal)
-    _numbers(rows, PROJECT_INTEGERS, decimal, integer=True)
+    check_numbers(rows, PROJECT_NUMBERS, decimal)
+    check_numbers(rows, PROJECT_INTEGERS, decimal, integer=True)
     for name in ("start_date", "end_date"):
-        _dates(rows, name)
+        check_dates(rows, name)
     _derived(rows)
-    _pydantic(rows, ProjectRow, meta.column_names, PROJECT_KINDS, {})
+    check_models(rows, ProjectRow, meta.column_names, PROJECT_KINDS, {})
     _set_checks(con, rows, "projects", "project_id")
     checked.rows = rows.frame.loc[~rows.bad, [*meta.column_names, "_line"]].reset_index(drop=True)
     for name in ("partner_sectors", "programme_code", "target_groups"):
@@ -605,7 +607,7 @@ def check_projects(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Contex
     return checked
 
 
-def _not_synthetic(rows: _Rows) -> list[pd.DataFrame]:
+def _not_synthetic(rows: Rows) -> list[pd.DataFrame]:
     """Rows published by staff are real: is_synthetic is set to false, with a warning where the file said true."""
     said = rows.frame["is_synthetic"].str.casefold().map(BOOLEAN)
     forced = said.eq(True)
@@ -626,22 +628,7 @@ def _not_synthetic(rows: _Rows) -> list[pd.DataFrame]:
     ]
 
 
-def parse_dates(text: pd.Series) -> pd.Series:
-    """ISO, dd/mm/yyyy or dd.mm.yyyy dates → datetime.date, None where none fits."""
-
-    def one(value: str) -> dt.date | None:
-        """The first format that fits."""
-        for fmt in _DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(value, fmt).date()
-            except ValueError:
-                continue
-        return None
-
-    return text.map(lambda v: one(v) if v else None)
-
-
-def _dates(rows: _Rows, name: str) -> None:
+def check_dates(rows: Rows, name: str) -> None:
     """Dates in place; anything else is an error."""
     dates = parse_dates(rows.frame[name])
     rows.fail(
@@ -653,7 +640,7 @@ def _dates(rows: _Rows, name: str) -> None:
     rows.frame[name] = dates
 
 
-def _derived(rows: _Rows) -> None:
+def _derived(rows: Rows) -> None:
     """Fields a source may leave empty: status from the dates, sector from the kind of body, the theme's core
     SDG, no partners. Where what they derive from already has an error, they are not reported again."""
     frame = rows.frame

@@ -29,7 +29,7 @@ where k.region_code in (select rc.region_code from region_closure as rc where rc
   and (len(programmes) = 0 or coalesce(nullif(k.programme_code, ''), 'none') in (select unnest(programmes)))
   and (len(groups) = 0 or list_has_any(string_split(k.target_groups, ';'), groups))
   and (not cross_only or k.cross_sector)
-  -- every search word in the key (a lambda: a correlated subquery over the words took 0.5 s for a country)
+  -- every search word in the key (a lambda: a correlated subquery over the words runs once per row)
   and (len(words) = 0 or list_bool_and(list_transform(words, w -> contains(k.search_key, w))));
 
 -- eu_funds_by_area: one row per area of ``codes`` (any level) with all EU funds attributed to the municipalities

@@ -1,4 +1,4 @@
--- grain: one row per NUTS 2 region of a country and one for the country: all EU funds contracted in its
+-- grain: one row per area of a country at $level (NUTS 2 regions or NUTS 3 districts) and one for the country: all EU funds contracted in its
 -- municipalities (latest register snapshot), the EU contribution of the demo (synthetic) projects placed in it
 -- or within it (running during the period, chosen themes, not cancelled), and the Eurostat population of the
 -- latest year up to the period end
@@ -7,7 +7,7 @@ with areas as (
     from regions as r
     join region_closure as rc on rc.region_code = r.code
     where rc.ancestor_code = $country
-      and r.level in (0, 2)
+      and r.level in (0, $level)
 ),
 
 eu_funds as (

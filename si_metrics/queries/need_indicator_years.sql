@@ -1,11 +1,11 @@
 -- grain: one row per need indicator (poverty and employment themes) and year with a total value for at least one
--- NUTS 2 region of a country
-with nuts2 as (
+-- area of a country at $level
+with level_areas as (
     select r.code
     from regions as r
     join region_closure as rc on rc.region_code = r.code
     where rc.ancestor_code = $country
-      and r.level = 2
+      and r.level = $level
 ),
 
 final as (
@@ -19,7 +19,7 @@ final as (
         o.year,
         count(*) as regions
     from totals as o
-    join nuts2 on nuts2.code = o.region_code
+    join level_areas on level_areas.code = o.region_code
     join indicators as i on i.code = o.indicator_code
     where i.theme in ('poverty_inclusion', 'employment')
     group by all

@@ -1,4 +1,4 @@
--- grain: one row per NUTS 2 region of a country with a total value of the indicator in the year, plus one row
+-- grain: one row per area of a country at $level (NUTS 2 regions or NUTS 3 districts) with a total value of the indicator in the year, plus one row
 -- for the country itself when it has one; each with the population that weights it (same year, else the
 -- nearest earlier year, else the earliest year the store holds)
 with areas as (
@@ -6,11 +6,11 @@ with areas as (
     from regions as r
     join region_closure as rc on rc.region_code = r.code
     where rc.ancestor_code = $country
-      and r.level in (0, 2)
+      and r.level in (0, $level)
 ),
 
 need as (
-    select region_code as code, value, flag
+    select region_code as code, value, flag, source
     from totals
     where indicator_code = $indicator
       and year = $year
@@ -33,7 +33,7 @@ weights as (
 ),
 
 final as (
-    select a.code, a.level, a.name_en, a.name_bg, n.value, n.flag, w.population, w.pop_year
+    select a.code, a.level, a.name_en, a.name_bg, n.value, n.flag, n.source, w.population, w.pop_year
     from areas as a
     join need as n using (code)
     left join weights as w using (code)

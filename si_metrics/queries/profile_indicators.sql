@@ -42,7 +42,7 @@ own as (
 ),
 
 -- competition ranking ("1, 2, 3, 3, 5"): equal values share the better-placed rank. Counted for the few
--- values shown (a join, not a window over every peer's values: 3-4x faster for a country's 400 districts)
+-- values shown (a join, not a window that ranks every peer's values only to keep a few)
 peers as (
     select
         s.region_code,

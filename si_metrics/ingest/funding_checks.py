@@ -1,7 +1,5 @@
-"""Uploads to the funding tables: funding_programmes (ESF/ESF+ programme totals) and funding_municipalities (EU
-money per municipality), in the observatory's own CSV format or as the ИСУН 2020 extracts they are built from
-(``isun`` maps an extract row exactly as scripts/build_datasets.py does). Read, then checked row by row with the
-same cell checks, row models and Problem table as the other datasets.
+"""Checks of the funding tables' rows, with the same cell checks, row models and Problem table as the other
+datasets.
 
 An upload merges by key (code and snapshot date), like every other upload: rows it names are added or updated,
 rows it does not name stay. Each snapshot is its own picture of the register and the dashboard shows only the
@@ -11,132 +9,35 @@ has, and one that adds an older snapshot is warned that it will not be shown.
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import pandas as pd
+import pydantic
 
 from ..catalog import dataset
 from ..schemas import FundingMunicipalityRow, FundingProgrammeRow
 from ..store import ident
 from . import isun
 from .diff import typed_view
-from .problems import FILE, PROBLEM_COLUMNS, Problem, file_problem
-from .read import Detected, Reading, ReadOptions, _decimal, _frame, _no_data, map_header
+from .funding_format import SNAPSHOT_HINT
+from .problems import PROBLEM_COLUMNS
+from .reading import Reading
 from .resolve import Context, name_key, suggestion
-from .table import Table, header_key
 from .validate import (
     Checked,
-    _dates,
-    _duplicate_errors,
-    _duplicates,
-    _numbers,
-    _pydantic,
-    _Rows,
-    _text,
-    parse_dates,
+    Rows,
+    check_dates,
+    check_models,
+    check_numbers,
+    duplicate_errors,
+    find_duplicates,
+    text_columns,
     text_or_empty,
 )
 
-SNAPSHOT_HINT = (
-    "give the register's snapshot date: a snapshot column, --snapshot 2026-08-24 (on the page: "
-    "Snapshot date) or a date in the file name (isun_programme_totals_2026-08-24.csv)"
-)
 SHOWN_CODES = 5  # codes named in a warning about an incomplete snapshot; the rest are counted
-_FILE_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 _PERIOD_OF_YEAR = {period[:4]: period for period in isun.ESF_FUND}  # a CCI code starts with its period's first year
 AMOUNTS = ("contracted_eur", "paid_eur", "grant_eur")
 COUNTS = ("contract_count", "beneficiary_count", "population")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Reading
-
-
-def snapshot_default(options: ReadOptions, file_name: str) -> str | None:
-    """The snapshot date for rows that give none: the option, else a yyyy-mm-dd date in the file name."""
-    found = _FILE_DATE.search(file_name)
-    text = (options.snapshot or (found.group(1) if found else "")).strip()
-    if not text:
-        return None
-    parsed = parse_dates(pd.Series([text])).iloc[0]
-    if parsed is None:
-        raise file_problem(
-            "bad_date",
-            f"the snapshot date {text!r} is not a date; expected a date as 2026-08-24, 24.08.2026 or 24/08/2026",
-            column="snapshot",
-            value=text,
-        )
-    return parsed.isoformat()
-
-
-def read_funding(table: Table, file_name: str, options: ReadOptions, detected: Detected) -> Reading:
-    """Either funding table from its own CSV format or an ИСУН extract, as text rows of the table's columns."""
-    shape = isun.recognise({header_key(h) for h in table.header})
-    if shape is None:
-        raise file_problem(
-            "unknown_format",
-            "not a funding file: expected the header of funding_programmes "
-            "(programme_code, …), of funding_municipalities (municipality_code, …) or "
-            "of an ИСУН extract (code, name, period, … or muni, oblast, nuts3_code, …)"
-            f"; the header has: {', '.join(table.header)}",
-            value=table.header[0],
-        )
-    name, source = shape
-    detected.dataset = name
-    detected.format_label = isun.LABELS[shape]
-    if source == "absorption":
-        raise file_problem("unknown_format", isun.ABSORPTION_REFUSED, value="absorption_pct")
-    default = snapshot_default(options, file_name)
-    columns, problems, warnings = map_header(table, *_header(name, source, default is not None))
-    if source == "isun" and default is None:
-        problems.append(
-            Problem(1, FILE, file_name, "cannot_infer", f"an ИСУН extract has no snapshot date; {SNAPSHOT_HINT}")
-        )
-    _decimal(table, columns, isun.NUMBERS, options, detected)
-    frame = _frame(table, columns)
-    if problems:  # without its required columns the rows cannot be read
-        frame = frame.iloc[0:0]
-    if source == "isun":
-        named = {f: table.header[columns[s]] for f, s in isun.SOURCE[name].items() if s in columns}
-        frame = _from_extract(frame, name)
-    else:
-        named = {f: table.header[i] for f, i in columns.items()}
-    reading = Reading(
-        frame,
-        named,
-        rows_read=table.rows + len(table.problems),
-        problems=table.problems + problems + _no_data(table),
-        warnings=warnings,
-        defaults={"snapshot": default} if default else {},
-    )
-    reading.skipped.update({"empty lines": table.blank_lines} if table.blank_lines else {})
-    return reading
-
-
-def _header(name: str, source: str, has_default: bool) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
-    """The header names accepted (field -> names) and the required fields, for a table in a shape."""
-    if source == "isun":
-        return {c: (c,) for c in isun.EXTRACT[name]}, tuple(
-            c for c in isun.EXTRACT[name] if c not in isun.EXTRACT_UNUSED
-        )
-    optional = [c for c in isun.OPTIONAL[name] if c != "snapshot" or has_default]
-    return {c: (c,) for c in isun.COLUMNS[name]}, tuple(c for c in isun.COLUMNS[name] if c not in optional)
-
-
-def _from_extract(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Extract rows as table rows through isun's mapping (the one the bundled CSVs are built with)."""
-    row = isun.ROWS[name]
-    records = [
-        row({k: str(v).strip() for k, v in r.items()}, "") for r in frame.drop(columns="_line").to_dict("records")
-    ]
-    out = pd.DataFrame(records, columns=list(isun.COLUMNS[name]), index=frame.index, dtype=object)
-    out["_line"] = frame["_line"]
-    return out
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Checking
 
 
 def check_programmes(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: Context, decimal: str) -> Checked:
@@ -224,12 +125,12 @@ def check_municipalities(con: duckdb.DuckDBPyConnection, reading: Reading, ctx: 
     return _finish(con, rows, reading, name, FundingMunicipalityRow, _current(con, name), decimal)
 
 
-def _start(reading: Reading, name: str) -> _Rows:
+def _start(reading: Reading, name: str) -> Rows:
     """The rows as stripped text, the snapshot default in empty cells."""
-    frame = _text(reading.frame, list(isun.COLUMNS[name]))
+    frame = text_columns(reading.frame, list(isun.COLUMNS[name]))
     if "snapshot" in reading.defaults:
         frame["snapshot"] = frame["snapshot"].where(frame["snapshot"] != "", reading.defaults["snapshot"])
-    return _Rows(reading, frame)
+    return Rows(reading, frame)
 
 
 def _current(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
@@ -242,7 +143,13 @@ def _current(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
 
 
 def _finish(
-    con: duckdb.DuckDBPyConnection, rows: _Rows, reading: Reading, name: str, model, current: pd.DataFrame, decimal: str
+    con: duckdb.DuckDBPyConnection,
+    rows: Rows,
+    reading: Reading,
+    name: str,
+    model: type[pydantic.BaseModel],
+    current: pd.DataFrame,
+    decimal: str,
 ) -> Checked:
     """The checks both tables share: required cells, numbers, the date, the row model, duplicate keys, and the
     snapshot warnings."""
@@ -254,8 +161,8 @@ def _finish(
         rows.fail(empty, column, "cannot_infer" if column == "snapshot" else "required", hint)
     amounts = [c for c in AMOUNTS if c in meta.column_names]
     counts = [c for c in COUNTS if c in meta.column_names]
-    _numbers(rows, tuple(amounts), decimal)
-    _numbers(rows, tuple(counts), decimal, integer=True)
+    check_numbers(rows, tuple(amounts), decimal)
+    check_numbers(rows, tuple(counts), decimal, integer=True)
     for column in amounts + counts:
         what = (
             "an amount of 0 EUR"
@@ -270,8 +177,8 @@ def _finish(
             "out_of_range",
             f"expected {what} or more",
         )
-    _dates(rows, "snapshot")
-    _pydantic(rows, model, meta.column_names, {"snapshot": "bad_date"}, {})
+    check_dates(rows, "snapshot")
+    check_models(rows, model, meta.column_names, {"snapshot": "bad_date"}, {})
     _duplicate_keys(con, rows, name)
     checked = Checked(rows=rows.frame.loc[~rows.bad, [*meta.column_names, "_line"]].reset_index(drop=True))
     checked.errors = rows.errors
@@ -281,18 +188,18 @@ def _finish(
     return checked
 
 
-def _duplicate_keys(con: duckdb.DuckDBPyConnection, rows: _Rows, name: str) -> None:
+def _duplicate_keys(con: duckdb.DuckDBPyConnection, rows: Rows, name: str) -> None:
     """The same code and snapshot twice in the file: an error on every repeat, naming the first line."""
     meta = dataset(name)
     good = rows.frame.loc[~rows.bad, [*meta.column_names, "_line"]].assign(_row=rows.frame.index[~rows.bad])
     cur = con.cursor()
     try:
         typed_view(cur, good, name, extra=("_line", "_row"))
-        found = _duplicates(cur, meta.primary_key)
+        found = find_duplicates(cur, meta.primary_key)
     finally:
         cur.close()
     if len(found):
-        _duplicate_errors(rows, found, meta.primary_key, " and ".join(meta.primary_key))
+        duplicate_errors(rows, found, meta.primary_key, " and ".join(meta.primary_key))
 
 
 def _snapshot_warnings(rows: pd.DataFrame, current: pd.DataFrame, key: str, column: str) -> list[pd.DataFrame]:
