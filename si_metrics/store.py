@@ -194,7 +194,7 @@ def _wal(catalog_file: Path) -> None:
     then fails on, any reader that holds the file open."""
     db = sqlite3.connect(catalog_file, timeout=30)
     try:
-        if db.execute("pragma journal_mode").fetchone()[0] != "wal":
+        if db.execute("pragma journal_mode").fetchall()[0][0] != "wal":
             db.execute("pragma journal_mode=wal")
     finally:
         db.close()
@@ -220,8 +220,8 @@ def connect(where: Location | Path | str | None = None, read_only: bool = False)
         elif not remote:
             Path(loc.data_path).mkdir(parents=True, exist_ok=True)
         if remote and (s3 := config.s3_settings()):
-            options = ", ".join(f"{key} {_literal(value)}" for key, value in s3.items())
-            con.execute(f"create or replace secret si_store (type s3, {options})")
+            secret = ", ".join(f"{key} {_literal(value)}" for key, value in s3.items())
+            con.execute(f"create or replace secret si_store (type s3, {secret})")
         # no rows kept inside the catalogue: a read of a table with inlined rows costs one more catalogue query
         # (a one-row table: 19 → 6 ms here); maintain merges the small files instead
         options = [f"data_path {_literal(loc.data_path)}", "data_inlining_row_limit 0"]
@@ -255,6 +255,97 @@ def _views(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     for (name,) in names:
         cur.execute(f"create or replace view memory.main.{ident(name)} as select * from {LAKE}.main.{ident(name)}")
+    refresh_local_copies(con, force=True)  # the views just made read the lake: back to the copies, if kept
+
+
+# Lake tables a reading process keeps copies of in its own memory (see keep_local_copies): every read of a lake
+# table asks the catalogue for the snapshot and its files first, and a page runs many small queries over these.
+# The large tables (observations, projects) and the history stay in the lake: read by area, they skip most of their
+# files, and a copy would hold gigabytes at EU scale.
+LOCAL_COPIES = (
+    "regions",
+    "region_closure",
+    "indicators",
+    "indicator_eurostat",
+    "indicator_nsi",
+    "targets",
+    "releases",
+    "store_info",
+    "totals",
+    "population",
+    "project_index",
+    "funding_programmes",
+    "funding_municipalities",
+    "funding_planned",
+    "kohesio_beneficiaries",
+    "boundaries",
+)
+COPIES_STATE = "_local_copies"  # local table: the snapshot the copies hold and their generation (in the name)
+_copies_lock = threading.Lock()  # one refresh at a time in a process; readers never wait for it
+
+
+def keep_local_copies(con: duckdb.DuckDBPyConnection) -> None:
+    """Serve the LOCAL_COPIES tables of this connection from in-memory copies of one lake snapshot, refreshed when
+    the lake's current snapshot changes: at each latest_release (every page run asks it) and after each commit
+    made through this connection. What another process publishes shows at the next latest_release; queries between
+    two refreshes read one consistent snapshot. For a long-lived reading process (the app); writes still go to
+    the lake."""
+    cur = con.cursor()
+    cur.execute(f"create table if not exists memory.main.{COPIES_STATE} (snapshot bigint, generation integer)")
+    refresh_local_copies(cur, force=True)
+
+
+def refresh_local_copies(con: duckdb.DuckDBPyConnection, snapshot: int | None = None, force: bool = False) -> None:
+    """Bring this connection's local copies (if it keeps them) to the lake's current snapshot: new copies of one
+    snapshot are built under new names, then every view is switched to them in one transaction, so a query on
+    another cursor sees either all old or all new copies, never a mix; a query still reading the old ones keeps
+    them (DuckDB's catalogue is transactional)."""
+    cur = con.cursor()
+    kept = cur.execute(
+        "select count(*) from duckdb_tables() where database_name = 'memory' and table_name = ?", [COPIES_STATE]
+    ).fetchall()[0][0]
+    if not kept:
+        return
+    with _copies_lock:
+        held = cur.execute(f"select snapshot, generation from memory.main.{COPIES_STATE}").fetchall()
+        if snapshot is None or force:
+            snapshot = cur.execute(f"select id from {LAKE}.current_snapshot()").fetchall()[0][0]
+        if held and held[0][0] == snapshot and not force:
+            return
+        generation = held[0][1] + 1 if held else 1
+        present = {
+            name
+            for (name,) in cur.execute(
+                "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'", [LAKE]
+            ).fetchall()
+        }
+        copies = [name for name in LOCAL_COPIES if name in present]
+        # every copy of the same snapshot, read by its number: a publish committed meanwhile is the next refresh's
+        for name in copies:
+            cur.execute(
+                f"create or replace table memory.main.{ident(f'copy{generation}_{name}')} as "
+                f"select * from {LAKE}.main.{ident(name)} at (version => {int(snapshot)})"
+            )
+        cur.execute("begin transaction")
+        try:
+            for name in copies:
+                cur.execute(
+                    f"create or replace view memory.main.{ident(name)} as "
+                    f"select * from memory.main.{ident(f'copy{generation}_{name}')}"
+                )
+            cur.execute(f"delete from memory.main.{COPIES_STATE}")
+            cur.execute(f"insert into memory.main.{COPIES_STATE} values (?, ?)", [snapshot, generation])
+            cur.execute("commit")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                cur.execute("rollback")
+            raise
+        for (name,) in cur.execute(
+            "select table_name from duckdb_tables() where database_name = 'memory' and schema_name = 'main' "
+            "and regexp_matches(table_name, '^copy[0-9]+_') and not starts_with(table_name, ?)",
+            [f"copy{generation}_"],
+        ).fetchall():
+            cur.execute(f"drop table if exists memory.main.{ident(name)}")
 
 
 def is_built(con: duckdb.DuckDBPyConnection) -> bool:
@@ -263,14 +354,14 @@ def is_built(con: duckdb.DuckDBPyConnection) -> bool:
     cur = con.cursor()
     found = cur.execute(
         "select count(*) from duckdb_tables() where database_name = ? and table_name = 'store_info'", [LAKE]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not found:
         return False
     try:
         version, fingerprint = cur.execute(
             f"select schema_version, catalog_fingerprint from {LAKE}.store_info"
-        ).fetchone()
-    except (duckdb.Error, TypeError):
+        ).fetchall()[0]
+    except (duckdb.Error, IndexError):
         version = fingerprint = None
     if version != SCHEMA_VERSION or fingerprint != catalog_fingerprint():
         raise StoreError(
@@ -317,12 +408,14 @@ def _in_transaction(cur: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
         try:
             result = work()
             cur.execute("commit")
-            return result
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):  # a refused commit has already rolled back
                 cur.execute("rollback")
             if not _is_conflict(exc) or time.monotonic() > deadline:
                 raise
+        else:
+            refresh_local_copies(cur)  # this process reads what it just published
+            return result
         attempt += 1
         time.sleep(random.uniform(0.01, 0.05) * min(attempt, 10))  # jitter: two retrying publishers drift apart
 
@@ -336,7 +429,7 @@ def _tag(cur: duckdb.DuckDBPyConnection, user: str, note: str, releases: list[in
 def _next_release(cur: duckdb.DuckDBPyConnection) -> int:
     """Take the next release number. Updating the one row of store_info makes two concurrent releases conflict at
     commit (DuckLake lets concurrent inserts into one table both land, which would repeat a number)."""
-    rid = cur.execute(f"select last_release + 1 from {LAKE}.store_info").fetchone()[0]
+    rid = cur.execute(f"select last_release + 1 from {LAKE}.store_info").fetchall()[0][0]
     cur.execute(f"update {LAKE}.store_info set last_release = ?", [rid])
     return rid
 
@@ -558,7 +651,7 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
 
 def state(con: duckdb.DuckDBPyConnection) -> tuple[str, int]:
     """The store and its latest release: what was compared with it holds while both stay the same."""
-    catalog_path = con.execute("select path from duckdb_databases() where database_name = ?", [LAKE]).fetchone()[0]
+    catalog_path = con.execute("select path from duckdb_databases() where database_name = ?", [LAKE]).fetchall()[0][0]
     return str(catalog_path), latest_release(con)
 
 
@@ -602,11 +695,11 @@ def publish_rows(
     total = len(rows)
 
     def work() -> Release:
-        known = compared is not None and compared.against == state(cur)
+        known = compared if compared is not None and compared.against == state(cur) else None
         columns, view = meta.column_names, casts
         frame = rows
-        if known:
-            frame = rows.iloc[compared.to_write].assign(_kind=np.where(compared.new, "new", "changed"))
+        if known is not None:
+            frame = rows.iloc[known.to_write].assign(_kind=np.where(known.new, "new", "changed"))
             columns, view = [*columns, "_kind"], casts + ", _kind"
         cur.register("_rows_raw", arrow_table(frame[columns]))
         cur.execute(f"create or replace temp view _rows as select {view} from _rows_raw")
@@ -620,7 +713,7 @@ def publish_rows(
             sha256=sha256,
             rows_in_file=rows_in_file,
             rows_total=total,
-            changed_columns=compared.columns if known else None,
+            changed_columns=known.columns if known is not None else None,
         )
         cur.execute("drop view _rows")
         return _tagged(cur, user, note, release)
@@ -683,7 +776,7 @@ def _release(
     added, changed, repeated, *differing = cur.execute(
         "select count(*) filter (_kind = 'new'), count(*) filter (_kind = 'changed'), "
         f"count(*) - count(distinct ({keys})){any_differs} from _diff"
-    ).fetchone()
+    ).fetchall()[0]
     if changed_columns is not None:
         differing = [c in changed_columns for c in others]
     if repeated:  # the lake has no primary key: the update below would take one row silently
@@ -691,9 +784,9 @@ def _release(
             f"{repeated} staged row(s) repeat the key ({keys}) of another; each key may appear once"
         )
     # the current table has one row per key, so each staged row is new, changed or unchanged
-    total = cur.execute(f"select count(*) from {s}").fetchone()[0] if rows_total is None else rows_total
+    total = cur.execute(f"select count(*) from {s}").fetchall()[0][0] if rows_total is None else rows_total
     unchanged = total - added - changed
-    removed = cur.execute("select count(*) from _removed").fetchone()[0]
+    removed = cur.execute("select count(*) from _removed").fetchall()[0][0]
     rid = _next_release(cur)
     cur.execute(
         f"insert into {LAKE}.releases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -837,13 +930,14 @@ def latest_release(con: duckdb.DuckDBPyConnection) -> int:
     the lake's current snapshot is one catalogue query, reading the releases table three or more."""
     cur = con.cursor()
     at = (
-        cur.execute("select path from duckdb_databases() where database_name = ?", [LAKE]).fetchone()[0],
-        cur.execute(f"select id from {LAKE}.current_snapshot()").fetchone()[0],
+        cur.execute("select path from duckdb_databases() where database_name = ?", [LAKE]).fetchall()[0][0],
+        cur.execute(f"select id from {LAKE}.current_snapshot()").fetchall()[0][0],
     )
+    refresh_local_copies(con, at[1])
     if at not in _release_at:
         if len(_release_at) > 1000:
             _release_at.clear()
-        _release_at[at] = cur.execute(f"select coalesce(max(id), 0) from {LAKE}.releases").fetchone()[0]
+        _release_at[at] = cur.execute(f"select coalesce(max(id), 0) from {LAKE}.releases").fetchall()[0][0]
     return _release_at[at]
 
 
@@ -900,7 +994,7 @@ def maintain(
             "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'", [LAKE]
         ).fetchall()
         return sum(
-            cur.execute(f"select count(*) from ducklake_list_files('{LAKE}', ?)", [name]).fetchone()[0]
+            cur.execute(f"select count(*) from ducklake_list_files('{LAKE}', ?)", [name]).fetchall()[0][0]
             for (name,) in names
         )
 
@@ -922,7 +1016,7 @@ def maintain(
             [grace_minutes * 60],
         )
         after = files()
-        kept = cur.execute(f"select count(*) from ducklake_snapshots('{LAKE}')").fetchone()[0]
+        kept = cur.execute(f"select count(*) from ducklake_snapshots('{LAKE}')").fetchall()[0][0]
     return Maintenance(len(expire), kept, before, after)
 
 
@@ -940,4 +1034,4 @@ def _now() -> dt.datetime:
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Current rows per catalogued dataset."""
     cur = con.cursor()
-    return {name: cur.execute(f"select count(*) from {LAKE}.{ident(name)}").fetchone()[0] for name in catalog()}
+    return {name: cur.execute(f"select count(*) from {LAKE}.{ident(name)}").fetchall()[0][0] for name in catalog()}

@@ -436,3 +436,39 @@ def test_read_only_open_of_a_store_never_built_says_init(request, tmp_path: Path
         store.open_store(where, read_only=True)
     store.open_store(where).close()
     assert store.built(where)
+
+
+def _total_unemp(con) -> float:
+    """The value in totals, a table the app reads from its local copy."""
+    return (
+        con.cursor()
+        .execute("select value from totals where indicator_code = 'UNEMP' and region_code = 'BG31' and year = 2025")
+        .fetchall()[0][0]
+    )
+
+
+def test_local_copies_show_each_release(request, tmp_path: Path):
+    from conftest import store_location
+
+    where = store_location(request, "sqlite", tmp_path / "store")
+    reader, writer = store.open_store(where), store.open_store(where)
+    try:
+        _publish_value(writer, tmp_path, 1.0)
+        store.keep_local_copies(reader)
+        plan = reader.cursor().execute("explain select * from totals").fetchall()
+        assert "ducklake" not in str(plan).lower()  # read from memory, not the lake
+        assert _total_unemp(reader) == 1.0
+        _publish_value(reader, tmp_path, 2.0)  # its own publish: seen at once
+        assert _total_unemp(reader) == 2.0
+        _publish_value(writer, tmp_path, 3.0)  # another connection's: seen from the next latest_release on
+        assert _total_unemp(reader) == 2.0
+        release = store.latest_release(reader)
+        assert _total_unemp(reader) == 3.0 == _unemp(reader)
+        assert release == store.latest_release(writer)
+        copies = reader.cursor().execute(
+            "select count(*) from duckdb_tables() where database_name = 'memory' and starts_with(table_name, 'copy')"
+        )
+        assert copies.fetchall()[0][0] == len(store.LOCAL_COPIES)  # the old ones dropped
+    finally:
+        reader.close()
+        writer.close()

@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from helpers import ROOT
 from si_metrics import store
 from si_metrics.catalog import catalog
 

@@ -19,8 +19,11 @@ TTL = 600  # seconds; bounds memory only, freshness comes from the release key
 
 @st.cache_resource(show_spinner=False)
 def connection() -> duckdb.DuckDBPyConnection:
-    """One connection per process; every query takes its own cursor."""
-    return store.open_store()
+    """One connection per process; every query takes its own cursor. Its small tables are read from local copies
+    of the lake's current snapshot, brought up to date by each run's ``release()``."""
+    con = store.open_store()
+    store.keep_local_copies(con)
+    return con
 
 
 @functools.cache  # once per process: the first call does the work, later calls return at once
