@@ -10,8 +10,9 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT
 from test_browser import CHROMIUM_ARGS, _serve, assert_healthy, load
+
+from helpers import ROOT
 
 pytestmark = pytest.mark.browser
 
