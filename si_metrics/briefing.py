@@ -398,7 +398,9 @@ def _source_list(numbers: dict[tuple[str, str], int], lang: str) -> list:
         if meta.synthetic:
             blocks.append(
                 Text(
-                    f"{translate(lang, 'demo_data')}: {meta.title.get(lang)} — {translate(lang, 'demo_data_explained')}",
+                    translate(lang, "demo_data")
+                    + f": {meta.title.get(lang)} — "
+                    + translate(lang, "demo_data_explained"),
                     "demo",
                 )
             )

@@ -19,7 +19,7 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"
 # Okabe & Ito blue for the area; black and grey for the country and the EU, as the dashboard's trend charts.
 COLOURS = {"area": (0, 114, 178), "country": (0, 0, 0), "benchmark": (127, 127, 127)}
-HEX = {k: "#%02x%02x%02x" % v for k, v in COLOURS.items()}
+HEX = {k: "#" + "".join(f"{c:02x}" for c in v) for k, v in COLOURS.items()}
 INK, MUTED, RULE, WARN, DEMO = (33, 33, 33), (85, 85, 85), (200, 200, 200), (153, 27, 27), (180, 83, 9)
 SIZES = {"body": 9, "small": 7.5, "demo": 8.5, "warn": 8.5}
 CHARTS_PER_ROW = 3
@@ -232,9 +232,10 @@ def _svg(chart: Chart) -> str:
         for s in chart.series:
             colour = HEX.get(s.kind, HEX["area"])
             dash = "" if s.kind == "area" else ' stroke-dasharray="4 3"'
+            width = 2 if s.kind == "area" else 1.2
             coords = " ".join(f"{sx(yr):.1f},{sy(v):.1f}" for yr, v, _ in s.points)
             parts.append(
-                f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="{2 if s.kind == "area" else 1.2}"{dash}>'
+                f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="{width}"{dash}>'
                 f"<title>{html.escape(s.label)}</title></polyline>"
             )
             for yr, v, flagged in s.points:
@@ -259,10 +260,10 @@ def to_html(doc: Document) -> str:
         elif isinstance(block, Text):
             out.append(f'<p class="{e(block.style)}">{e(block.text)}</p>')
         elif isinstance(block, Table):
-            cls = lambda i: ' class="n"' if block.numeric[i] else ""  # noqa: E731
-            head = "".join(f"<th{cls(i)}>{e(v)}</th>" for i, v in enumerate(block.header))
+            cls = [' class="n"' if n else "" for n in block.numeric]
+            head = "".join(f"<th{cls[i]}>{e(v)}</th>" for i, v in enumerate(block.header))
             body = "".join(
-                "<tr>" + "".join(f"<td{cls(i)}>{e(v)}</td>" for i, v in enumerate(row)) + "</tr>" for row in block.rows
+                "<tr>" + "".join(f"<td{cls[i]}>{e(v)}</td>" for i, v in enumerate(row)) + "</tr>" for row in block.rows
             )
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
         elif isinstance(block, Charts):

@@ -142,7 +142,7 @@ def test_every_indicator_the_store_holds_for_the_area_is_in_the_briefing(con, se
     }
     names = dict(con.cursor().execute("select code, name_en from indicators").fetchall())
     doc = briefing.document(severozapaden, "en")
-    charts = [b for b in doc.blocks if isinstance(b, briefing.Charts)][0].charts
+    charts = next(b for b in doc.blocks if isinstance(b, briefing.Charts)).charts
     assert len(held) >= 6
     assert {c.title.rsplit(" (", 1)[0] for c in charts} == {names[c] for c in held}
     unemp = next(c for c in charts if c.title.startswith(names["UNEMP"]))
