@@ -7,11 +7,13 @@ the page runs outside the frame in app.py (or a "page not found" notice shows). 
 starts. ``streamlit run app.py`` still works; only that first request can glitch.
 """
 
+import importlib
 import sys
+import threading
 
 from streamlit import delta_generator
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.web import cli
+from streamlit.web import bootstrap, cli
 
 PagesManager.uses_pages_directory = False
 # Streamlit's check for "imported but not started with `streamlit run`" walks the whole call stack with
@@ -19,6 +21,37 @@ PagesManager.uses_pages_directory = False
 # 2-core machine); this launcher is `streamlit run`, so the check is marked as done.
 if hasattr(delta_generator, "_use_warning_has_been_displayed"):
     delta_generator._use_warning_has_been_displayed = True
+
+# What the first run of a page imports (pandas, DuckDB, Plotly and our modules: about 1 s on a 2-core machine). Loaded
+# on a thread once the server listens, they load while the first browser fetches and parses the frontend, instead of
+# while that visitor waits for the first run. Started earlier, they would slow the server's own start-up (one GIL).
+# Python's import locks make a run that needs a module still loading here wait for it, not load it twice.
+WARM_MODULES = (
+    "pandas",
+    "duckdb",
+    "plotly.graph_objects",
+    "si_metrics.store",
+    "si_metrics.charts",
+    "ui.data",
+    "ui.maps",
+)
+
+
+def _warm() -> None:
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+
+
+def _warm_after_start(original):
+    def on_server_start(server) -> None:
+        original(server)
+        threading.Thread(target=_warm, name="si-warm-imports", daemon=True).start()
+
+    return on_server_start
+
+
+if hasattr(bootstrap, "_on_server_start"):  # Streamlit's own hook, run once the server is up
+    bootstrap._on_server_start = _warm_after_start(bootstrap._on_server_start)
 
 if __name__ == "__main__":
     sys.exit(cli.main(["run", "app.py", *sys.argv[1:]], prog_name="streamlit", standalone_mode=True))
