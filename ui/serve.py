@@ -11,7 +11,7 @@ import importlib
 import sys
 import threading
 
-from streamlit import delta_generator
+from streamlit import delta_generator, net_util
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import bootstrap, cli
 
@@ -40,15 +40,32 @@ WARM_MODULES = (
 def _warm() -> None:
     for name in WARM_MODULES:
         importlib.import_module(name)
+    # then what every page's first run asks first: the store's connection and the per-release lookups the shared
+    # filters are built from (cached for all sessions, as the first visitor would have cached them)
+    from ui import data
+
+    try:
+        release = data.release()
+        data.areas(release)
+        data.year_bounds(release)
+        data.indicators(release)
+    except Exception:  # e.g. the store is locked: the first run reports that to the visitor
+        return
 
 
 def _warm_after_start(original):
     def on_server_start(server) -> None:
-        original(server)
         threading.Thread(target=_warm, name="si-warm-imports", daemon=True).start()
+        original(server)
 
     return on_server_start
 
+
+# A headless start asks an outside host for this machine's public address, only to print an "External URL" (up to
+# 1 s, on the event loop, before the server answers anyone). The observatory calls no outside host: the address is
+# marked as known and empty, so nothing is asked and no such URL is printed.
+if hasattr(net_util, "_external_ip"):
+    net_util._external_ip = ""
 
 if hasattr(bootstrap, "_on_server_start"):  # Streamlit's own hook, run once the server is up
     bootstrap._on_server_start = _warm_after_start(bootstrap._on_server_start)
