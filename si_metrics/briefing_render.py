@@ -225,10 +225,10 @@ def _svg(chart: Chart) -> str:
             parts.append(
                 f'<text x="{left - 3}" y="{sy(v) + 3:.1f}" font-size="9" text-anchor="end" fill="#555">{label}</text>'
             )
-        for yr in sorted({x0, x1}):
-            parts.append(
-                f'<text x="{sx(yr):.1f}" y="{top + ph + 12}" font-size="9" text-anchor="middle" fill="#555">{yr}</text>'
-            )
+        for yr in sorted({x0, x1}):  # the first year's label starts at the axis, the last one ends there
+            anchor = "middle" if x0 == x1 else ("start" if yr == x0 else "end")
+            at = f'x="{sx(yr):.1f}" y="{top + ph + 12}"'
+            parts.append(f'<text {at} font-size="9" text-anchor="{anchor}" fill="#555">{yr}</text>')
         for s in chart.series:
             colour = HEX.get(s.kind, HEX["area"])
             dash = "" if s.kind == "area" else ' stroke-dasharray="4 3"'
