@@ -4,7 +4,7 @@ import streamlit as st
 
 from si_metrics.store import StoreError
 from ui import data
-from ui.components import charts_now, md_escape
+from ui.components import md_escape
 from ui.i18n import t
 from ui.state import finish_url, set_page, sidebar_filters
 
@@ -44,7 +44,6 @@ page = st.navigation(
     position="sidebar",
 )
 set_page(page.url_path)
-charts_now()
 page.run()
 finish_url(notices)
 data.settle()

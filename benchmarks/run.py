@@ -508,7 +508,7 @@ def start_table(results: dict) -> list[str]:
         )
         note = f"server healthy after {c['server_p50_s']:.2f} s (p50); " if c.get("server_p50_s") else ""
         if c.get("charts_p50_s"):
-            note += f"charts drawn after {c['charts_p50_s']:.2f} s (p50, the second run); "
+            note += f"charts drawn after {c['charts_p50_s']:.2f} s (p50); "
         lines.append(
             f"| cold start, {label}: {what} | – | {c['p50_s']:.2f} (max {c['max_s']:.2f}) | – | "
             f"{_mb(c['peak_rss_mb'])} | "

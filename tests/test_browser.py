@@ -219,25 +219,6 @@ def test_a_chart_download_is_the_plotted_table_as_csv(server, page):
     assert_healthy(page)
 
 
-def test_the_overview_draws_its_figures_first_and_its_charts_by_themselves(server, page):
-    """The first run has no Plotly chart (the page shows without waiting for Plotly's bundle); the charts follow in
-    one more run that nobody asked for, and then the page stays idle (the timer that asked is gone)."""
-    page.goto(f"{server}/?region=BG41&lang=en")
-    page.wait_for_selector("[data-testid=stMetric]", timeout=60_000)
-    page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", timeout=60_000)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.evaluate(
-        """() => { window.__runs = 0; const app = document.querySelector('[data-testid=stApp]');
-        new MutationObserver(() => { if (app.dataset.testScriptState === 'running') window.__runs++; })
-            .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
-    )
-    page.wait_for_timeout(2_000)  # four times the fragment's interval: a timer still running would show here
-    assert page.evaluate("() => window.__runs") == 0
-    assert page.locator("[data-testid=stPlotlyChart]").count() == 2
-    assert page.get_by_text("The chart is on its way").count() == 0
-    assert_healthy(page)
-
-
 def test_the_region_briefing_downloads_as_a_pdf_from_the_page(server, page):
     """One click on the Regions page gives the area's briefing in the page's language; the test opens the PDF."""
     from pypdf import PdfReader

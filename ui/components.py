@@ -67,48 +67,13 @@ def download(frame, file_name: str, key: str) -> None:
     )
 
 
-_SESSION_RAN, _CHARTS_PENDING, _DEFERRED = "_session_ran", "_charts_pending", "_charts_deferred"
-CHART_DELAY_S = 0.5  # after the first run has finished: the browser has painted it by then, even on a busy machine
-PLACEHOLDER_PX = 420  # the trend charts' height, so the page does not jump when the chart arrives
-
-
-def charts_now() -> None:
-    """Called by app.py before each page: charts are drawn unless the page defers them for this run."""
-    st.session_state[_DEFERRED] = False
-
-
-def defer_charts_on_first_run() -> None:
-    """On a session's first run, draw no Plotly chart, then rerun the page a moment later with them.
-
-    The browser loads and parses Plotly's 4.7 MB bundle when the first chart arrives, and shows nothing of the
-    page until it has (about 2 s of a cold start on a shared 2-core machine, twice what Streamlit itself costs).
-    Without a chart in the first run the headline figures show at once; the charts follow in the second run.
-    Later runs (every click) draw them as usual."""
-    first = not st.session_state.get(_SESSION_RAN)
-    st.session_state[_SESSION_RAN] = True
-    st.session_state[_DEFERRED] = first
-    if first:
-        st.session_state[_CHARTS_PENDING] = True
-        _rerun_with_charts()
-
-
-@st.fragment(run_every=CHART_DELAY_S)
-def _rerun_with_charts() -> None:
-    if st.session_state.pop(_CHARTS_PENDING, False):
-        return  # called by the first run itself: leave the page as drawn
-    st.rerun()  # the timer's run: the whole page again, now with its charts; this fragment is not called again
-
-
 def chart_with_table(fig, table, *, key: str, file_name: str, on_select=None) -> None:
     """A chart with a Table tab of exactly the plotted data and a CSV download of it.
 
     Only the open tab is built and sent: opening the other one reruns the page. The tab's state lives under
     ``tab_<key>`` in session state (the label of the open tab)."""
     chart_tab, table_tab = st.tabs([t("tab_chart"), t("tab_table")], key=f"tab_{key}", on_change="rerun")
-    if chart_tab.open and st.session_state.get(_DEFERRED):
-        with chart_tab, st.container(height=PLACEHOLDER_PX, border=False):
-            st.caption(t("chart_loading"))
-    elif chart_tab.open:
+    if chart_tab.open:
         with chart_tab:
             kwargs = dict(on_select=on_select, selection_mode="points") if on_select else {}
             st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)

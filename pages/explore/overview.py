@@ -4,7 +4,7 @@ import streamlit as st
 
 from si_metrics import charts
 from ui import data
-from ui.components import chart_with_table, defer_charts_on_first_run, demo_badge, md_escape, source_footer
+from ui.components import chart_with_table, demo_badge, md_escape, source_footer
 from ui.i18n import date, lang, money, num, pct, signed, t
 from ui.indicators import map_frame, pick_indicator, trend_frame, unit
 from ui.maps import area_map
@@ -112,7 +112,6 @@ for target in k.targets:
     st.info(line, icon=":material/flag:")
 
 st.subheader(t("home_charts_heading"))
-defer_charts_on_first_run()  # the headline figures first: the charts (and Plotly's bundle) follow in a second run
 inds = data.query(release, "indicators_with_data")
 indicator = pick_indicator(inds, f, t("pov_indicator"), "AROPE", level=2)
 ind_name, ind_unit = indicator_name(indicator), unit(inds, indicator, f.lang)
