@@ -193,7 +193,7 @@ def indicator_table(facts: Facts, rows: pd.DataFrame, lang: str, numbers: dict) 
     return Table(
         header=header,
         rows=body,
-        widths=(0.2, 0.07, 0.075, 0.1, 0.13, 0.085, 0.065, 0.1, 0.08, 0.095),
+        widths=(0.185, 0.07, 0.09, 0.1, 0.12, 0.085, 0.065, 0.1, 0.09, 0.095),
         numeric=(False, True, True, False, False, True, True, False, False, False),
     )
 
