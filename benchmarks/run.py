@@ -275,6 +275,9 @@ def cold_starts(runs: int, root: Path) -> dict:
             "server_p50_s": round(float(np.median([r["server_s"] for r in rows])), 3)
             if how == "browserstart"
             else None,
+            "charts_p50_s": round(float(np.median([r["charts_s"] for r in rows])), 3)
+            if how == "browserstart" and all(r.get("charts_s") for r in rows)
+            else None,
             "errors": [e for r in rows for e in r["errors"]][:3],
         }
     return out
@@ -528,6 +531,8 @@ def start_table(results: dict) -> list[str]:
             else "new process → first Overview rendered by AppTest"
         )
         note = f"server healthy after {c['server_p50_s']:.2f} s (p50); " if c.get("server_p50_s") else ""
+        if c.get("charts_p50_s"):
+            note += f"charts drawn after {c['charts_p50_s']:.2f} s (p50); "
         lines.append(
             f"| cold start, {label}: {what} | – | {c['p50_s']:.2f} (max {c['max_s']:.2f}) | – | "
             f"{_mb(c['peak_rss_mb'])} | "
@@ -712,6 +717,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--pages", default=",".join(p.url for p in harness.PAGES))
     parser.add_argument("--min-runs", type=int, help="runs a series makes even when over its budget")
     parser.add_argument("--coldstart-runs", type=int)
+    parser.add_argument(
+        "--coldstart-only",
+        action="store_true",
+        help="measure only the cold starts (AppTest and Chromium, with the one-line control) and print their table",
+    )
     parser.add_argument("--upload-runs", type=int, help="validate/publish runs, each into a fresh copy")
     parser.add_argument("--root", type=Path, default=sc.DATA_ROOT, help="where scale folders go")
     parser.add_argument(
@@ -788,6 +798,13 @@ def main(argv: list[str] | None = None) -> dict:
         (folder / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
         args.out.write_text(render(results), encoding="utf-8")
         print(console_table(results))
+        return results
+    if args.coldstart_only:  # the cold-start rows alone, control included, in one run (results.md is not rewritten)
+        results["coldstart"] = cold_starts(args.coldstart_runs, args.root)
+        out = Path(args.root) / "coldstart.json"
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        print("\n".join(start_table(results)))
+        log(f"wrote {out}")
         return results
 
     log(f"scale data {args.scale} in {args.root}")

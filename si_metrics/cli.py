@@ -288,6 +288,36 @@ def _cmd_hash_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_briefing(args: argparse.Namespace) -> int:
+    # imported here: fpdf2 and the fonts are needed by this command only, not by every start of the CLI
+    from . import briefing, briefing_render
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pdf", ".html"):
+        raise ValueError(f"--out must end in .pdf or .html, not {out.name!r}")
+    con = store.open_store()
+    try:
+        doc = briefing.briefing(con, args.region.upper(), args.lang)
+    except briefing.UnknownRegion:
+        raise ValueError(f"unknown area {args.region!r}: `python -m si_metrics regions` lists them") from None
+    if out.suffix.lower() == ".pdf":
+        out.write_bytes(briefing_render.to_pdf(doc))
+    else:
+        out.write_text(briefing_render.to_html(doc), encoding="utf-8")
+    print(f"wrote {out} ({doc.title})")
+    return 0
+
+
+def _briefing_parser(sub: Any) -> None:
+    s = sub.add_parser(
+        "briefing", help="write the one-area briefing (indicators, targets, EU money, projects) as PDF or HTML"
+    )
+    s.add_argument("region", metavar="REGION", help="area code, e.g. BG311 (Vidin) or BG31")
+    s.add_argument("--lang", choices=["bg", "en"], default="en")
+    s.add_argument("--out", required=True, help="file to write: .pdf or .html")
+    s.set_defaults(func=_cmd_briefing)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m si_metrics",
@@ -358,6 +388,7 @@ def parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=_cmd_history)
     _upload_parsers(sub)
+    _briefing_parser(sub)
     return p
 
 

@@ -237,3 +237,26 @@ def home_kpis(read: Read, region: str, year_from: int, year_to: int, chain: list
         cross_sector_projects=int(projects["cross_sector_projects"]),
         targets=[target_progress(totals, country, g) for g in goals],
     )
+
+
+def progress_text(target: TargetProgress, lang: str, catalogue: pd.DataFrame) -> str:
+    """How far a target has come, or which series the store lacks for it, for which years, and which Eurostat
+    dataset staff publish to fill the gap; ``catalogue`` is the indicator_catalogue query's result."""
+    from .i18n import format_number, format_percent, translate
+
+    if target.change_so_far is not None:
+        return translate(
+            lang,
+            "target_progress",
+            change=format_number(target.change_so_far, lang),
+            year=target.latest_year,
+            share=format_percent(target.share_achieved_pct, lang, 0),
+        )
+    inds = catalogue.set_index("code")
+    gaps = []
+    for code, years in target.missing:
+        name = str(inds.loc[code, "name_bg" if lang == "bg" else "name_en"]) if code in inds.index else code
+        eurostat = inds.loc[code].get("eurostat") if code in inds.index else None
+        source = str(eurostat).split(" [")[0] if isinstance(eurostat, str) and eurostat else code
+        gaps.append(translate(lang, "target_gap", indicator=name, years=years, source=source))
+    return translate(lang, "target_progress_unavailable", missing="; ".join(gaps))

@@ -220,6 +220,29 @@ def test_a_chart_download_is_the_plotted_table_as_csv(server, page):
     assert_healthy(page)
 
 
+def test_the_region_briefing_downloads_as_a_pdf_from_the_page(server, page):
+    """One click on the Regions page gives the area's briefing in the page's language; the test opens the PDF."""
+    from pypdf import PdfReader
+
+    load(page, f"{server}/regions?region=BG311&lang=bg", ready="[data-testid=stDownloadButton]")
+    page.screenshot(path=str(ARTIFACTS / "regions_briefing_bg.png"))
+    page.context.set_default_timeout(60_000)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Справка (PDF)").click()
+    download = info.value
+    data = Path(download.path()).read_bytes()
+    assert download.suggested_filename == "briefing_BG311_bg.pdf"
+    assert data.startswith(b"%PDF-")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(download.path()).pages).replace("\u00a0", " ")
+    assert "Справка за района: Видин" in text
+    assert "2025 70 542" in text  # the district's population, Bulgarian format
+    assert "274,08 млн. евро" in text  # EU funds contracted in its municipalities
+    assert "Eurostat demo_r_pjanaggr3; версия 2026-04" in text  # each figure with its source and vintage
+    assert "Демонстрационни данни" in text
+    assert page.locator(IDLE).count() == 1  # the click did not rerun the page
+    assert_healthy(page)
+
+
 def test_the_language_switch_shows_cyrillic_navigation(server, page):
     load(page, f"{server}/?lang=en")
     page.get_by_text("Български", exact=True).click()

@@ -11,7 +11,7 @@ import pytest
 from test_browser import browser, page, server  # noqa: F401 (fixtures of the browser tier)
 
 from helpers import ROOT, metrics, open_page
-from si_metrics import queries
+from si_metrics import queries, vocab
 from si_metrics.i18n import format_money, format_number, format_percent
 from si_metrics.projects import search_key, search_words
 
@@ -159,16 +159,7 @@ def test_cross_sector_count_agrees_with_the_overview_query(con, csv):
     summary = queries.run(
         con,
         "projects_summary",
-        themes=[
-            "esf_admin",
-            "si_sustainable",
-            "poverty_inclusion",
-            "employment",
-            "education",
-            "health_care",
-            "community",
-            "digital_inclusion",
-        ],
+        themes=list(vocab.THEMES),
         **base_params(**params),
     )
     running = summary[summary["in_period"]]

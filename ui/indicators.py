@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from si_metrics import i18n
-from si_metrics.kpis import BENCHMARK, TargetProgress
+from si_metrics.kpis import BENCHMARK, TargetProgress, progress_text
 
 from . import data
 from .state import Filters, url_select
@@ -55,31 +55,5 @@ def trend_frame(
 
 
 def target_progress_text(release: int, target: TargetProgress, lang: str) -> str:
-    """How far a 2030 target has come, or which series the store lacks for it, for which years, and which
-    source (Eurostat dataset or NSI table) staff publish to fill the gap."""
-    if target.change_so_far is not None:
-        return i18n.translate(
-            lang,
-            "target_progress",
-            change=i18n.format_number(target.change_so_far, lang),
-            year=target.latest_year,
-            share=i18n.format_percent(target.share_achieved_pct, lang, 0),
-        )
-    inds = data.query(release, "indicator_catalogue").set_index("code")
-    missing = "; ".join(
-        i18n.translate(
-            lang,
-            "target_gap",
-            indicator=str(inds.loc[code, "name_bg" if lang == "bg" else "name_en"]) if code in inds.index else code,
-            years=years,
-            source=_source_of(inds, code),
-        )
-        for code, years in target.missing
-    )
-    return i18n.translate(lang, "target_progress_unavailable", missing=missing)
-
-
-def _source_of(inds: pd.DataFrame, code: str) -> str:
-    """The first Eurostat dataset the catalogue maps to an indicator (what staff download), else the code."""
-    eurostat = inds.loc[code, "eurostat"] if code in inds.index else None
-    return str(eurostat).split(" [")[0] if isinstance(eurostat, str) and eurostat else code
+    """How far a 2030 target has come, or what the store lacks to tell (kpis.progress_text)."""
+    return progress_text(target, lang, data.query(release, "indicator_catalogue"))

@@ -5,6 +5,7 @@ from pandas import notna
 
 from si_metrics import charts, i18n, profiles
 from ui import data
+from ui.briefing import briefing_downloads
 from ui.components import chart_with_table, demo_badge, download, md_escape, paged_table, source_footer
 from ui.i18n import date, money, num, t
 from ui.maps import area_map
@@ -37,6 +38,7 @@ def show_profile(rows, code: str) -> None:
 
 st.title(t("regions_title", area=area))
 st.caption(t("regions_intro", year_from=f.year_from, year_to=f.year_to))
+briefing_downloads(release, f.region, f.lang)
 rows, funds, projects = data.query_all(
     release,
     ("profile_indicators", dict(codes=[c for c in (f.region, parent) if c], benchmark=profiles.BENCHMARK, **period)),
