@@ -44,7 +44,7 @@ def fresh(tmp_path_factory) -> Path:
 @pytest.fixture
 def con(fresh):
     """An in-process connection to that store, closed after the test so the command line can open it."""
-    connection = store.open_store(fresh / "si_observatory.duckdb")
+    connection = store.open_store(fresh / "store")
     yield connection
     connection.close()
 

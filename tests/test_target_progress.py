@@ -26,7 +26,7 @@ def population(year: int) -> float:
 
 @pytest.fixture
 def own_store(tmp_path):
-    con = store.open_store(tmp_path / "store.duckdb")
+    con = store.open_store(tmp_path / "store")
     yield con
     con.close()
 
