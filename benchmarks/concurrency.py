@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import harness
 from benchmarks import scale as sc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,21 +59,7 @@ def servers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[list[tup
             port = _free_port()
             log = (log_dir / f"server{n}.log").open("w")
             proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "ui.serve",
-                    "--server.headless",
-                    "true",
-                    "--server.port",
-                    str(port),
-                    "--server.address",
-                    "127.0.0.1",
-                    "--browser.gatherUsageStats",
-                    "false",
-                    "--server.fileWatcherType",
-                    "none",
-                ],
+                [sys.executable, "-m", "ui.serve", *harness.server_options(port, "127.0.0.1")],
                 cwd=ROOT,
                 env={**os.environ, **env},
                 stdout=log,

@@ -50,6 +50,16 @@ from benchmarks import scale as sc
 
 ROOT = Path(__file__).resolve().parent.parent
 
+
+def server_options(port: int, address: str | None = None) -> list[str]:
+    """Streamlit's options for a headless test or benchmark server on ``port``: no usage statistics, no file
+    watcher (nothing changes under a running server), optionally bound to one address."""
+    opts = ["--server.headless", "true", "--server.port", str(port)]
+    if address:
+        opts += ["--server.address", address]
+    return [*opts, "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+
+
 APPS = {"ours": ROOT / "app.py", "baseline": ROOT / "benchmarks" / "baseline" / "app.py"}
 HELLO = ROOT / "benchmarks" / "baseline" / "hello.py"  # control for the browser cold start
 MIN_RUNS = 3
@@ -525,16 +535,7 @@ def browser_start(app: str, csv_folder: Path, data_folder: Path) -> dict:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    opts = [
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    opts = server_options(port)
     cmd = (
         [sys.executable, "-m", "ui.serve", *opts]
         if app == "ours"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.harness import server_options
 from helpers import ROOT
 
 pytestmark = pytest.mark.browser
@@ -55,21 +56,7 @@ def _serve(tmp_path_factory, extra_env: dict):
     env = {**os.environ, "SI_DATA_DIR": str(tmp_path_factory.mktemp("browser_data")), **extra_env}
     log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ui.serve",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        [sys.executable, "-m", "ui.serve", *server_options(port, "127.0.0.1")],
         cwd=ROOT,
         env=env,
         stdout=log,
