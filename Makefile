@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test check init chromium postgresql datasets bench clean
+.PHONY: run test quick check init chromium postgresql datasets bench clean
 
 $(VENV)/.run-deps: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ postgresql:
 
 test: $(VENV)/.dev-deps chromium postgresql
 	$(PY) -m pytest
+
+# The loop while working: every test but the browser tier, stopping at the first failure.
+quick: $(VENV)/.dev-deps postgresql
+	$(PY) -m pytest -m "not browser" -x -q
 
 # Settings in pyproject.toml; `ruff format .` and `ruff check --fix .` repair most of what these report.
 check: $(VENV)/.dev-deps
