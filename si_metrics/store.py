@@ -250,11 +250,19 @@ def _views(con: duckdb.DuckDBPyConnection) -> None:
     """A view in the local database of each lake table, so named queries, macros and ingest read ``observations``
     as before; a view is read when queried, so it shows the newest release."""
     cur = con.cursor()
-    names = cur.execute(
-        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'", [LAKE]
-    ).fetchall()
-    for (name,) in names:
-        cur.execute(f"create or replace view memory.main.{ident(name)} as select * from {LAKE}.main.{ident(name)}")
+    # one transaction: each view binds against the lake's catalogue, read once for all of them instead of per view
+    cur.execute("begin transaction")
+    try:
+        names = cur.execute(
+            "select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'", [LAKE]
+        ).fetchall()
+        for (name,) in names:
+            cur.execute(f"create or replace view memory.main.{ident(name)} as select * from {LAKE}.main.{ident(name)}")
+        cur.execute("commit")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            cur.execute("rollback")
+        raise
     refresh_local_copies(con, force=True)  # the views just made read the lake: back to the copies, if kept
 
 
@@ -321,13 +329,13 @@ def refresh_local_copies(con: duckdb.DuckDBPyConnection, snapshot: int | None = 
         }
         copies = [name for name in LOCAL_COPIES if name in present]
         # every copy of the same snapshot, read by its number: a publish committed meanwhile is the next refresh's
-        for name in copies:
-            cur.execute(
-                f"create or replace table memory.main.{ident(f'copy{generation}_{name}')} as "
-                f"select * from {LAKE}.main.{ident(name)} at (version => {int(snapshot)})"
-            )
-        cur.execute("begin transaction")
+        cur.execute("begin transaction")  # one catalogue read for all copies, and all views switched at once
         try:
+            for name in copies:
+                cur.execute(
+                    f"create or replace table memory.main.{ident(f'copy{generation}_{name}')} as "
+                    f"select * from {LAKE}.main.{ident(name)} at (version => {int(snapshot)})"
+                )
             for name in copies:
                 cur.execute(
                     f"create or replace view memory.main.{ident(name)} as "

@@ -44,13 +44,15 @@ def _warm() -> None:
         importlib.import_module(name)
     # then what every page's first run asks first: the store's connection and the per-release lookups the shared
     # filters are built from (cached for all sessions, as the first visitor would have cached them)
-    from ui import data
+    from ui import data, state
 
     try:
         release = data.release()
         data.areas(release)
         data.year_bounds(release)
         data.indicators(release)
+        # and the headline figures of the page a first visitor opens (the Overview with the default filters)
+        data.home_kpis(release, state.DEFAULT_REGION, *data.data_span(release))
     except Exception:  # e.g. the store is locked: the first run reports that to the visitor
         return
 
@@ -72,5 +74,15 @@ if hasattr(net_util, "_external_ip"):
 if hasattr(bootstrap, "_on_server_start"):  # Streamlit's own hook, run once the server is up
     bootstrap._on_server_start = _warm_after_start(bootstrap._on_server_start)  # type: ignore[assignment]
 
+
+def _open_store_early() -> None:
+    from ui import data
+
+    data.open_early()
+
+
 if __name__ == "__main__":
+    # the store opens while the server starts (ui.data.open_early): by the time the first browser has loaded the
+    # frontend and connected, the first run finds the store open
+    threading.Thread(target=_open_store_early, name="si-open-store", daemon=True).start()
     sys.exit(cli.main(["run", "app.py", *sys.argv[1:]], prog_name="streamlit", standalone_mode=True))

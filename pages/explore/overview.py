@@ -149,51 +149,56 @@ years = [
     for y in data.query(release, "indicator_years", indicator=indicator, level=map_level, country=k.country)["year"]
     if f.year_from <= y <= f.year_to
 ]
+# Everything the two charts need is worked out before either is drawn, and the source footer goes below them
+# first: the page's last messages are then the charts, so its text and figures are drawn and the run is finished
+# before the browser loads the charting library (the largest part of a first visit).
+# The trend needs two years of one series for the area in the period; the chosen indicator first, then the
+# poverty series with the most such years (a different indicator, so the caption says so)
+have = data.query(release, "area_years", region=f.region)
+have = have[(have["year"] >= f.year_from) & (have["year"] <= f.year_to)]
+counts = have.groupby("indicator_code")["year"].nunique()
+poverty = [c for c in inds[inds["theme"] == "poverty_inclusion"]["code"] if counts.get(c, 0) >= 2]
+last = have.groupby("indicator_code")["year"].max()
+trend_indicator = indicator
+if counts.get(indicator, 0) < 2 and poverty:
+    # the same concept first (AROPE in another definition), then the series that reaches furthest, then the longest
+    family = indicator.split("_")[0]
+    trend_indicator = max(
+        poverty,
+        key=lambda c: (
+            c.split("_")[0] == family,
+            last[c],
+            counts[c],
+            -TREND_PREFERENCE.index(c) if c in TREND_PREFERENCE else -len(TREND_PREFERENCE),
+        ),
+    )
+trend = trend_frame(release, trend_indicator, [f.region], k.country, f) if counts.get(trend_indicator, 0) >= 2 else None
+trend_fig = (
+    charts.trend_lines(
+        trend,
+        title=t(
+            "pov_trend_title",
+            indicator=indicator_name(trend_indicator),
+            unit=unit(inds, trend_indicator, f.lang),
+            year_from=f.year_from,
+            year_to=f.year_to,
+        ),
+        lang=f.lang,
+        value_label=unit(inds, trend_indicator, f.lang),
+        flag_label=t("pov_flag_word"),
+    )
+    if trend is not None
+    else None
+)
+map_year = years[-1] if years else None
+home_map = map_frame(release, indicator, k.country, map_level, map_year, f.lang) if map_year else None
+
 left, right = st.columns(2)
-with left:
-    if years:
-        frame = map_frame(release, indicator, k.country, map_level, years[-1], f.lang)
-        area_map(
-            frame,
-            key="home_map",
-            title=t(
-                "pov_map_title", indicator=ind_name, unit=ind_unit, year=years[-1], area=areas.label(k.country, f.lang)
-            ),
-            value_label=ind_unit,
-            lang=f.lang,
-            selected=f.region,
-            file_name=f"{indicator}_{years[-1]}_nuts{map_level}.csv",
-            table=frame[["code", "name", "value", "flag"]],
-            higher_is_better=higher_is_better,
-        )
-        note = inds.set_index("code").loc[indicator, "notes_bg" if f.lang == "bg" else "notes_en"]
-        if isinstance(note, str) and note:
-            st.caption(md_escape(note))
-    else:
-        st.info(t("pov_no_years", indicator=ind_name, year_from=f.year_from, year_to=f.year_to))
+source_footer(["observations", "funding_programmes", "funding_municipalities", "projects", "targets"])
 with right:
-    # the trend needs two years of one series for the area in the period; the chosen indicator first, then the
-    # poverty series with the most such years (a different indicator, so the caption says so)
-    have = data.query(release, "area_years", region=f.region)
-    have = have[(have["year"] >= f.year_from) & (have["year"] <= f.year_to)]
-    counts = have.groupby("indicator_code")["year"].nunique()
-    poverty = [c for c in inds[inds["theme"] == "poverty_inclusion"]["code"] if counts.get(c, 0) >= 2]
-    last = have.groupby("indicator_code")["year"].max()
-    trend_indicator = indicator
-    if counts.get(indicator, 0) < 2 and poverty:
-        # the same concept first (AROPE in another definition), then the series that reaches furthest, then the longest
-        family = indicator.split("_")[0]
-        trend_indicator = max(
-            poverty,
-            key=lambda c: (
-                c.split("_")[0] == family,
-                last[c],
-                counts[c],
-                -TREND_PREFERENCE.index(c) if c in TREND_PREFERENCE else -len(TREND_PREFERENCE),
-            ),
-        )
+    if trend_indicator != indicator:
         st.caption(t("home_trend_fallback", indicator=ind_name, fallback=indicator_name(trend_indicator)))
-    if counts.get(trend_indicator, 0) < 2:
+    if trend is None:
         span = data.query(release, "area_years", region=f.region)
         years_of = span[span["indicator_code"] == indicator]["year"]
         no_data_notice(
@@ -204,25 +209,31 @@ with right:
             f.year_to,
             key="home_trend_period",
         )
-    else:
-        trend = trend_frame(release, trend_indicator, [f.region], k.country, f)
-        chart_with_table(
-            charts.trend_lines(
-                trend,
-                title=t(
-                    "pov_trend_title",
-                    indicator=indicator_name(trend_indicator),
-                    unit=unit(inds, trend_indicator, f.lang),
-                    year_from=f.year_from,
-                    year_to=f.year_to,
-                ),
-                lang=f.lang,
-                value_label=unit(inds, trend_indicator, f.lang),
-                flag_label=t("pov_flag_word"),
+with left:
+    if home_map is not None and map_year is not None:
+        note = inds.set_index("code").loc[indicator, "notes_bg" if f.lang == "bg" else "notes_en"]
+        area_map(
+            home_map,
+            key="home_map",
+            title=t(
+                "pov_map_title", indicator=ind_name, unit=ind_unit, year=map_year, area=areas.label(k.country, f.lang)
             ),
+            value_label=ind_unit,
+            lang=f.lang,
+            selected=f.region,
+            file_name=f"{indicator}_{map_year}_nuts{map_level}.csv",
+            table=home_map[["code", "name", "value", "flag"]],
+            higher_is_better=higher_is_better,
+        )
+        if isinstance(note, str) and note:
+            st.caption(md_escape(note))
+    else:
+        st.info(t("pov_no_years", indicator=ind_name, year_from=f.year_from, year_to=f.year_to))
+if trend is not None and trend_fig is not None:
+    with right:
+        chart_with_table(
+            trend_fig,
             trend[["series", "region_code", "year", "value", "flag"]],
             key="home_trend",
             file_name=f"{trend_indicator}_trend.csv",
         )
-
-source_footer(["observations", "funding_programmes", "funding_municipalities", "projects", "targets"])
