@@ -143,11 +143,18 @@ def needs_rehash(stored: str) -> bool:
         return True
 
 
-@functools.cache
+_dummy: list[str] = []
+_dummy_lock = threading.Lock()
+
+
 def _dummy_hash() -> str:
     """The hash an unknown name is checked against, so it costs what a real account's check costs (no timing tells
-    whether a name exists). Of a random password: nothing ever matches it."""
-    return hash_password(pysecrets.token_urlsafe(24))
+    whether a name exists). Of a random password: nothing ever matches it. Made once, by the first attempt (the
+    lock: a first burst of attempts must not make one each)."""
+    with _dummy_lock:
+        if not _dummy:
+            _dummy.append(hash_password(pysecrets.token_urlsafe(24)))
+        return _dummy[0]
 
 
 @functools.cache
