@@ -365,7 +365,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_cmd_boundaries)
     sub.add_parser(
         "hash-password",
-        help="read a password from standard input, print its scrypt hash for a "
+        help="read a password from standard input, print its argon2id hash for a "
         "staff account (SI_STAFF_ACCOUNTS or [staff.accounts] in secrets)",
     ).set_defaults(func=_cmd_hash_password)
     s = sub.add_parser(

@@ -1043,3 +1043,117 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Current rows per catalogued dataset."""
     cur = con.cursor()
     return {name: cur.execute(f"select count(*) from {LAKE}.{ident(name)}").fetchall()[0][0] for name in catalog()}
+
+
+# Sign-in state (si_metrics.auth): failed attempts and upgraded password hashes. Plain tables in the catalogue's own
+# database (the SQLite file, or the PostgreSQL schema of the catalogue), beside DuckLake's tables but not lake
+# tables: a failed sign-in is a small row updated and deleted often, which in the lake would be a snapshot, a
+# Parquet file and a refresh of every app process's local copies each, and is no data anyone publishes. Every app
+# server on the store shares them, and they outlast restarts (not `init --rebuild`, which starts a new store).
+STATE = "si_state"  # the name the catalogue's database is attached under, when sign-in needs it
+_state_lock = threading.Lock()
+# One write at a time per process, retried while another process's write holds the SQLite file: SQLite refuses a
+# second writer at once ("database is locked") when its transaction began as a reader, whatever the busy timeout.
+_state_writes = threading.Lock()
+STATE_WRITE_DEADLINE_S = 10
+
+
+def _state(con: duckdb.DuckDBPyConnection) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """A cursor on the catalogue's database (attached once per connection, its tables made if missing) and the
+    qualified prefix of its tables."""
+    cur = con.cursor()
+    with _state_lock:
+        path, options = cur.execute(
+            "select path, options from duckdb_databases() where database_name = ?", [LAKE]
+        ).fetchall()[0]
+        embedded = path.startswith("sqlite:")
+        schema = "main" if embedded else options.get("metadata_schema") or "public"
+        prefix = STATE + '."' + schema.replace('"', '""') + '"'  # the operator's schema name, quoted
+        if cur.execute("select count(*) from duckdb_databases() where database_name = ?", [STATE]).fetchall()[0][0]:
+            return cur, prefix
+        target = _literal(path.split(":", 1)[1])
+        # SQLite: a write that meets a lake commit on the same file waits for it (WAL: a commit takes milliseconds)
+        kind = "type sqlite, busy_timeout 10000" if embedded else f"type postgres, schema {_literal(schema)}"
+        cur.execute(f"attach {target} as {STATE} ({kind})")
+        cur.execute(
+            f"create table if not exists {prefix}.si_sign_in_failures "
+            "(subject varchar not null, failed_at double not null)"
+        )
+        cur.execute(
+            f"create table if not exists {prefix}.si_password_upgrades "
+            "(account varchar not null, replaces varchar not null, hash varchar not null, upgraded_at double not null)"
+        )
+    return cur, prefix
+
+
+def _state_write(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, list]]) -> None:
+    """Run write statements on the sign-in tables (``{t}`` stands for their prefix) in one transaction."""
+    cur, prefix = _state(con)
+    deadline = time.monotonic() + STATE_WRITE_DEADLINE_S
+    with _state_writes:
+        while True:
+            cur.execute("begin transaction")
+            try:
+                for sql, params in statements:
+                    cur.execute(sql.format(t=prefix), params)
+                cur.execute("commit")
+                return
+            except duckdb.Error as exc:
+                with contextlib.suppress(duckdb.Error):
+                    cur.execute("rollback")
+                if not _is_conflict(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(random.uniform(0.01, 0.05))
+
+
+def sign_in_failures(con: duckdb.DuckDBPyConnection, subjects: list[str], since: float) -> dict[str, tuple[int, float]]:
+    """Failed sign-ins of each subject since ``since`` (epoch seconds): subject → (count, time of the last)."""
+    cur, prefix = _state(con)
+    rows = cur.execute(
+        f"select subject, count(*), max(failed_at) from {prefix}.si_sign_in_failures "
+        "where failed_at >= ? and subject in (select unnest(?)) group by subject",
+        [since, subjects],
+    ).fetchall()
+    return {subject: (int(count), float(last)) for subject, count, last in rows}
+
+
+def record_sign_in_failure(
+    con: duckdb.DuckDBPyConnection, subjects: list[str], at: float, forget_before: float
+) -> None:
+    """Count one failed sign-in for each subject (one transaction: all or none), and forget those before
+    ``forget_before``, which nothing counts any more."""
+    _state_write(
+        con,
+        [
+            ("delete from {t}.si_sign_in_failures where failed_at < ?", [forget_before]),
+            ("insert into {t}.si_sign_in_failures select unnest(?), ?", [subjects, at]),
+        ],
+    )
+
+
+def clear_sign_in_failures(con: duckdb.DuckDBPyConnection, subjects: list[str]) -> None:
+    """Forget the failed sign-ins of these subjects (after a good sign-in)."""
+    _state_write(con, [("delete from {t}.si_sign_in_failures where subject in (select unnest(?))", [subjects])])
+
+
+def password_upgrade(con: duckdb.DuckDBPyConnection, account: str, replaces: str) -> str | None:
+    """The newest hash stored for ``account`` in place of the configured hash whose fingerprint is ``replaces``."""
+    cur, prefix = _state(con)
+    found = cur.execute(
+        f"select hash from {prefix}.si_password_upgrades where account = ? and replaces = ? "
+        "order by upgraded_at desc limit 1",
+        [account, replaces],
+    ).fetchall()
+    return str(found[0][0]) if found else None
+
+
+def save_password_upgrade(con: duckdb.DuckDBPyConnection, account: str, replaces: str, hash_: str, at: float) -> None:
+    """Keep ``hash_`` as the account's hash in place of the configured one (fingerprint ``replaces``), in place of
+    any older upgrade of the account."""
+    _state_write(
+        con,
+        [
+            ("delete from {t}.si_password_upgrades where account = ?", [account]),
+            ("insert into {t}.si_password_upgrades values (?, ?, ?, ?)", [account, replaces, hash_, at]),
+        ],
+    )

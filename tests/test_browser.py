@@ -48,7 +48,7 @@ def server(tmp_path_factory):
 def staff_server(tmp_path_factory):
     from si_metrics.auth import hash_password
 
-    yield from _serve(tmp_path_factory, {"SI_STAFF_ACCOUNTS": "maria:" + hash_password(STAFF_PASSWORD, n=2**12)})
+    yield from _serve(tmp_path_factory, {"SI_STAFF_ACCOUNTS": "maria:" + hash_password(STAFF_PASSWORD)})
 
 
 def _serve(tmp_path_factory, extra_env: dict):

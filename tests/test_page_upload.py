@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import pytest
+
 from helpers import open_page, show_tables
-from si_metrics import auth
+from si_metrics import auth, store
 
 PAGE = "pages/staff/upload.py"
+
+
+@pytest.fixture(autouse=True)
+def sign_in_clock(con, monkeypatch, tmp_path):
+    """The sign-in clock of the app under test, moved by writing seconds to the file; the failures a test leaves in
+    the session's store (they outlast the test, as they outlast a reload) are cleared after it."""
+    clock = tmp_path / "clock"
+    clock.write_text("0")
+    monkeypatch.setenv(auth.TEST_CLOCK, str(clock))
+    yield clock
+    store.clear_sign_in_failures(con, ["account:maria", "client:local"])
 
 
 def uploaders(at) -> int:
@@ -20,28 +33,42 @@ def test_nothing_configured_means_web_publishing_is_off(con, monkeypatch):
     assert at.title[0].value == "Publish data"
 
 
-def test_a_staff_account_signs_in_and_sees_the_uploader(con, monkeypatch):
-    monkeypatch.setenv("SI_STAFF_ACCOUNTS", "maria:" + auth.hash_password("s3cret-Pass", n=2**10))
+def test_a_staff_account_signs_in_and_sees_the_uploader(con, monkeypatch, sign_in_clock):
+    monkeypatch.setenv("SI_STAFF_ACCOUNTS", "maria:" + auth.hash_password("s3cret-Pass"))
     at = open_page(PAGE)
     assert uploaders(at) == 0  # signed out
     at.text_input[0].input("maria")
     at.text_input[1].input("wrong")
     at.button[0].click().run()
-    assert uploaders(at) == 0 and "The user name or password is not right." in [e.value for e in at.error]
+    errors = [e.value for e in at.error]
+    assert uploaders(at) == 0 and errors == [
+        "The user name or password is not right.",
+        "Wait 1 s before the next attempt.",
+    ]
+    sign_in_clock.write_text("2")
     at.text_input[1].input("s3cret-Pass")
     at.button[0].click().run()
     assert uploaders(at) == 1
     assert at.success[0].value.startswith("Signed in as maria.")
 
 
-def test_repeated_failures_lock_the_form(con, monkeypatch):
-    monkeypatch.setenv("SI_STAFF_ACCOUNTS", "maria:" + auth.hash_password("s3cret-Pass", n=2**10))
+def test_repeated_failures_lock_sign_in_even_in_a_new_session(con, monkeypatch, sign_in_clock):
+    monkeypatch.setenv("SI_STAFF_ACCOUNTS", "maria:" + auth.hash_password("s3cret-Pass"))
     at = open_page(PAGE)
-    for _ in range(5):
+    for n in range(5):  # a minute apart: each short wait (1-8 s) has passed
+        sign_in_clock.write_text(str(60 * n))
         at.text_input[0].input("maria")
         at.text_input[1].input("guess")
         at.button[0].click().run()
-    assert at.error[0].value.startswith("Too many failed attempts") and len(at.text_input) == 0
+    assert at.error[1].value == (
+        "Too many failed attempts for this name or from this address: sign-in is locked. "
+        "Try again in 15 min, or ask the administrator."
+    )
+    again = open_page(PAGE)  # a reload is a new session; the right password is refused all the same
+    again.text_input[0].input("maria")
+    again.text_input[1].input("s3cret-Pass")
+    again.button[0].click().run()
+    assert uploaders(again) == 0 and again.error[0].value.startswith("Too many failed attempts")
 
 
 def _oidc(at, email: str | None) -> None:
@@ -79,7 +106,7 @@ GOOD = b"indicator_code,region_code,year,value\nUNEMP,BG32,2025,4.4\n"
 
 
 def _signed_in(monkeypatch):
-    monkeypatch.setenv("SI_STAFF_ACCOUNTS", "maria:" + auth.hash_password("s3cret-Pass", n=2**10))
+    monkeypatch.setenv("SI_STAFF_ACCOUNTS", "maria:" + auth.hash_password("s3cret-Pass"))
     at = open_page(PAGE)
     at.text_input[0].input("maria")
     at.text_input[1].input("s3cret-Pass")

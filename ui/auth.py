@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from si_metrics import auth
 
+from . import data
 from .i18n import t
 
-LOCAL_USER_KEY, FAILURES_KEY = "staff_local_user", "staff_failures"
-MAX_FAILURES = 5  # then the form stays locked for this browser session
+LOCAL_USER_KEY = "staff_local_user"
+# Failed attempts are counted in the store per account and client address (si_metrics.auth.sign_in), not in the
+# browser session: a reload or a new tab starts a new session, and the count goes on.
 
 
 def _secrets() -> dict:
@@ -44,25 +48,30 @@ def staff_user() -> str | None:
     return None
 
 
+def _client() -> str:
+    """The client address sign-in failures are counted for ($SI_PROXY_HOPS says how far to trust X-Forwarded-For)."""
+    return auth.client_address(st.context.ip_address, st.context.headers.get_all("X-Forwarded-For"), auth.proxy_hops())
+
+
 def _local_sign_in() -> None:
-    accounts = auth.staff_accounts(_secrets())
-    failures = st.session_state.get(FAILURES_KEY, 0)
-    if failures >= MAX_FAILURES:
-        st.error(t("auth_locked"))
-        return
     with st.form("staff_sign_in"):
         name = st.text_input(t("auth_user"), max_chars=100)
         password = st.text_input(t("auth_password"), type="password", max_chars=200)
-        if st.form_submit_button(t("auth_sign_in")):
-            stored = accounts.get(name.strip())
-            if stored and auth.verify_password(password, stored):
-                st.session_state[LOCAL_USER_KEY] = name.strip()
-                st.session_state[FAILURES_KEY] = 0
-                st.rerun()
-            st.session_state[FAILURES_KEY] = failures + 1
-            if failures + 1 >= MAX_FAILURES:
-                st.rerun()
-            st.error(t("auth_wrong"))  # the same message for an unknown name and a wrong password
+        if not st.form_submit_button(t("auth_sign_in")):
+            return
+    attempt = auth.sign_in(data.connection(), auth.staff_accounts(_secrets()), name, password, _client())
+    if attempt.outcome == "ok":
+        st.session_state[LOCAL_USER_KEY] = name.strip()
+        st.rerun()
+    if attempt.outcome == "busy":
+        st.warning(t("auth_busy"))
+        return
+    if attempt.outcome == "wrong":
+        st.error(t("auth_wrong"))  # the same message for an unknown name and a wrong password
+    if attempt.wait >= 60:
+        st.error(t("auth_locked", minutes=math.ceil(attempt.wait / 60)))
+    elif attempt.wait > 0:
+        st.error(t("auth_wait", seconds=math.ceil(attempt.wait)))
 
 
 def sign_in_panel() -> None:
