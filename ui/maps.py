@@ -35,18 +35,22 @@ def tile_label(name: str, width: int) -> str:
     return "<br>".join(line if len(line) <= limit else line[: limit - 1] + "…" for line in lines)
 
 
-def ranked_list(frame: pd.DataFrame, heading: str, lang: str, decimals: int) -> str:
-    """The areas as a Markdown ordered list, highest value first (as the ranking bars); every text escaped."""
+def ranked_list(frame: pd.DataFrame, heading: str, lang: str, decimals: int, selected: str | None = None) -> str:
+    """The areas as a Markdown ordered list, highest value first (as the ranking bars), the selected area in bold;
+    every text escaped. ``heading`` may hold Plotly's line breaks (a chart title)."""
     ranked = frame.dropna(subset=["value"]).sort_values("value", ascending=False, kind="stable")
-    lines = [
-        f"{i}. {md_escape(name)} — {md_escape(i18n.format_number(value, lang, decimals))}"
-        for i, (name, value) in enumerate(zip(ranked["name"], ranked["value"]), start=1)
-    ]
+    lines = []
+    for i, (code, name, value) in enumerate(zip(ranked["code"], ranked["name"], ranked["value"]), start=1):
+        entry = md_escape(name)
+        lines.append(
+            f"{i}. {f'**{entry}**' if code == selected else entry} — "
+            f"{md_escape(i18n.format_number(value, lang, decimals))}"
+        )
     missing = frame[frame["value"].isna()]["name"]
     if len(missing):
         lines.append("")
         lines.append(md_escape(i18n.translate(lang, "map_list_missing", areas=", ".join(map(str, missing)))))
-    return f"**{md_escape(heading)}**\n\n" + "\n".join(lines)
+    return f"**{md_escape(heading.replace('<br>', ' · '))}**\n\n" + "\n".join(lines)
 
 
 def _on_click(key: str) -> None:
@@ -103,7 +107,7 @@ def area_map(
     chart_key = f"{key}_{kind}_{selected}"  # a new chart when the area changes, so an old click is not replayed
     with st.container(key=f"si_map_{key}"):
         chart_with_table(fig, table, key=chart_key, file_name=file_name, on_select=lambda: _on_click(chart_key))
-    listed = ranked_list(frame, title, lang, decimals)
+    listed = ranked_list(frame, title, lang, decimals, selected)
     with st.container(key=f"si_mapexpander_{key}"), st.expander(t("map_list"), icon=":material/format_list_numbered:"):
         st.markdown(listed)
     with st.container(key=f"si_maplist_{key}"):
