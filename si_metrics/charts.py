@@ -44,7 +44,10 @@ def _layout(title: str, lang: str, height: int | None = None, **extra: Any) -> d
     title = "<br>".join(line for part in title.split("<br>") for line in (textwrap.wrap(part, TITLE_WIDTH) or [""]))
     layout = dict(
         template=TEMPLATE,
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
+        # hung from the top (Plotly centres a title in the margin, and a long one would run into the plot)
+        title=dict(
+            text=title, x=0, xanchor="left", y=1, yref="container", yanchor="top", pad=dict(t=12), font=dict(size=15)
+        ),
         separators=SEPARATORS[lang],
         font=FONT,
         margin=dict(l=10, r=10, t=40 + 22 * (title.count("<br>") + 1), b=10),  # 15 px bold lines: about 22 px each
