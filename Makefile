@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test quick check init chromium postgresql datasets bench clean
+.PHONY: run test quick check init chromium axe postgresql datasets bench clean
 
 $(VENV)/.run-deps: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,13 +29,23 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version
 
+# axe-core, the accessibility rules the browser tests run (tests/test_accessibility.py), from the npm registry at the
+# version and checksum pinned in tests/axe/package-lock.json, into the git-ignored tests/axe/node_modules; the tests
+# read the file from disk and inject it, so no page ever loads it from a CDN. npm comes from Debian when missing.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }
+	cd tests/axe && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@test -s $@ && touch $@
+
 # Debian's PostgreSQL server for the tests of the PostgreSQL catalogue: each test session starts a throwaway cluster
 # of its own (tests/conftest.py), on a Unix socket in a temporary folder, and stops it at the end.
 postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 	@ls /usr/lib/postgresql/*/bin/initdb
 
-test: $(VENV)/.dev-deps chromium postgresql
+test: $(VENV)/.dev-deps chromium axe postgresql
 	$(PY) -m pytest
 
 # The loop while working: every test but the browser tier, stopping at the first failure.
@@ -62,4 +72,4 @@ bench: $(VENV)/.dev-deps chromium
 	$(PY) -m benchmarks --scale $(SCALE)
 
 clean:
-	rm -rf $(VENV) var artifacts .pytest_cache
+	rm -rf $(VENV) var artifacts .pytest_cache tests/axe/node_modules

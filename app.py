@@ -5,7 +5,8 @@ import streamlit as st
 from si_metrics.store import StoreError
 from ui import data
 from ui.components import md_escape
-from ui.i18n import t
+from ui.frame import frame
+from ui.i18n import lang, t
 from ui.state import finish_url, set_page, sidebar_filters
 
 st.set_page_config(page_title="SI Observatory", page_icon="assets/favicon.png", layout="wide")
@@ -16,6 +17,7 @@ try:
 except StoreError as exc:  # locked by another process, not built, or built for another catalogue
     st.error(t("store_unavailable", detail=md_escape(exc)), icon=":material/database:")
     st.stop()
+frame(lang())
 
 PAGES = {
     "nav_section_explore": [
@@ -43,6 +45,9 @@ page = st.navigation(
     },
     position="sidebar",
 )
+# the window title names the page first, in the chosen language (st.navigation's own title would be replaced by the
+# app-wide one set above)
+st.set_page_config(page_title=f"{page.title} · SI Observatory")
 set_page(page.url_path)
 page.run()
 finish_url(notices)

@@ -23,7 +23,11 @@ FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 SEPARATORS = {"en": ".,", "bg": ",\u00a0"}  # plotly: decimal mark, then thousands separator
 
 
-TITLE_WIDTH = 62  # characters per title line before wrapping
+# characters per title line before wrapping: a line fits a phone's 390 px in 15 px bold (about 8 px a character, in
+# Latin or Cyrillic), which also suits a chart in half of a wide screen; longer titles take more lines
+TITLE_WIDTH = 42
+# a legend below the plot, left-aligned, in rows: beside the plot it takes half of a phone's width
+LEGEND_BELOW = dict(orientation="h", x=0, xanchor="left", yanchor="top")
 # A small template of our own: Plotly's default one is large, and copied and validated into every figure.
 # Streamlit's chart theme styles the template on the page; _layout sets what our charts rely on.
 TEMPLATE = dict(layout=dict(font=FONT, colorway=OKABE_ITO, paper_bgcolor="white", plot_bgcolor="white"))
@@ -36,20 +40,34 @@ TEMPLATE = dict(layout=dict(font=FONT, colorway=OKABE_ITO, paper_bgcolor="white"
 
 def _layout(title: str, lang: str, height: int | None = None, **extra: Any) -> dict:
     """The layout every chart shares (wrapped title, locale separators, fonts, colours), plus ``extra``."""
-    title = "<br>".join(textwrap.wrap(title, TITLE_WIDTH)) if "<br>" not in title else title
+    # each line the caller asked for (<br>) wrapped again to the width
+    title = "<br>".join(line for part in title.split("<br>") for line in (textwrap.wrap(part, TITLE_WIDTH) or [""]))
     layout = dict(
         template=TEMPLATE,
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
+        # hung from the top (Plotly centres a title in the margin, and a long one would run into the plot)
+        title=dict(
+            text=title, x=0, xanchor="left", y=1, yref="container", yanchor="top", pad=dict(t=12), font=dict(size=15)
+        ),
         separators=SEPARATORS[lang],
         font=FONT,
-        margin=dict(l=10, r=10, t=40 + 20 * (title.count("<br>") + 1), b=10),
+        margin=dict(l=10, r=10, t=40 + 22 * (title.count("<br>") + 1), b=10),  # 15 px bold lines: about 22 px each
         paper_bgcolor="white",
         plot_bgcolor="white",
         colorway=OKABE_ITO,
         height=height,
     )
+    for axis in ("xaxis", "yaxis"):  # long tick labels and axis titles take the room they need, not more
+        if isinstance(extra.get(axis), dict):
+            extra[axis] = {"automargin": True, **extra[axis]}
     layout.update(extra)
     return layout
+
+
+def year_step(years: pd.Series) -> int:
+    """Years between ticks on a time axis: every year for a short series, fewer for a long one (a phone has room
+    for about seven tick labels)."""
+    span = int(years.max() - years.min()) if len(years) else 0
+    return 1 if span <= 8 else 2 if span <= 16 else 5
 
 
 # plotly.js typed arrays (what Plotly's own to_dict makes of a numeric array)
@@ -270,9 +288,9 @@ def trend_lines(frame: pd.DataFrame, *, title: str, lang: str, value_label: str,
             title,
             lang,
             420,
-            xaxis=dict(dtick=1, tickformat="d", showgrid=False),
+            xaxis=dict(dtick=year_step(frame["year"]), tickformat="d", showgrid=False),
             yaxis=dict(title=dict(text=value_label), gridcolor="#eeeeee", rangemode="tozero"),
-            legend=dict(orientation="h", y=-0.15),
+            legend=dict(LEGEND_BELOW, y=-0.12),
             hovermode="closest",
         ),
     )
@@ -371,7 +389,7 @@ def bars(
                 lang,
                 120 + 26 * len(set(categories)) * (1 if stacked else max(1, len(rows))) if horizontal else 400,
                 barmode="stack" if stacked else "group",
-                legend=dict(orientation="h", y=-0.2),
+                legend=dict(LEGEND_BELOW, y=-0.2),
                 **axes,
             ),
             layout,
@@ -421,6 +439,11 @@ def quadrants(
             for j in range(i)
         ):
             positions[i] = "bottom center"
+    if len(frame):  # names of points near either side run inwards, so a narrow chart does not cut them at its edge
+        low, high = min(xs.min(), x_line), max(xs.max(), x_line)
+        for i, x in enumerate(xs):
+            side = "left" if x > low + 0.7 * (high - low) else "right" if x < low + 0.3 * (high - low) else "center"
+            positions[i] = positions[i].replace("center", side)
     trace = dict(
         type="scatter",
         x=frame["x"],

@@ -45,7 +45,7 @@ def test_arope_2024_ranking_and_eu_benchmark(con):
     trend = table(at, 2)
     assert trend[trend["Area code"] == "EU27_2020"]["Value"].tolist() == [21.0]
     assert at.multiselect(key="p_poverty_compare").value == ["BG31", "BG32", "BG33", "BG34", "BG41", "BG42"]
-    assert at.subheader[0].value == "Distance to the 2030 target"
+    assert at.header[0].value == "Distance to the 2030 target"
     assert any("-787,000 people" in md.value for md in at.markdown)
     assert any("-15,000,000 people" in md.value for md in at.markdown)
 

@@ -160,7 +160,7 @@ def test_a_district_shows_its_own_figures_and_its_nuts2_region_in_a_separate_blo
     per_person = funds_per_person("BG311")
     assert round(per_person) == 3885
     m = metrics(at)
-    assert "All EU funds contracted, per person" in [s.value for s in at.subheader]
+    assert "All EU funds contracted, per person" in [s.value for s in at.header]
     assert m["Vidin"][0] == f"EUR {per_person:,.0f}" == "EUR 3,885"
     assert m["Bulgaria"][0] == f"EUR {funds_per_person('BG'):,.0f}"
     captions = " ".join(c.value for c in at.caption)

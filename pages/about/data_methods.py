@@ -63,5 +63,11 @@ st.caption(t("dm_releases_help"))
 paged_table(data.query(release, "release_history"), key="dm_releases", page_size=25)
 
 st.header(t("dm_cite"))
-st.code(t("dm_cite_text", year=dt.date.today().year, release=release, date=date(dt.date.today())), language=None)
+# wrapped: a block that scrolls sideways cannot be reached by the keyboard (axe scrollable-region-focusable), nor
+# read on a phone
+st.code(
+    t("dm_cite_text", year=dt.date.today().year, release=release, date=date(dt.date.today())),
+    language=None,
+    wrap_lines=True,
+)
 source_footer(list(catalog()))

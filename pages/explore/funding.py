@@ -21,7 +21,7 @@ snapshot = date(progs["snapshot"].max().date())
 st.title(t("funding_title"))
 st.caption(t("funding_intro", snapshot=snapshot))
 
-st.subheader(t("funding_programmes_header"))
+st.header(t("funding_programmes_header"))
 esf = progs[progs["fund"] == "ESF+"]
 contracted, paid = esf["contracted_eur"].sum(), esf["paid_eur"].sum()
 for col, key, value in zip(
@@ -35,7 +35,7 @@ paged_table(shown, key="funding_programmes")
 st.caption(t("funding_programmes_caption", snapshot=snapshot, contracts=num(esf["contract_count"].sum())))
 download(raw, "esf_programmes.csv", "funding_programmes")
 
-st.subheader(t("funding_planned_header"))
+st.header(t("funding_planned_header"))
 planned = data.query(release, "funding_planned_esf")
 planned_shown, planned_raw = funding.planned_tables(planned, f.lang)
 c1, c2 = st.columns(2, border=True)
@@ -45,7 +45,7 @@ paged_table(planned_shown, key="funding_planned")
 st.caption(t("funding_planned_caption"))
 download(planned_raw, "esif_2014_2020_planned_social_funds.csv", "funding_planned")
 
-st.subheader(t("funding_region_header"))
+st.header(t("funding_region_header"))
 st.info(t("funding_region_scope"), icon=":material/info:")
 level = url_select(
     "level",
@@ -124,7 +124,7 @@ else:
             file_name=f"eu_funds_ranking_level{level}.csv",
         )
 
-st.subheader(t("funding_demo_header"))
+st.header(t("funding_demo_header"))
 demo_badge()
 period = dict(area=area, year_from=f.year_from, year_to=f.year_to)
 st.caption(

@@ -157,7 +157,7 @@ else:
             )
         )
 
-        st.subheader(t("need_list_header"))
+        st.header(t("need_list_header"))
         st.caption(t("need_list_caption"))
         if watch.empty:
             st.info(t("need_list_empty"))
@@ -175,7 +175,7 @@ else:
             ]
             paged_table(shown, key="need_watch")
 
-st.subheader(t("need_basis_header"))
+st.header(t("need_basis_header"))
 snapshot, pop_year = date(money_rows["snapshot"].max().date()), money_rows["pop_year"].dropna()
 pop_year = int(pop_year.max()) if len(pop_year) else "–"
 st.info(

@@ -136,7 +136,7 @@ for target in k.targets:
     line += " " + target_progress_text(release, target, f.lang)
     st.info(line, icon=":material/flag:")
 
-st.subheader(t("home_charts_heading"))
+st.header(t("home_charts_heading"))
 inds = data.query(release, "indicators_with_data")
 map_level = 3 if areas.level.get(f.region) == 3 else 2  # a district is shown among the districts
 indicator = pick_indicator(

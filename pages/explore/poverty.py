@@ -166,7 +166,7 @@ if meta["has_breakdown"]:
 
 for target in data.targets(release, country):
     if target.indicator == indicator:
-        st.subheader(t("pov_target_heading"))
+        st.header(t("pov_target_heading"))
         st.write(
             t(
                 "target_line",

@@ -105,7 +105,7 @@ if k["projects"]:
                 file_name=f"projects_{key}_{f.region}_{f.year_from}-{f.year_to}.csv",
             )
 
-st.subheader(t("projects_table_title"))
+st.header(t("projects_table_title"))
 if rows.empty:
     st.info(t("projects_none"))
 else:

@@ -46,7 +46,7 @@ rows, funds, projects = data.query_all(
     ("profile_projects", dict(codes=[f.region], themes=f.themes, **period)),
 )
 own, inherited = rows[rows["region_code"] == f.region], profiles.parent_only(rows, f.region, parent)
-st.subheader(t("regions_profile_heading", area=area, year_from=f.year_from, year_to=f.year_to))
+st.header(t("regions_profile_heading", area=area, year_from=f.year_from, year_to=f.year_to))
 if len(own):
     show_profile(own, f.region)
 else:
@@ -138,7 +138,7 @@ with right:
         file_name=f"{indicator}_level{level}.csv",
     )
 
-st.subheader(t("regions_funds_heading"))
+st.header(t("regions_funds_heading"))
 funds = funds.set_index("region_code")
 a, nation = funds.loc[f.region], funds.loc[country]
 m1, m2, note = st.columns([1, 1, 3])
@@ -164,7 +164,7 @@ with note:
 
 named = data.query(release, "kohesio_in_region", region=f.region)
 if len(named):
-    st.subheader(t("regions_kohesio_heading", area=area))
+    st.header(t("regions_kohesio_heading", area=area))
     k1, k2, k3 = st.columns(3, border=True)
     k1.metric(t("regions_kohesio_beneficiaries"), num(len(named)))
     k2.metric(t("regions_kohesio_eu"), money(named["eu_contribution_eur"].sum()))
@@ -181,7 +181,7 @@ if len(named):
     paged_table(listed, key="regions_kohesio", page_size=10)
     download(listed, f"kohesio_beneficiaries_{f.region}.csv", "regions_kohesio")
 
-st.subheader(t("regions_projects_heading"))
+st.header(t("regions_projects_heading"))
 by_theme = profiles.theme_frame(projects, f.region, f.lang)
 stats, chart = st.columns([1, 3])
 with stats:
@@ -206,7 +206,7 @@ with chart:
             file_name=f"{f.region}_demo_projects_by_theme.csv",
         )
 
-st.subheader(t("regions_compare_heading"))
+st.header(t("regions_compare_heading"))
 labels = {c: f"{names[c]} ({c})" for c in tree.order}
 chosen = url_multi(
     "compare",

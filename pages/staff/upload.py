@@ -77,7 +77,7 @@ if uploads:
         st.session_state[PREPARED] = (key, pipeline.prepare(con, content, name, options, companions))
     prepared = st.session_state[PREPARED][1]
     d = prepared.detected
-    st.subheader(t("upload_detected"))
+    st.header(t("upload_detected"))
     st.caption(
         t(
             "upload_detected_line",
@@ -109,7 +109,7 @@ if uploads:
         st.warning(t("upload_warnings", count=num(len(prepared.warnings))), icon=":material/warning:")
         st.dataframe(labelled(prepared.warnings.head(200)), hide_index=True)
     if prepared.ok and prepared.diff is not None:
-        st.subheader(t("upload_diff"))
+        st.header(t("upload_diff"))
         m = st.columns(3)
         m[0].metric(t("upload_new"), num(prepared.diff.new))
         m[1].metric(t("upload_changed"), num(prepared.diff.changed))
