@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -15,13 +16,25 @@ import streamlit as st
 from si_metrics import funding, geo, kpis, queries, releases, store
 
 TTL = 600  # seconds; bounds memory only, freshness comes from the release key
+log = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
 def connection() -> duckdb.DuckDBPyConnection:
     """One connection per process; every query takes its own cursor. Its small tables are read from local copies
     of the lake's current snapshot, brought up to date by each run's ``release()``."""
-    con = store.open_store()
+    try:
+        con = store.open_store()
+    except store.StoreError as exc:
+        # the reason names the store's path and the database's own words: for the operator, in the server log;
+        # anonymous visitors are told only what kind of problem it is
+        log.error("cannot open the store: %s", exc)
+        public = (
+            "it has not been built yet"
+            if isinstance(exc, store.NotBuilt)
+            else "it is busy, unreachable or needs its operator"
+        )
+        raise store.StoreError(f"{public}; the server log has the details") from None
     store.keep_local_copies(con)
     return con
 
