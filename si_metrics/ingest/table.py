@@ -174,8 +174,10 @@ def first_record_past(text: str, delimiter: str, quote: str, limit: int, max_row
         else:
             parts = pc.split_pattern(pa.array([chunk.removesuffix("\n")], pa.large_string()), "\n").flatten()
             starts = np.ones(len(parts), dtype=bool)
-            if quote and quote in chunk:
+            if quote and (inside or quote in chunk):
                 after = (np.cumsum(pc.count_substring(parts, quote).to_numpy() % 2) + inside) % 2
+                if inside and after.all():  # a quoted field open for a whole chunk, past the field limit:
+                    return None  # the record reader names the line where it opens
                 starts = np.concatenate(([inside], after[:-1])) == 0
                 inside = int(after[-1])
             kept = np.flatnonzero(starts & ~pc.match_substring_regex(parts, blank_re2).to_numpy(zero_copy_only=False))
@@ -246,6 +248,10 @@ def parse_fast(text: str, delimiter: str, quote: str) -> Table | None:
         )
     except pa.ArrowInvalid:  # a ragged row: the slow reader names it
         return None
+    if len(text) > MAX_LINE_CHARS and any(
+        (pc.max(pc.binary_length(parsed.column(n))).as_py() or 0) > MAX_LINE_CHARS for n in names
+    ):
+        return None  # a cell past the limit: the record reader refuses its line by number
     lines = text.count("\n") + (not text.endswith("\n"))  # physical lines (no lone \r here)
     if parsed.num_rows != lines:  # a record over several lines
         return None
@@ -266,10 +272,13 @@ def parse_fast(text: str, delimiter: str, quote: str) -> Table | None:
 
 def parse_records(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
     """The table by the standard library's reader, record by record, with the line each record starts on."""
-    kept: dict[int, str] = {}  # the lines of the record being read, for a quote error's message
+    kept: dict[int, str] = {}  # the first and the latest line of the record being read, for a quote error's message
+    first = [1]
 
     def source() -> Iterator[str]:
         for number, line in enumerate(lines(text, delimiter), start=1):
+            if number - 1 != first[0]:
+                kept.pop(number - 1, None)
             kept[number] = line
             yield line
 
@@ -292,6 +301,7 @@ def parse_records(text: str, delimiter: str, quote: str, max_rows: int) -> Table
             )
             consumed = reader.line_num
             kept.clear()
+            first[0] = consumed + 1
             if table is None:
                 raise file_problem(problem.kind, problem.problem, line=problem.line, value=problem.value) from None
             table.problems.append(problem)
@@ -300,6 +310,7 @@ def parse_records(text: str, delimiter: str, quote: str, max_rows: int) -> Table
             continue
         start, consumed = consumed + 1, reader.line_num
         kept.clear()
+        first[0] = consumed + 1
         if not any(c.strip() for c in cells):
             if table is not None:
                 table.blank_lines += 1
