@@ -642,7 +642,7 @@ def _make_big(folder: Path) -> dict[str, Path]:
     with out["wide data line"].open("w") as fh:
         fh.write(HEAD + ROW + "," * (10 * 2**20) + "\n")
     out["quote to the end"] = folder / "quote.csv"
-    _write_lines(out["quote to the end"], HEAD + 'SMD,BG34,2015,"', "x,y\n", 60)
+    _write_lines(out["quote to the end"], HEAD + 'SMD,BG34,2015,"', "x," * 15 + "\n", 60)
     out["tsv long"] = folder / "tgs00107.tsv"
     _write_lines(out["tsv long"], TSV_HEAD, "PC_POP,BG31\t1.5 \t2 \n", BIG_MB)
     out["gzip bomb"] = folder / "bomb.tsv.gz"
@@ -790,6 +790,9 @@ def test_the_command_line_refuses_the_issues_files_with_exit_1(data_dir, con, be
 def test_a_visitor_is_not_shown_the_store_path_when_it_cannot_be_opened(tmp_path, monkeypatch, caplog):
     from streamlit.testing.v1 import AppTest
 
+    from ui import data
+
+    data.connection.clear()  # the process's cached connection (another test's store) would be used otherwise
     (tmp_path / "store").mkdir()
     (tmp_path / "store" / "catalog.sqlite").write_bytes(b"not a database " * 100)  # damaged, as a full disk leaves it
     monkeypatch.setenv("SI_DATA_DIR", str(tmp_path))

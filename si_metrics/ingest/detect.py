@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 from charset_normalizer import from_bytes
 
 from .problems import ROW, file_problem
@@ -65,8 +66,8 @@ MAX_LINE_CHARS = 16 * 2**20  # as the csv module's field limit (table.py): no re
 SEPARATORS = ",;\t|"  # every delimiter detection can give
 LINE_CHUNK = 2**20  # lines are split a chunk at a time, so a big file is never held as a list of all its lines
 _LEADING_BLANK = re.compile(r"\s*")
-# a multi-byte UTF-8 sequence; in Windows-1251 Cyrillic text these byte pairs are rare (a letter then a symbol)
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+SCAN_BLOCK = 4 * 2**20  # bytes looked at at once for UTF-8 lines in a file of another encoding
+GUESS_SAMPLE = 2**20  # bytes charset-normalizer guesses from: on the whole of a 150 MB file it took 16 s
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 ENCODING_LABELS = {
     "cp1251": "Windows-1251",
@@ -248,7 +249,8 @@ def decode(raw: bytes, encoding: str | None = None) -> Decoded:
         not_utf8 = exc.start
     # the guess is for the whole file: lines that are UTF-8 in it (pasted from elsewhere) would be published as
     # mojibake (РџСЂРѕРµРєС‚ for Проект), so a mixture is refused at its odd line first
-    best = from_bytes(raw).best()
+    cut = raw.rfind(b"\n", 0, GUESS_SAMPLE) if len(raw) > GUESS_SAMPLE else len(raw)
+    best = from_bytes(raw[: cut if cut > 0 else GUESS_SAMPLE]).best()
     codec = _codec(best.encoding) if best else "cp1251"
     refuse_mixed(raw, codec, not_utf8=not_utf8)
     if best is None:
@@ -282,17 +284,35 @@ def _line_text(raw: bytes, index: int, codec: str) -> str:
     return raw[start : min(end, start + 240)].decode(codec, errors="replace")[:60]
 
 
+def _utf8_candidates(raw: bytes) -> Iterator[int]:
+    """Positions where a multi-byte UTF-8 sequence (a lead byte, then one or two continuation bytes) starts, found a
+    block at a time by NumPy: a regular expression over 150 MB of Windows-1251 took 5 s."""
+    for start in range(0, len(raw), SCAN_BLOCK):
+        a = np.frombuffer(raw, np.uint8, count=min(SCAN_BLOCK + 2, len(raw) - start), offset=start)
+        if len(a) < 2:
+            return
+        follows = (a[1:] & 0xC0) == 0x80  # a continuation byte
+        lead2 = (a[:-1] >= 0xC2) & (a[:-1] <= 0xDF) & follows
+        lead3 = (a[:-2] >= 0xE0) & (a[:-2] <= 0xF4) & follows[:-1] & follows[1:]
+        hits = np.flatnonzero(lead2[: min(SCAN_BLOCK, len(lead2))])
+        hits3 = np.flatnonzero(lead3[: min(SCAN_BLOCK, len(lead3))])
+        for index in np.union1d(hits, hits3):
+            yield start + int(index)
+
+
 def first_utf8_line(raw: bytes) -> int | None:
     """The byte position of the first line that holds non-ASCII text and is valid UTF-8, else None."""
-    pos = 0
-    while found := _UTF8_SEQUENCE.search(raw, pos):
-        start, end = _bounds(raw, found.start())
+    checked = -1  # lines up to here were tried and are not UTF-8
+    for index in _utf8_candidates(raw):
+        if index <= checked:
+            continue
+        start, end = _bounds(raw, index)
         try:
             raw[start:end].decode("utf-8")
         except UnicodeDecodeError:
-            pos = end + 1  # a Windows-1251 line whose bytes happen to look like UTF-8 in one place
+            checked = end  # a Windows-1251 line whose bytes happen to look like UTF-8 in one place
             continue
-        return found.start()
+        return index
     return None
 
 
