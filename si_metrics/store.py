@@ -237,7 +237,7 @@ def connect(where: Location | Path | str | None = None, read_only: bool = False)
     except StoreError:
         con.close()
         raise
-    except duckdb.Error as exc:
+    except (duckdb.Error, sqlite3.Error) as exc:  # sqlite3: a damaged catalogue file (_wal reads it first)
         con.close()
         if read_only and "creating a new ducklake is explicitly disabled" in str(exc).lower():
             raise NotBuilt(f"no store at {loc}; run `python -m si_metrics init` first") from exc

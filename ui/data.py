@@ -16,10 +16,22 @@ import streamlit as st
 from si_metrics import funding, geo, kpis, queries, releases, store
 
 TTL = 600  # seconds; bounds memory only, freshness comes from the release key
+log = logging.getLogger(__name__)
 
 
 def _open() -> duckdb.DuckDBPyConnection:
-    con = store.open_store()
+    try:
+        con = store.open_store()
+    except store.StoreError as exc:
+        # the reason names the store's path and the database's own words: for the operator, in the server log;
+        # anonymous visitors are told only what kind of problem it is
+        log.error("cannot open the store: %s", exc)
+        public = (
+            "it has not been built yet"
+            if isinstance(exc, store.NotBuilt)
+            else "it is busy, unreachable or needs its operator"
+        )
+        raise store.StoreError(f"{public}; the server log has the details") from None
     store.keep_local_copies(con)
     return con
 
@@ -43,7 +55,7 @@ def connection() -> duckdb.DuckDBPyConnection:
         try:
             return _early.pop().result()
         except Exception as exc:  # e.g. not built at that moment: open again, now, and report what that finds
-            logging.getLogger(__name__).info("opening the store at start failed (%s); opening it again", exc)
+            log.info("opening the store at start failed (%s); opening it again", exc)
     return _open()
 
 

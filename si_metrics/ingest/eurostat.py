@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .detect import split_lines
+from .detect import lines
 from .problems import ROW, Problem, file_problem
-from .table import TEXT
+from .table import TEXT, first_record_past, most_lines, too_many_lines
 
 # Eurostat observation flags (https://ec.europa.eu/eurostat/data/database/information).
 FLAGS = {
@@ -182,26 +182,37 @@ def _tsv_header(line: str, number: int) -> tuple[list[str], list[str], list[Prob
 
 def read_tsv_lines(text: str, max_rows: int) -> tuple[pd.DataFrame, str, list[Problem]]:
     """A Eurostat bulk TSV as long text rows (dimension columns, _line, _col, year, value, flag), the first
-    header cell, and the cells that cannot be read; ':' and empty cells are kept as missing values."""
-    lines = split_lines(text)
-    first = next(i for i, ln in enumerate(lines) if ln.strip())
-    dims, years, problems = _tsv_header(lines[first], first + 1)
-    dim_header = lines[first].split("\t")[0]
+    header cell, and the cells that cannot be read; ':' and empty cells are kept as missing values.
+
+    Read a line at a time: every observation (line × year) is a row, so the limit of data rows counts them, and the
+    file is refused at the line that passes it, before the rest is read."""
+    source = enumerate(lines(text, "\t,"), start=1)  # the first cell packs the codes, comma-separated
+    first, header = next(((n, ln[:-1]) for n, ln in source if ln.strip()), (1, ""))
+    dims, years, problems = _tsv_header(header, first)
+    dim_header = header.split("\t")[0]
     good = {y for y in years if _YEAR_HEADER.match(y)}
     out: dict[str, list] = {name: [] for name in [*dims, "_line", "_col", "year", "value", "flag"]}
-    rows = 0
-    for index in range(first + 1, len(lines)):
-        if not lines[index].strip():
+    if good and (past := first_record_past(text, "\t", "", max_rows // len(good), max_rows)):
+        raise _too_many_observations(max_rows, past)  # counted before any line is read: a line gives len(good)
+    most = most_lines(max_rows)
+    for number, line in source:
+        if number > most:  # a file of blank lines is refused after a bounded number of them
+            raise too_many_lines(max_rows)
+        if not line.strip():
             continue
-        rows += 1
-        if rows > max_rows:
-            raise file_problem(
-                "too_many_rows",
-                f"more than {max_rows:,} data rows (SI_MAX_UPLOAD_ROWS); split the file or raise the limit",
-                line=index + 1,
-            )
-        problems += _tsv_row(lines[index], index + 1, dims, years, good, dim_header, out)
+        problems += _tsv_row(line[:-1], number, dims, years, good, dim_header, out)
+        if len(out["_line"]) > max_rows:
+            raise _too_many_observations(max_rows, number)
     return pd.DataFrame(out, dtype=object), dim_header, problems
+
+
+def _too_many_observations(max_rows: int, line: int) -> ValueError:
+    return file_problem(
+        "too_many_rows",
+        f"more than {max_rows:,} observations (a value for each year on each line; SI_MAX_UPLOAD_ROWS); "
+        "split the file or raise the limit",
+        line=line,
+    )
 
 
 def _tsv_row(

@@ -19,13 +19,14 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from .detect import decode
+from .detect import SEPARATORS, decode, lines, refuse_mixed
 from .problems import Problem, file_problem
 from .reading import Detected, Reading, ReadOptions, no_data
 from .resolve import Context
@@ -136,11 +137,23 @@ def unzip(raw: bytes, max_bytes: int) -> dict[str, bytes]:
             f"unpacked, the ZIP archive is larger than the limit of {max_bytes / 2**20:g} MB (SI_MAX_UPLOAD_MB)",
         )
     out: dict[str, bytes] = {}
+    left = max_bytes  # the declared sizes can lie: never read more than the limit, all members together
     for member in members:
-        with archive.open(member) as fh:
-            data = fh.read(max_bytes + 1)  # the declared size can lie: never read more than the limit
-        if len(data) > max_bytes:
-            raise file_problem("too_large", f"{member.filename} unpacks to more than the upload limit")
+        try:
+            with archive.open(member) as fh:
+                data = fh.read(left + 1)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error, OSError) as exc:
+            raise file_problem(
+                "binary", f"{member.filename} cannot be unpacked ({exc})", value=member.filename
+            ) from None
+        if len(data) > left:
+            raise file_problem(
+                "too_large",
+                f"{member.filename} unpacks to more than the limit of {max_bytes / 2**20:g} MB (SI_MAX_UPLOAD_MB) "
+                "for the whole archive",
+                value=member.filename,
+            )
+        left -= len(data)
         out[member.filename.rsplit("/", 1)[-1]] = data
     return out
 
@@ -157,8 +170,8 @@ def split_parts(files: dict[str, bytes]) -> tuple[str, bytes, dict[str, bytes]] 
 def _text(raw: bytes, name: str, options: ReadOptions) -> tuple[str, str]:
     """Decode one part: the chosen encoding, else UTF-8 (with or without a mark), else Windows-1251, as NSI serves.
 
-    A file that is not valid UTF-8 is read as Windows-1251 only when that leaves no control characters, so a
-    mixture is refused at its first bad line instead of published as garbage."""
+    A file that is not valid UTF-8 is read as Windows-1251 only when no line of it is UTF-8, so a mixture is refused
+    at its odd line instead of published as garbage."""
     if options.encoding:
         decoded = decode(raw, options.encoding)
         return decoded.text, decoded.encoding
@@ -166,6 +179,7 @@ def _text(raw: bytes, name: str, options: ReadOptions) -> tuple[str, str]:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    refuse_mixed(raw, "cp1251", name)
     try:
         text = raw.decode("cp1251")
     except UnicodeDecodeError:
@@ -176,33 +190,12 @@ def _text(raw: bytes, name: str, options: ReadOptions) -> tuple[str, str]:
             line=line,
             value=f"0x{raw[utf8_error.start : utf8_error.start + 1].hex()}",
         ) from None
-    _refuse_mixture(raw, name)
     return text, "cp1251"
 
 
-def _refuse_mixture(raw: bytes, name: str) -> None:
-    """A Windows-1251 file with UTF-8 lines in it (text pasted from elsewhere) is named at its first such line."""
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        try:
-            line.decode("ascii")
-            continue
-        except UnicodeDecodeError:
-            pass
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            continue  # not UTF-8: a Windows-1251 line
-        raise file_problem(
-            "encoding",
-            f"{name}: line {number} is UTF-8 while the rest of the file is Windows-1251; save the whole file in "
-            "one encoding (CSV UTF-8)",
-            line=number,
-            value=line[:60].decode("utf-8", errors="replace"),
-        )
-
-
 def _rows(text: str) -> list[list[str]]:
-    return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    """The non-blank rows of a -fields or -codelists file (lines too long or too wide are refused)."""
+    return [row for row in csv.reader(lines(text, SEPARATORS)) if any(cell.strip() for cell in row)]
 
 
 def parse_fields(text: str) -> dict[str, Field]:

@@ -15,7 +15,7 @@ from collections import Counter
 import pandas as pd
 
 from . import eurostat, isun, kohesio, nsi
-from .detect import ZIP_MAGIC, decode, detect_decimal, reject_markup, unpack
+from .detect import ZIP_MAGIC, decode, detect_decimal, refuse_wide_header, reject_markup, unpack
 from .funding_format import read_funding
 from .problems import FILE, FileRejected, Problem, file_problem
 from .reading import (
@@ -81,6 +81,7 @@ def read(
     reject_markup(decoded.text)
     if not decoded.text or decoded.text.isspace():  # not .strip(): that copies the whole text
         raise file_problem("empty_file", "the file holds no text; expected a header line")
+    refuse_wide_header(decoded.text)  # before the header is split to recognise the format or sniff the delimiter
     if nsi.is_data_header(first_line(decoded.text)):
         nsi.bundle(file_name, raw, {}, options)  # refuses it, naming the companion files it needs
     detected.format = options.format if options.format != "auto" else detect_format(decoded.text)

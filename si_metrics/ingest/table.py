@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .detect import split_lines
+from .detect import MAX_LINE_CHARS, chunks, lines, physical_lines, refuse_wide_header
 from .problems import ROW, FileRejected, Problem, file_problem
 
 # Uploaded cells are text of this dtype, named in full: Arrow-backed strings (pandas 3's default "str"), fast on a
@@ -29,7 +28,12 @@ from .problems import ROW, FileRejected, Problem, file_problem
 # and "str" follows that setting: a million cells as Python objects took validation from 3 to 6 s.
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
-csv.field_size_limit(16 * 2**20)  # a legitimate long text cell (a project summary) is far below 16 MB
+csv.field_size_limit(MAX_LINE_CHARS)  # a legitimate long text cell (a project summary) is far below 16 MB
+# Physical lines accepted per data row allowed (SI_MAX_UPLOAD_ROWS): room for blank lines and cells with line breaks,
+# while a file of nothing but line breaks is refused before any per-line work (200 MB of them are 200 million lines).
+LINES_PER_ROW = 4
+SPARE_LINES = 100_000
+COUNT_CHUNK = 16 * 2**20  # text counted at once when a file may pass the row limit: Arrow's speed, bounded memory
 # what detection and the options can give; any other dialect takes the record-by-record reader
 FAST_DELIMITERS, FAST_QUOTES = (",", ";", "\t", "|"), ('"', "'")
 # Arrow parses the text in blocks of this size, in parallel, and each becomes a chunk of every column: 16 MB blocks
@@ -87,18 +91,19 @@ def _quote_problem(
 ) -> tuple[Problem, bool]:
     """A Problem for a csv.Error, and whether reading must stop (an unclosed quote swallows the rest)."""
     message = str(exc)
-    unclosed = "unexpected end of data" in message or "field larger" in message
+    too_big = "field larger" in message  # lines are never longer than the limit (detect.lines): this one spans lines
+    unclosed = "unexpected end of data" in message or too_big
     line = start if unclosed else at
     physical = physical_line(line)
     column = _field_of_quote(physical, delimiter, quote, header)
     if unclosed:
-        return Problem(
-            line,
-            column,
-            physical[:60],
-            "unterminated_quote",
-            f"a quoted field opened on line {line} never closes; expected a closing {quote}",
-        ), True
+        why = f"a quoted field opened on line {line} never closes; expected a closing {quote}"
+        if too_big:
+            why = (
+                f"a quoted field opened on line {line} runs on to line {at} and past {MAX_LINE_CHARS:,} characters, "
+                f"the largest field read; expected a closing {quote} where the field ends"
+            )
+        return Problem(line, column, physical[:60], "unterminated_quote", why), True
     return Problem(
         line,
         column,
@@ -119,13 +124,69 @@ def _ragged(cells: list[str], start: int, end: int, width: int, delimiter: str) 
 
 
 def parse(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
-    """Parse the text; None when it holds no header. Ragged rows and quote errors become Problems."""
+    """Parse the text; None when it holds no header. Ragged rows and quote errors become Problems.
+
+    A header wider than the widest format, a file of more lines than the row limit can explain and a file of more
+    records than the limit are refused before any of it is parsed into columns."""
+    refuse_wide_header(text, delimiter)
+    if physical_lines(text) > max_rows + 1 and (line := first_record_past(text, delimiter, quote, max_rows, max_rows)):
+        raise _too_many_rows(max_rows, line)  # before any of it is parsed
     table = parse_fast(text, delimiter, quote)
     if table is None:
         return parse_records(text, delimiter, quote, max_rows)
     if table.rows > max_rows:
         raise _too_many_rows(max_rows, int(table.lines[max_rows]))
     return table
+
+
+def most_lines(max_rows: int) -> int:
+    """The most physical lines read for a limit of data rows (LINES_PER_ROW each, and SPARE_LINES more)."""
+    return LINES_PER_ROW * max_rows + SPARE_LINES
+
+
+def too_many_lines(max_rows: int) -> FileRejected:
+    """The refusal of a file with more lines than the row limit explains, at the first line past it."""
+    most = most_lines(max_rows)
+    return file_problem(
+        "too_many_rows",
+        f"more than {most:,} lines, {LINES_PER_ROW} for each of the {max_rows:,} data rows allowed "
+        f"(SI_MAX_UPLOAD_ROWS) and {SPARE_LINES:,} more: blank lines or line breaks inside cells? split the file "
+        "or raise the limit",
+        line=most + 1,
+    )
+
+
+def first_record_past(text: str, delimiter: str, quote: str, limit: int, max_rows: int) -> int | None:
+    """The line where the first non-blank record after the header and past ``limit`` records starts, or None; more
+    lines than ``most_lines(max_rows)`` are refused. Counted a chunk at a time, building nothing per record: a record
+    starts on a line outside quotes (an odd number of quote characters opens or closes one)."""
+    most = most_lines(max_rows)
+    d = f"{ord(delimiter):02x}"
+    blank_re2 = f"^[\\s\\x{{{d}}}]*$"  # RE2: only whitespace and delimiters, what the record reader skips
+    blank_line = re.compile(f"^(?:[^\\S\\n]|\\x{d})*$", re.MULTILINE)
+    seen, number, inside = -1, 0, 0  # records counted (the first is the header), lines read, inside a quote
+    for chunk in chunks(text, COUNT_CHUNK):
+        count = chunk.count("\n") + (not chunk.endswith("\n"))
+        if not inside and (not quote or quote not in chunk) and not blank_line.search(chunk):
+            if seen + count > limit:  # the common case: a record on every line, nothing to look at line by line
+                return number + (limit - seen) + 1
+            seen, number = seen + count, number + count
+        else:
+            parts = pc.split_pattern(pa.array([chunk.removesuffix("\n")], pa.large_string()), "\n").flatten()
+            starts = np.ones(len(parts), dtype=bool)
+            if quote and (inside or quote in chunk):
+                after = (np.cumsum(pc.count_substring(parts, quote).to_numpy() % 2) + inside) % 2
+                if inside and after.all():  # a quoted field open for a whole chunk, past the field limit:
+                    return None  # the record reader names the line where it opens
+                starts = np.concatenate(([inside], after[:-1])) == 0
+                inside = int(after[-1])
+            kept = np.flatnonzero(starts & ~pc.match_substring_regex(parts, blank_re2).to_numpy(zero_copy_only=False))
+            if seen + len(kept) > limit:
+                return number + int(kept[limit - seen]) + 1
+            seen, number = seen + len(kept), number + len(parts)
+        if number > most:
+            raise too_many_lines(max_rows)
+    return None
 
 
 def _too_many_rows(max_rows: int, line: int) -> FileRejected:
@@ -187,6 +248,10 @@ def parse_fast(text: str, delimiter: str, quote: str) -> Table | None:
         )
     except pa.ArrowInvalid:  # a ragged row: the slow reader names it
         return None
+    if len(text) > MAX_LINE_CHARS and any(
+        (pc.max(pc.binary_length(parsed.column(n))).as_py() or 0) > MAX_LINE_CHARS for n in names
+    ):
+        return None  # a cell past the limit: the record reader refuses its line by number
     lines = text.count("\n") + (not text.endswith("\n"))  # physical lines (no lone \r here)
     if parsed.num_rows != lines:  # a record over several lines
         return None
@@ -207,16 +272,23 @@ def parse_fast(text: str, delimiter: str, quote: str) -> Table | None:
 
 def parse_records(text: str, delimiter: str, quote: str, max_rows: int) -> Table | None:
     """The table by the standard library's reader, record by record, with the line each record starts on."""
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, quotechar=quote, strict=True)
+    kept: dict[int, str] = {}  # the first and the latest line of the record being read, for a quote error's message
+    first = [1]
+
+    def source() -> Iterator[str]:
+        for number, line in enumerate(lines(text, delimiter), start=1):
+            if number - 1 != first[0]:
+                kept.pop(number - 1, None)
+            kept[number] = line
+            yield line
+
+    reader = csv.reader(source(), delimiter=delimiter, quotechar=quote, strict=True)
     table: Table | None = None
     consumed = 0
-    physical: list[str] = []
 
     def physical_line(number: int) -> str:
-        """One line of the original text (split only when a quote error needs it)."""
-        if not physical:
-            physical.extend(split_lines(text))
-        return physical[number - 1] if 0 < number <= len(physical) else ""
+        """One line of the record being read, without its line break."""
+        return kept.get(number, "").removesuffix("\n")
 
     while True:
         try:
@@ -228,6 +300,8 @@ def parse_records(text: str, delimiter: str, quote: str, max_rows: int) -> Table
                 exc, consumed + 1, reader.line_num, physical_line, delimiter, quote, table.header if table else []
             )
             consumed = reader.line_num
+            kept.clear()
+            first[0] = consumed + 1
             if table is None:
                 raise file_problem(problem.kind, problem.problem, line=problem.line, value=problem.value) from None
             table.problems.append(problem)
@@ -235,6 +309,8 @@ def parse_records(text: str, delimiter: str, quote: str, max_rows: int) -> Table
                 break
             continue
         start, consumed = consumed + 1, reader.line_num
+        kept.clear()
+        first[0] = consumed + 1
         if not any(c.strip() for c in cells):
             if table is not None:
                 table.blank_lines += 1

@@ -210,8 +210,9 @@ def parse_numbers(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, 
         cleaned = cleaned.str.replace(",", ".", regex=False)
     non_finite = cleaned.str.match(_NON_FINITE)
     not_number = ~cleaned.str.match(_NUMBER) & ~non_finite & (text != "")
-    values = pd.to_numeric(cleaned.where(~not_number & ~non_finite & (text != "")), errors="coerce")
-    return values.astype("float64"), not_number, non_finite
+    values = pd.to_numeric(cleaned.where(~not_number & ~non_finite & (text != "")), errors="coerce").astype("float64")
+    overflow = np.isinf(values)  # 1e999 or 400 digits: past float range, it would be stored as infinity
+    return values.mask(overflow), not_number, (non_finite | overflow).astype(bool)
 
 
 def _number_problem(decimal: str) -> str:
@@ -226,7 +227,7 @@ def check_numbers(rows: Rows, names: tuple[str, ...], decimal: str, integer: boo
         per_value = parse_numbers(distinct, decimal)
         values, not_number, non_finite = (_spread(r, codes, rows.frame.index) for r in per_value)
         rows.fail(not_number, name, "not_a_number", "expected a whole number" if integer else _number_problem(decimal))
-        rows.fail(non_finite, name, "not_finite", "expected a finite number, not NaN or infinity")
+        rows.fail(non_finite, name, "not_finite", "expected a finite number, not NaN, infinity or beyond ±1.8e308")
         if integer:
             fractional = values.notna() & (values % 1 != 0)
             rows.fail(fractional, name, "not_a_number", "expected a whole number")
