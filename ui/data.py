@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
-import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,10 @@ log = logging.getLogger(__name__)
 
 def _open() -> duckdb.DuckDBPyConnection:
     try:
-        con = store.open_store()
+        con = store.opened_ahead()  # opened while the server started (ui.serve), if it was
+        if con is None:
+            con = store.open_store()
+            store.keep_local_copies(con)
     except store.StoreError as exc:
         # the reason names the store's path and the database's own words: for the operator, in the server log;
         # anonymous visitors are told only what kind of problem it is
@@ -32,30 +34,13 @@ def _open() -> duckdb.DuckDBPyConnection:
             else "it is busy, unreachable or needs its operator"
         )
         raise store.StoreError(f"{public}; the server log has the details") from None
-    store.keep_local_copies(con)
     return con
-
-
-_early: list[Future[duckdb.DuckDBPyConnection]] = []  # the opening started by open_early, if any
-
-
-def open_early() -> None:
-    """Start opening the store on a thread of its own, for the server's start (ui.serve): loading DuckDB's
-    extensions, attaching the lake and copying its small tables is work DuckDB does without Python's lock, so it
-    overlaps the web server's own start instead of following it. ``connection()`` takes this connection."""
-    if not _early:
-        _early.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="si-open").submit(_open))
 
 
 @st.cache_resource(show_spinner=False)
 def connection() -> duckdb.DuckDBPyConnection:
     """One connection per process; every query takes its own cursor. Its small tables are read from local copies
     of the lake's current snapshot, brought up to date by each run's ``release()``."""
-    if _early:
-        try:
-            return _early.pop().result()
-        except Exception as exc:  # e.g. not built at that moment: open again, now, and report what that finds
-            log.info("opening the store at start failed (%s); opening it again", exc)
     return _open()
 
 
