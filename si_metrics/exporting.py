@@ -67,3 +67,20 @@ def to_csv_bytes(frame: pd.DataFrame, bom: bool = False, decimals: Mapping[str, 
     """UTF-8 CSV of exactly the given rows, formulas neutralised; ``bom`` for downloads Excel opens; ``decimals``
     rounds named columns to their precision."""
     return b"".join(csv_chunks([frame], bom=bom, decimals=decimals))
+
+
+def template_zip(dataset_key: str) -> bytes:
+    """The upload template(s) of ``dataset_key`` (a key of ``ingest.template.TEMPLATES``) as one ZIP: each CSV and
+    its column explanation exactly as ``python -m si_metrics template`` writes them."""
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from .ingest import template
+
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in template.TEMPLATES[dataset_key]:
+            for path in template.write(name, Path(folder) / f"{name}_template.csv"):
+                archive.write(path, path.name)
+    return buf.getvalue()
