@@ -283,7 +283,7 @@ def project_choices(frames: list[pd.DataFrame], lang: str, none: str) -> dict[st
     return choices
 
 
-def partners_text(count: object, sectors: object, lang: str) -> str:
+def partners_text(count: float | None, sectors: object, lang: str) -> str:
     """A project's partners as the data name them: how many organisations and from which sectors."""
     n = 0 if count is None or pd.isna(count) else int(count)
     if n == 0:
