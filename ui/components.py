@@ -171,6 +171,28 @@ def chart_with_table(
     download(table, file_name, key, decimals=decimals)
 
 
+def dataset_title(name: str) -> str:
+    """A dataset by its title in the user's language (the code for one the catalogue does not describe)."""
+    from si_metrics.catalog import catalog
+
+    known = catalog()
+    return known[name].title.get(lang()) if name in known else name
+
+
+def release_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Release rows with their codes (kind, dataset, change) in words; the downloads keep the codes."""
+    out = frame.copy()
+    words = i18n.messages(lang())
+    for col, prefix in (("kind", "upload_kind_"), ("change", "upload_change_")):
+        if col in out.columns:
+            out[col] = out[col].map(lambda code, p=prefix: words.get(f"{p}{code}", code))
+    if "dataset" in out.columns:
+        out["dataset"] = out["dataset"].map(dataset_title)
+    if "changes" in out.columns:  # releases.py writes an empty cell as "(empty)"
+        out["changes"] = out["changes"].str.replace("(empty)", t("upload_empty_cell"), regex=False)
+    return out
+
+
 def problems_table(problems: pd.DataFrame, **kwargs: Any) -> None:
     """Upload problems (line, column, value, kind, problem) in the user's language, the kind by its name."""
     st.dataframe(labelled(i18n.problems_view(problems, lang())), hide_index=True, **kwargs)

@@ -3,14 +3,23 @@
 import pandas as pd
 import streamlit as st
 
-from si_metrics import i18n, releases
-from si_metrics.catalog import catalog
+from si_metrics import releases
 from si_metrics.exporting import template_zip
 from si_metrics.ingest import nsi, pipeline, template
 from si_metrics.ingest.reading import DATASETS, FORMATS, ReadOptions
 from ui import auth, data
-from ui.components import download, labelled, md_escape, paged_table, problem_counts, problems_table, source_footer
-from ui.i18n import date, lang, num, t
+from ui.components import (
+    dataset_title,
+    download,
+    labelled,
+    md_escape,
+    paged_table,
+    problem_counts,
+    problems_table,
+    release_rows,
+    source_footer,
+)
+from ui.i18n import date, num, t
 
 PREPARED = "upload_prepared"
 DONE = "upload_done"  # what the last publish or rollback did, shown on the fresh run that follows it
@@ -23,26 +32,6 @@ def finished(message: str, icon: str) -> None:
     needs clearing: the rerun alone asks for the new keys."""
     st.session_state[DONE] = (message, icon)
     st.rerun()
-
-
-def dataset_title(name: str) -> str:
-    """A dataset by its title in the user's language (the code for one the catalogue does not describe)."""
-    known = catalog()
-    return known[name].title.get(lang()) if name in known else name
-
-
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Release rows with their codes (kind, dataset, change) in words; the downloads keep the codes."""
-    out = frame.copy()
-    words = i18n.messages(lang())
-    for col, prefix in (("kind", "upload_kind_"), ("change", "upload_change_")):
-        if col in out.columns:
-            out[col] = out[col].map(lambda code, p=prefix: words.get(f"{p}{code}", code))
-    if "dataset" in out.columns:
-        out["dataset"] = out["dataset"].map(dataset_title)
-    if "changes" in out.columns:  # releases.py writes an empty cell as "(empty)"
-        out["changes"] = out["changes"].str.replace("(empty)", t("upload_empty_cell"), regex=False)
-    return out
 
 
 def release_option(row: pd.Series) -> str:
@@ -84,7 +73,7 @@ with st.expander(t("upload_template"), icon=":material/description:"):
         t("upload_template_dataset"),
         list(template.TEMPLATES),
         key="upload_template_kind",
-        format_func=lambda k: t(f"upload_template_{k}"),
+        format_func={k: t(f"upload_template_{k}") for k in template.TEMPLATES}.get,  # bound to this run's language
     )
     st.download_button(
         t("upload_template_download"),
@@ -96,14 +85,31 @@ with st.expander(t("upload_template"), icon=":material/description:"):
         on_click="ignore",
     )
 
+# the reading options by name, never by internal code (bound to this run's language: AppTest formats outside a run)
+names = {
+    "auto": t("upload_auto"),
+    "tab": t("upload_delimiter_tab"),
+    **{d: t(f"upload_dataset_{d}") for d in DATASETS},
+    **{f: t(f"upload_format_{f}") for f in FORMATS if f != "auto"},
+}
+named = lambda code, n=names: n.get(code, code)  # noqa: E731
 with st.expander(t("upload_options"), icon=":material/tune:"):
     c = st.columns(5)
     options = ReadOptions(
-        dataset=(c[0].selectbox(t("upload_dataset"), ("auto", *DATASETS)) or "auto").replace("auto", "") or None,
-        format=c[1].selectbox(t("upload_format"), FORMATS),
-        encoding={"auto": None}.get(enc := c[2].selectbox(t("upload_encoding"), ("auto", "utf-8", "cp1251")), enc),
-        delimiter={"auto": None}.get(sep := c[3].selectbox(t("upload_delimiter"), ("auto", ",", ";", "tab")), sep),
-        decimal={"auto": None}.get(dec := c[4].selectbox(t("upload_decimal"), ("auto", ".", ",")), dec),
+        dataset=(c[0].selectbox(t("upload_dataset"), ("auto", *DATASETS), format_func=named) or "auto").replace(
+            "auto", ""
+        )
+        or None,
+        format=c[1].selectbox(t("upload_format"), FORMATS, format_func=named),
+        encoding={"auto": None}.get(
+            enc := c[2].selectbox(t("upload_encoding"), ("auto", "utf-8", "cp1251"), format_func=named), enc
+        ),
+        delimiter={"auto": None}.get(
+            sep := c[3].selectbox(t("upload_delimiter"), ("auto", ",", ";", "tab"), format_func=named), sep
+        ),
+        decimal={"auto": None}.get(
+            dec := c[4].selectbox(t("upload_decimal"), ("auto", ".", ","), format_func=named), dec
+        ),
         snapshot=(
             day.isoformat()
             if (day := st.date_input(t("upload_snapshot"), value=None, help=t("upload_snapshot_help")))
@@ -116,6 +122,7 @@ with st.expander(t("upload_options"), icon=":material/tune:"):
                     t("upload_indicator"),
                     ("auto", *data.indicator_codes(data.release())),
                     help=t("upload_indicator_help"),
+                    format_func=named,
                 )
             )
             == "auto"
@@ -184,7 +191,7 @@ if uploads:
         m[0].metric(t("upload_new"), num(prepared.diff.new))
         m[1].metric(t("upload_changed"), num(prepared.diff.changed))
         m[2].metric(t("upload_unchanged"), num(prepared.diff.unchanged))
-        paged_table(readable(prepared.diff.preview), key="upload_preview", page_size=25)
+        paged_table(release_rows(prepared.diff.preview), key="upload_preview", page_size=25)
         with st.form("publish"):
             note = st.text_input(t("upload_note"), max_chars=500)
             sure = st.checkbox(t("upload_confirm"))
@@ -212,7 +219,7 @@ if uploads:
 
 st.header(t("upload_history"))
 history = data.query(data.release(), "release_history")
-paged_table(readable(history), key="upload_history", page_size=20)
+paged_table(release_rows(history), key="upload_history", page_size=20)
 download(history, "releases.csv", "upload_history")
 options = {int(r["id"]): release_option(r) for _, r in history.iterrows()}
 listed = history.loc[history["dataset"] != "boundaries", "id"].astype(int).tolist()
@@ -232,7 +239,7 @@ if shown := st.selectbox(t("upload_changes_pick"), listed, key="upload_changes",
             total=num(changes.total),
         )
     )
-    paged_table(readable(changes.rows), key="upload_changes_rows", page_size=25)
+    paged_table(release_rows(changes.rows), key="upload_changes_rows", page_size=25)
 with st.form("rollback"):
     target = st.selectbox(
         t("upload_rollback_pick"),
