@@ -15,7 +15,11 @@ from .i18n import format_number, translate
 
 IMAGE_FORMATS = ("png", "svg")  # the formats plotly.js draws itself (toImage), so no server-side renderer
 IMAGE_SCALE = 2  # PNG at twice the screen size: sharp when pasted into a report or a slide
-SOURCE_FONT = dict(size=10, color="#555555")  # #555 on white is 7.5:1, readable in a printed report too
+SOURCE_FONT = dict(size=10, color="#555555")
+SOURCE_LINE_PX = 14  # height of one line of the source subtitle at SOURCE_FONT
+SOURCE_GAP_PX = 16  # between the subtitle and the plot
+TITLE_LINE_PX = 20  # one line of a chart title (si_metrics.charts: font size 15)
+TOP_PAD_PX = 8  # above the title  # #555 on white is 7.5:1, readable in a printed report too
 _DTYPES = {"f8": "<f8", "f4": "<f4", "i1": "i1", "u1": "u1", "i2": "<i2", "u2": "<u2", "i4": "<i4", "u4": "<u4"}
 # Plotly's default tick labels abbreviate with SI letters (50M, 2B, 20k): English only. From this size on the
 # Bulgarian ticks are written out by us in millions or billions; below it Plotly writes the whole number.
@@ -92,7 +96,7 @@ def localise_axes(layout: dict, data: list[dict], lang: str) -> None:
             continue
         both = np.concatenate(numbers)
         low, high = float(min(both.min(), 0.0)), float(both.max())
-        spec["exponentformat"] = "none"
+        spec.update(exponentformat="none", separatethousands=True)  # 2 000, not 2000 (Bulgarian style)
         if max(abs(low), abs(high)) >= _MILLION:
             ticks = nice_ticks(low, high)
             step = ticks[1] - ticks[0] if len(ticks) > 1 else abs(high) or 1.0
@@ -118,27 +122,27 @@ def honest_legend(data: list[dict]) -> None:
 
 
 def with_source(layout: dict, source: str) -> None:
-    """The source line (producer, dataset, vintage) drawn under the plot (in place), so it is in every image."""
+    """The source line (dataset, producers, vintage) drawn under the title as its subtitle (in place), so it is in
+    every image and never collides with axis labels or a legend below the plot, whatever their size."""
     if not source:
         return
     lines = source.count("<br>") + 1
-    margin = dict(layout.get("margin") or {})
-    margin["b"] = int(margin.get("b") or 10) + 16 * lines
-    layout["margin"] = margin
-    note = dict(
-        text=source,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
+    title = dict(layout.get("title") or {})
+    title_lines = str(title.get("text", "")).count("<br>") + 1 if title.get("text") else 0
+    # title and subtitle hang from the top of the figure; the plot starts below both (Plotly's own placement
+    # centres a title in the top margin and lets a subtitle of several lines run into the plot)
+    title.update(
+        subtitle=dict(text=source, font=SOURCE_FONT),
+        yref="container",
+        y=1,
         yanchor="top",
-        yshift=-(margin["b"] - 14 * lines - 4),
-        showarrow=False,
-        align="left",
-        font=SOURCE_FONT,
+        pad=dict(t=TOP_PAD_PX + TITLE_LINE_PX),
     )
-    layout["annotations"] = [*(layout.get("annotations") or []), note]
+    layout["title"] = title
+    margin = dict(layout.get("margin") or {})
+    needed = TOP_PAD_PX + TITLE_LINE_PX * (title_lines + 1) + SOURCE_LINE_PX * lines + SOURCE_GAP_PX
+    margin["t"] = max(int(margin.get("t") or 0), needed)
+    layout["margin"] = margin
 
 
 def prepared(fig: go.Figure, lang: str, source: str) -> go.Figure:

@@ -65,9 +65,9 @@ def test_bulgarian_ticks_of_millions_are_written_out_and_english_ones_are_left_t
 
 def test_the_source_line_is_drawn_into_the_figure_and_the_camera_downloads_png_or_svg():
     fig = chart_export.prepared(_trend({"a": [1.0, 2.0]}), "en", "Source: Indicator values — Eurostat (vintage: 2025)")
-    notes = [a.text for a in fig.layout.annotations]
-    assert notes == ["Source: Indicator values — Eurostat (vintage: 2025)"]
-    assert fig.layout.margin.b >= 26
+    assert fig.layout.title.text == "Trend"
+    assert fig.layout.title.subtitle.text == "Source: Indicator values — Eurostat (vintage: 2025)"
+    assert fig.layout.margin.t == 8 + 20 * 2 + 14 + 16  # the plot starts below a title line and a source line
     assert_valid_figure(fig)
     config = chart_export.image_config("AROPE_trend", "svg")
     assert config["toImageButtonOptions"] == {"format": "svg", "filename": "AROPE_trend", "scale": 2}

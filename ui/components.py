@@ -57,7 +57,8 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 MAX_TABLE_ROWS = 2000  # no page sends more rows than this at once; the rest is paged
-SOURCE_WIDTH = 120  # characters of the source line drawn into a chart before it wraps
+SOURCE_WIDTH = 70  # characters of the source line drawn into a chart before it wraps (a third-width chart)
+SOURCE_ITEMS = 2  # producers named per dataset in a chart's source line; the footer names them all
 TABLE_VIEW = "view"  # URL parameter: the charts whose Table tab is open (?view=home_trend,pov_rank)
 
 
@@ -99,21 +100,34 @@ def streamed_download(
 
 
 def source_line(dataset_names: Sequence[str]) -> str:
-    """'Source: <dataset> — <producers> · vintage: <…>' for the datasets a chart draws, in the user's language,
-    wrapped for drawing under the chart (Plotly text: <br> breaks, no markup from the data)."""
+    """'Source: <dataset> — <producers> (vintage: <…>)' for the datasets a chart draws, in the user's language,
+    wrapped for Plotly (<br>). A dataset of several sources names its producers and the span of its vintages'
+    years: which source gave which figure is in the Table tab and the page footer."""
     parts = []
     for name in dataset_names:
         meta = dataset(name)
-        producers = dict.fromkeys(i18n.source_text(s.producer, lang()) for s in meta.sources)
-        vintages = dict.fromkeys(i18n.source_text(s.vintage, lang()) for s in meta.sources)
-        parts.append(
-            f"{meta.title.get(lang())} — {', '.join(producers)} ({t('footer_vintage')}: {'; '.join(vintages)})"
-        )
+        producers = list(dict.fromkeys(i18n.source_text(s.producer, lang()) for s in meta.sources))
+        vintages = list(dict.fromkeys(i18n.source_text(s.vintage, lang()) for s in meta.sources))
+        years = sorted({int(y) for v in vintages for y in re.findall(r"\b(?:19|20)\d\d\b", v)})
+        if len(vintages) == 1 or not years:
+            vintage = vintages[0]
+        else:
+            vintage = f"{years[0]}–{years[-1]}" if years[0] != years[-1] else str(years[0])
+        shown = ", ".join(producers[:SOURCE_ITEMS]) + ("…" if len(producers) > SOURCE_ITEMS else "")
+        parts.append(f"{meta.title.get(lang())} — {shown} ({t('footer_vintage')}: {vintage})")
     if not parts:
         return ""
     text = f"{t('footer_source')}: " + " · ".join(parts)
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return "<br>".join(textwrap.wrap(escaped, SOURCE_WIDTH))
+
+
+CHART_SOURCES = "_chart_sources"  # per run: the datasets a page's charts draw unless a chart names its own
+
+
+def charts_from(dataset_names: Sequence[str]) -> None:
+    """The datasets this page's charts draw (maps included), for the source line drawn into each chart."""
+    st.session_state[CHART_SOURCES] = tuple(dataset_names)
 
 
 def _tab_from_url(key: str) -> None:
@@ -138,15 +152,17 @@ def chart_with_table(
     key: str,
     file_name: str,
     on_select: Any = None,
-    sources: Sequence[str] = ("observations",),
+    sources: Sequence[str] | None = None,
     decimals: Mapping[str, int] | None = None,
 ) -> None:
     """A chart with a Table tab of exactly the plotted data and a CSV download of it.
 
-    The chart carries its source and vintage (``sources``: dataset names) drawn in, so the image Plotly's camera
-    button downloads (PNG or SVG, made in the browser) says where it comes from. Only the open tab is built and
-    sent: opening the other one reruns the page. The tab's state lives under ``tab_<key>`` in session state (the
-    label of the open tab) and, when the Table tab is open, in the URL (``?view=<key>``)."""
+    The chart carries its source and vintage drawn in (``sources``: dataset names, else the page's
+    ``charts_from``), so the image Plotly's camera button downloads (PNG or SVG, made in the browser) says where it
+    comes from. Only the open tab is built and sent: opening the other one reruns the page. The tab's state lives
+    under ``tab_<key>`` in session state (the label of the open tab) and, when the Table tab is open, in the URL
+    (``?view=<key>``)."""
+    sources = sources if sources is not None else st.session_state.get(CHART_SOURCES) or ("observations",)
     _tab_from_url(key)
     chart_tab, table_tab = st.tabs([t("tab_chart"), t("tab_table")], key=f"tab_{key}", on_change="rerun")
     _tab_to_url(key, bool(table_tab.open))

@@ -103,6 +103,7 @@ def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar and mirror them in the URL."""
     st.session_state[_BOUND] = set(GLOBAL_PARAMS)
     st.session_state[_ITEMS] = {}
+    st.session_state.pop("_chart_sources", None)  # ui.components.charts_from: set again by the page that runs
     release = data.release()
     areas = data.areas(release)
     first, last = data.year_bounds(release)

@@ -6,11 +6,20 @@ from si_metrics import i18n, vocab
 from si_metrics import projects as pj
 from si_metrics.exporting import CHUNK_ROWS
 from ui import data
-from ui.components import chart_with_table, demo_badge, md_escape, paged_table, source_footer, streamed_download
+from ui.components import (
+    chart_with_table,
+    charts_from,
+    demo_badge,
+    md_escape,
+    paged_table,
+    source_footer,
+    streamed_download,
+)
 from ui.i18n import date, money, num, pct, t
 from ui.state import filters, set_setting, setting, url_multi, url_select, url_text
 
 f = filters()
+charts_from(["projects"])  # the datasets this page's charts draw
 release = data.release()
 area = data.areas(release).label(f.region, f.lang)
 progs = {
