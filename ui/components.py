@@ -188,11 +188,12 @@ def chart_with_table(
 
 
 def dataset_title(name: str) -> str:
-    """A dataset by its title in the user's language (the code for one the catalogue does not describe)."""
+    """A dataset by its title in the user's language (the code for one neither catalogue names)."""
     from si_metrics.catalog import catalog
 
     known = catalog()
-    return known[name].title.get(lang()) if name in known else name
+    # boundaries are imported, not a catalogue dataset: named by the message catalogue
+    return known[name].title.get(lang()) if name in known else i18n.messages(lang()).get(f"dataset_{name}", name)
 
 
 def release_rows(frame: pd.DataFrame) -> pd.DataFrame:
