@@ -250,7 +250,7 @@ def _leaks(page: str, lang: str, monkeypatch, region: str = "BG") -> dict[str, l
     for at in _rendered(page, lang, monkeypatch, region):
         for shown in page_texts(at, lang):
             text = shown
-            for value in typed:
+            for value in sorted(typed, key=len, reverse=True):  # a note before a shorter one inside it
                 text = text.replace(value, " ")
             if lang == "bg" and (words := english_in(text)):
                 found.setdefault(text[:160], words)

@@ -195,7 +195,8 @@ def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeyp
     next(di for di in at.date_input if di.label == "Snapshot date (funding)").set_value(dt.date(2026, 9, 30))
     at = _upload(at, "isun_programme_totals.csv", (REFERENCE / "isun_programme_totals.csv").read_bytes())
     assert any(
-        c.value.startswith("Format: ИСУН programme totals extract") and "dataset: funding_programmes" in c.value
+        c.value.startswith("Format: ИСУН programme totals extract")
+        and "dataset: ESF+ programmes: contracted and paid (ISUN 2020)" in c.value
         for c in at.caption
     )
     assert not at.error

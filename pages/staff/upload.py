@@ -19,7 +19,7 @@ from ui.components import (
     release_rows,
     source_footer,
 )
-from ui.i18n import date, num, t
+from ui.i18n import date, lang, num, t
 
 PREPARED = "upload_prepared"
 DONE = "upload_done"  # what the last publish or rollback did, shown on the fresh run that follows it
@@ -158,11 +158,12 @@ if uploads:
     st.caption(
         t(
             "upload_detected_line",
-            format=d.format_label or d.format or "?",
+            # English: the reader's own label (it names the NSI table or the ИСУН extract); else the catalogue's name
+            format=(d.format_label if lang() == "en" else None) or names.get(d.format or "", d.format or "?"),
             encoding=d.encoding or "?",
             delimiter=d.delimiter or "?",
             decimal=d.decimal or "?",
-            dataset=d.dataset or "?",
+            dataset=dataset_title(d.dataset) if d.dataset else "?",
             rows=num(prepared.rows_read),
             size=num(prepared.size_bytes),
         )
