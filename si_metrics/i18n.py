@@ -102,3 +102,46 @@ def age_label(code: str, lang: str) -> str:
     if m := re.fullmatch(r"Y(\d+)-(\d+)", code):
         return translate(lang, "age_between", first=m.group(1), last=m.group(2))
     return code
+
+
+def source_key(text: str) -> str:
+    """The catalogue key of a source field's text (producer, licence, vintage from a dataset's metadata)."""
+    return "src_" + re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60]
+
+
+def source_text(text: str, lang: str) -> str:
+    """A metadata source field in ``lang``: the catalogue's translation (locales/*/sources.json), else as written
+    (codes and names such as 'NUTS 2021' or 'LGPL-2.1-or-later' are the same in every language)."""
+    return messages(lang).get(source_key(text)) or text
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The short name of an upload problem's kind (``out_of_range`` → 'Out of range' / 'Извън обхвата')."""
+    return messages(lang).get(f"kind_{kind}") or translate(lang, "kind_other")
+
+
+def kind_expected(kind: str, lang: str) -> str:
+    """What a problem of ``kind`` means, in ``lang`` (the catalogue's sentence for the kind)."""
+    return messages(lang).get(f"kind_{kind}_expected") or translate(lang, "kind_other_expected")
+
+
+def problems_view(problems: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Upload problems (line, column, value, kind, problem) as a reader sees them: the kind by its translated
+    name, never the internal code. In English the finding's own sentence says what was expected; in another
+    language the catalogue's sentence for its kind does (the full English details are in the problem report)."""
+    out = problems[["line", "column", "value"]].copy()
+    out["kind"] = label_each(problems["kind"], lambda k: kind_label(str(k), lang))
+    out["problem"] = (
+        problems["problem"]
+        if lang == DEFAULT_LANGUAGE
+        else label_each(problems["kind"], lambda k: kind_expected(k, lang))
+    )
+    return out
+
+
+def kinds_count(problems: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """How many problems of each kind, most frequent first, the kind by its translated name."""
+    import pandas as pd
+
+    counts = problems["kind"].value_counts()
+    return pd.DataFrame({"kind": [kind_label(str(k), lang) for k in counts.index], "count": counts.to_numpy()})

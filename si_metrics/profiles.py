@@ -101,6 +101,13 @@ def _with_unit(rows: pd.DataFrame, lang: str) -> list[str]:
     return [f"{n} ({translate(lang, f'unit_{u}')})" for n, u in zip(names, rows["unit"])]
 
 
+def better_key(higher_is_better: bool, unit: str) -> str:
+    """Which way is better for an indicator: none for a head count (a population is a size, not a score)."""
+    if unit in COUNT_UNITS:
+        return "regions_better_neutral"
+    return "regions_better_higher" if higher_is_better else "regions_better_lower"
+
+
 def profile_table(rows: pd.DataFrame, *, lang: str, country_name: str) -> pd.DataFrame:
     """One area's indicator rows (query profile_indicators) as the table the page shows, in ``lang``."""
     rows = ordered(rows)
@@ -119,10 +126,7 @@ def profile_table(rows: pd.DataFrame, *, lang: str, country_name: str) -> pd.Dat
             ],
             col("eu"): [_value(v, d, lang) for v, d in zip(rows["benchmark_value"], rows["decimals"])],
             col("rank"): [_rank(r, lang) for r in records],
-            col("better"): [
-                translate(lang, "regions_better_higher" if h else "regions_better_lower")
-                for h in rows["higher_is_better"]
-            ],
+            col("better"): [translate(lang, better_key(h, u)) for h, u in zip(rows["higher_is_better"], rows["unit"])],
         }
     )
 

@@ -283,6 +283,15 @@ def project_choices(frames: list[pd.DataFrame], lang: str, none: str) -> dict[st
     return choices
 
 
+def partners_text(count: float | None, sectors: object, lang: str) -> str:
+    """A project's partners as the data name them: how many organisations and from which sectors."""
+    n = 0 if count is None or pd.isna(count) else int(count)
+    if n == 0:
+        return translate(lang, "projects_no_partners")
+    named = ", ".join(label(lang, "sector", s) for s in split_list(sectors))
+    return translate(lang, "projects_partners_cell", count=format_number(n, lang), sectors=named or "–")
+
+
 def table_view(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The project list in the current language (title, area, labels) under translated headers; ID first."""
     bg = lang == "bg"
@@ -291,6 +300,7 @@ def table_view(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         "id": rows["project_id"],
         "title": rows["title_bg" if bg else "title_en"],
         "lead": rows["lead_org"],
+        "partners": [partners_text(n, s, lang) for n, s in zip(rows["partner_count"], rows["partner_sectors"])],
         "area": rows["region_bg" if bg else "region_en"],
         "theme": label_each(rows["theme"], lambda c: label(lang, "theme", c)),
         "status": label_each(rows["status"], lambda c: label(lang, "status", c)),

@@ -16,7 +16,7 @@ def open_app(con, **params: str):
 def test_yugozapaden_in_english(con):
     at = open_app(con, region="BG41")
     m = metrics(at)
-    assert m["At risk of poverty or social exclusion (EU-2030), 2024"] == ("20.1%", "-0.9 pp vs EU-27")
+    assert m["2024: At risk of poverty or social exclusion (EU-2030)"] == ("20.1%", "-0.9 pp vs EU-27")
     assert m["Population, 1 January 2025"] == ("2,022,982", "")
     assert m["ESF+ 2021–27: paid ÷ contracted"] == ("52.0%", "")
     assert m["All EU funds contracted, per person"] == ("EUR 4,006", "")
@@ -30,7 +30,7 @@ def test_yugozapaden_in_english(con):
 def test_yugozapaden_in_bulgarian(con):
     at = open_app(con, region="BG41", lang="bg")
     m = metrics(at)
-    assert m["Риск от бедност или социално изключване (ЕС-2030), 2024 г."] == (
+    assert m["2024 г.: Риск от бедност или социално изключване (ЕС-2030)"] == (
         "20,1\u00a0%",
         "-0,9 пр. п. спрямо ЕС-27",
     )
@@ -43,7 +43,7 @@ def test_a_district_shows_its_own_population_and_its_nuts2_poverty_figure(con):
     at = open_app(con, region="BG311")
     m = metrics(at)
     assert m["Population, 1 January 2025"] == ("70,542", "")
-    assert m["At risk of poverty or social exclusion (EU-2030), 2024"] == ("35.8%", "+14.8 pp vs EU-27")
+    assert m["2024: At risk of poverty or social exclusion (EU-2030)"] == ("35.8%", "+14.8 pp vs EU-27")
     assert (
         "Figure for Severozapaden: At risk of poverty or social exclusion (EU-2030) is not published for smaller areas."
         in [c.value for c in at.caption]
@@ -54,7 +54,7 @@ def test_a_district_shows_its_own_population_and_its_nuts2_poverty_figure(con):
 def test_the_country_falls_back_to_the_europe_2020_series_and_says_so(con):
     at = open_app(con)
     m = metrics(at)
-    assert m["At risk of poverty or social exclusion (Europe 2020), 2017"] == ("38.9%", "")
+    assert m["2017: At risk of poverty or social exclusion (Europe 2020)"] == ("38.9%", "")
     assert m["Population, 1 January 2025"] == ("6,437,360", "")
     assert m["All EU funds contracted, per person"] == ("EUR 3,416", "")
     target = at.info[0].value
@@ -64,7 +64,7 @@ def test_the_country_falls_back_to_the_europe_2020_series_and_says_so(con):
 def test_the_period_filter_moves_the_latest_year(con):
     at = open_app(con, region="BG31", **{"from": "2008", "to": "2012"})
     m = metrics(at)
-    assert m["At risk of poverty or social exclusion (Europe 2020), 2012"] == ("52.6%", "")
+    assert m["2012: At risk of poverty or social exclusion (Europe 2020)"] == ("52.6%", "")
     assert "Population, 1 January 2012" in m and m["Population, 1 January 2012"][0] == "No data"
 
 

@@ -151,7 +151,9 @@ def test_home_page_in_bulgarian_and_the_language_switch(server, page):
 
 def test_a_copied_link_reproduces_the_view(server, page):
     load(page, f"{server}/?region=BG31&from=2008&to=2012&lang=en")
-    kpi = page.locator("[data-testid=stMetric]").filter(has_text="(Europe 2020), 2012")
+    kpi = page.locator("[data-testid=stMetric]").filter(
+        has_text="2012: At risk of poverty or social exclusion (Europe 2020)"
+    )
     assert kpi.locator("[data-testid=stMetricValue]").inner_text() == "52.6%"
     assert all(p in page.url for p in ("region=BG31", "from=2008", "to=2012"))
     assert_healthy(page)

@@ -76,3 +76,46 @@ def test_translate_fills_placeholders_and_language_codes_normalise():
         None,
         None,
     ]
+
+
+# ---- Bulgarian throughout: numbers, axis ticks, source fields, upload problem kinds ---------------------------
+
+
+def test_a_large_amount_in_bulgarian_has_space_thousands_and_a_decimal_comma():
+    assert i18n.format_number(162384605.07, "bg", 2) == "162\u00a0384\u00a0605,07"
+    assert i18n.format_number(162384605.07, "en", 2) == "162,384,605.07"
+
+
+def test_axis_ticks_in_bulgarian_say_million_and_billion_not_m_and_b():
+    from si_metrics.chart_export import compact_number
+
+    assert compact_number(50e6, "bg", 10e6) == "50 млн."
+    assert compact_number(2.5e9, "bg", 0.5e9) == "2,5 млрд."
+    assert compact_number(1.5e6, "bg", 0.5e6) == "1,5 млн."
+    assert compact_number(50e6, "en", 10e6) == "50M"
+
+
+def test_every_source_field_of_the_metadata_reads_in_bulgarian():
+    from si_metrics.catalog import catalog
+
+    same = {"NUTS 2021", "LGPL-2.1-or-later", "4.15.0"}  # codes and versions: the same in every language
+    for meta in catalog().values():
+        for src in meta.sources:
+            for text in (src.producer, src.licence, src.vintage):
+                if text not in same:
+                    assert i18n.source_text(text, "bg") != text, text
+                    assert i18n.source_text(text, "en") == text
+    assert i18n.source_text("National Statistical Institute of Bulgaria (NSI)", "bg") == (
+        "Национален статистически институт (НСИ)"
+    )
+
+
+def test_every_upload_problem_kind_has_a_name_and_a_sentence_in_both_languages():
+    from si_metrics.ingest.problems import KINDS
+
+    for kind in KINDS:
+        for lang in i18n.LANGUAGES:
+            assert f"kind_{kind}" in i18n.messages(lang) and f"kind_{kind}_expected" in i18n.messages(lang), kind
+    assert i18n.kind_label("out_of_range", "bg") == "Извън обхвата"
+    assert i18n.kind_label("out_of_range", "en") == "Out of range"
+    assert i18n.kind_label("a_kind_added_later", "bg") == "Друг проблем"  # never the bare code

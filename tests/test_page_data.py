@@ -26,7 +26,7 @@ def test_catalogue_release_history_and_citation_in_english(con):
     assert "ilc_lvhl21 [unit=PC_Y_LT60]" in indicators.loc["LWI", "Eurostat datasets"]
     history = at.dataframe[-1].value
     assert list(history["Release"]) == sorted(history["Release"], reverse=True)  # newest first
-    initial = history[history["Kind"] == "initial"]
+    initial = history[history["Kind"] == "initial load"]  # the kind in words, not its code
     assert sorted(initial["Release"]) == list(range(1, len(labels) + 1))  # one initial load per dataset
     assert set(initial["By"]) == {"system"}
     assert at.code[0].value.startswith("SI Observatory (")

@@ -459,3 +459,45 @@ def test_clicking_a_row_opens_the_project_and_paging_keeps_it(server, page, csv)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page_projects_selected_en.png"), full_page=True)
     assert_healthy(page)
+
+
+# ---- the export: the whole filtered list, streamed -------------------------------------------------------
+
+
+def _export(con, rows: int, **filters) -> pd.DataFrame:
+    import io
+
+    from si_metrics.exporting import csv_chunks
+
+    params = dict(region="BG", year_from=2006, year_to=2025, themes=list(vocab.THEMES), **base_params())
+    params.update(filters)
+    data = b"".join(csv_chunks(queries.chunks(con, "projects_export", rows, **params), bom=True))
+    assert data.startswith("\ufeffproject_id,title_en,".encode())
+    assert data.count(b"project_id,") == 1  # one header, however many chunks
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def test_the_export_holds_every_filtered_project_not_the_page_shown(con, csv):
+    everything = _export(con, 100)  # 100-row chunks: the list is written in 20 parts
+    expected = pick(csv, "BG")
+    assert len(everything) == len(expected) == 1781  # of the 2,000 projects, those running in 2006-2025
+    assert sorted(everything["project_id"]) == sorted(expected["project_id"])
+    # amounts exactly as in the source CSV (two decimals at most, no float noise)
+    source = pd.read_csv(ROOT / "datasets" / "projects.csv", dtype=str, keep_default_na=False).set_index("project_id")
+    merged = everything.set_index("project_id")
+    for col in ("budget_eur", "eu_contribution_eur", "paid_eur"):
+        assert (merged[col].astype(float) == source.loc[merged.index, col].astype(float)).all()
+        assert not merged[col].str.contains(r"\.\d{3,}").any()
+    vidin = _export(con, 2048, region="BG311", themes=["poverty_inclusion"], cross_only=True)
+    assert sorted(vidin["project_id"]) == VIDIN_POVERTY_CROSS
+
+
+def test_the_page_offers_the_whole_list_and_names_the_partners(con, csv):
+    at = open_page(PAGE, region="BG311", theme="poverty_inclusion", cross="only", **FULL)
+    button = next(b for b in at.get("download_button") if b.label == "Download the whole filtered list (CSV)")
+    assert "(7 rows)" in button.help
+    table = project_table(at).set_index("ID")
+    row = csv.set_index("project_id").loc["DEMO-000333"]
+    sectors = {"public": "Public", "private": "Private", "social": "Social (civil society)"}
+    named = ", ".join(sectors[s] for s in row["partner_sectors"].split(";") if s)
+    assert table.loc["DEMO-000333", "Partners"] == f"{row['partner_count']} ({named})"

@@ -119,7 +119,7 @@ def test_profile_of_severozapaden_against_country_eu_and_peers(con):
     row = profile.loc[f"{pop} (persons)"]
     assert (row["Year"], row["Value"]) == ("2025", "655,430")
     assert row["Bulgaria"] == en(observed("POP", "BG", 2025).value, 0) == "6,437,360"
-    assert row["Better"] == "higher ↑"
+    assert row["Better"] == "neither (a size)"  # a population is not better higher or lower
     captions = " ".join(c.value for c in at.caption)
     assert "Rank among the NUTS 2 regions of Bulgaria" in captions and "1 = the highest value" in captions
     assert [w.value for w in at.warning] == []

@@ -105,9 +105,9 @@ BAD = b"indicator_code,region_code,year,value\nUNEMP,BG32,2025,4.4\nUNEMP,XX99,2
 GOOD = b"indicator_code,region_code,year,value\nUNEMP,BG32,2025,4.4\n"
 
 
-def _signed_in(monkeypatch):
+def _signed_in(monkeypatch, **params: str):
     monkeypatch.setenv("SI_STAFF_ACCOUNTS", "maria:" + auth.hash_password("s3cret-Pass"))
-    at = open_page(PAGE)
+    at = open_page(PAGE, **params)
     at.text_input[0].input("maria")
     at.text_input[1].input("s3cret-Pass")
     at.button[0].click().run()
@@ -192,7 +192,7 @@ def test_the_history_shows_each_release_with_its_counts_and_rows(con, monkeypatc
         ]
         assert next(sb for sb in at.selectbox if sb.label == "Show what a release changed").value == rel.id
         assert (
-            f"Release {rel.id} (observations): 1 new, 1 changed, 0 removed, 0 unchanged. 2 of 2 rows listed, "
+            f"Release {rel.id} (Indicator observations): 1 new, 1 changed, 0 removed, 0 unchanged. 2 of 2 rows listed, "
             "changed ones first."
         ) in [c.value for c in at.caption]
         rows = next(d.value for d in at.dataframe if "Old → new" in d.value.columns)
@@ -220,7 +220,8 @@ def test_an_isun_funding_extract_is_checked_previewed_and_published(con, monkeyp
     next(di for di in at.date_input if di.label == "Snapshot date (funding)").set_value(dt.date(2026, 9, 30))
     at = _upload(at, "isun_programme_totals.csv", (REFERENCE / "isun_programme_totals.csv").read_bytes())
     assert any(
-        c.value.startswith("Format: ИСУН programme totals extract") and "dataset: funding_programmes" in c.value
+        c.value.startswith("Format: ИСУН programme totals extract")
+        and "dataset: ESF+ programmes: contracted and paid (ISUN 2020)" in c.value
         for c in at.caption
     )
     assert not at.error
@@ -277,3 +278,100 @@ def test_of_several_files_that_are_not_one_nsi_table_the_newest_is_read(con, mon
     assert not at.exception
     assert at.info[0].value.startswith("Several files are uploaded and they are not one NSI table: the newest, b\\.csv")
     assert not at.error  # b.csv, the good one, is what was read
+
+
+# ---- templates, problems in Bulgarian, a fresh page after publish and rollback, the release pickers ------------
+
+
+@pytest.mark.parametrize("kind", ["observations", "funding"])
+def test_the_template_download_holds_exactly_what_the_command_line_writes(data_dir, tmp_path, kind):
+    import io
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    from helpers import ROOT
+    from si_metrics.exporting import template_zip
+
+    out = tmp_path / ("observations_template.csv" if kind == "observations" else "")
+    subprocess.run(
+        [sys.executable, "-m", "si_metrics", "template", kind, "--out", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "SI_DATA_DIR": str(data_dir)},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    written = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    archive = zipfile.ZipFile(io.BytesIO(template_zip(kind)))
+    assert {n: archive.read(n) for n in archive.namelist()} == written
+    expected = {"observations": 2, "funding": 4}[kind]  # a CSV and its explanation per table
+    assert len(written) == expected
+
+
+def test_the_page_offers_each_template(con, monkeypatch):
+    at = _signed_in(monkeypatch)
+    picker = next(sb for sb in at.selectbox if sb.label == "Template for")
+    assert picker.options == [
+        "Indicator values",
+        "Projects",
+        "EU funding: both tables",
+        "EU funding by programme",
+        "EU funding by municipality",
+    ]
+    assert any(b.label == "Download the template (ZIP)" for b in at.get("download_button"))
+
+
+def test_problems_name_their_kind_in_words_never_by_code(con, monkeypatch):
+    at = _upload(_signed_in(monkeypatch), "unemployment.csv", BAD)
+    counts = at.dataframe[0].value
+    assert sorted(counts[["Kind", "Count"]].values.tolist()) == [["Not a number", 1], ["Unknown area", 1]]
+    problems = at.dataframe[1].value
+    assert problems["Kind"].tolist() == ["Unknown area", "Not a number"]
+
+
+def test_problems_in_bulgarian_are_in_bulgarian(con):
+    from si_metrics import i18n
+    from si_metrics.ingest import pipeline
+
+    prepared = pipeline.prepare(con, BAD, "unemployment.csv")
+    shown = i18n.problems_view(prepared.shown_errors(), "bg")
+    assert shown.values.tolist() == [
+        [3, "region_code", "XX99", "Непозната територия", "Територия, която списъкът на териториите не познава."],
+        [3, "value", "abc", "Не е число", "Текст там, където се очаква число."],
+    ]
+    assert i18n.kinds_count(prepared.errors, "bg").values.tolist() == [["Непозната територия", 1], ["Не е число", 1]]
+
+
+def test_after_a_publish_the_history_and_pickers_show_it_at_once_and_the_rollback_picker_says_what_each_is(
+    con, monkeypatch
+):
+    from si_metrics import store
+
+    at = _upload(_signed_in(monkeypatch), "fresh.csv", b"indicator_code,region_code,year,value\nUNEMP,BG31,2025,7.7\n")
+    next(ti for ti in at.text_input if ti.label.startswith("Note for the release")).input("fresh page")
+    next(cb for cb in at.checkbox if cb.label.startswith("I have checked")).check()
+    next(b for b in at.button if b.label == "Publish").click().run()  # one run: the page reruns itself
+    newest = store.release_history(con).iloc[-1]
+    release = int(newest["id"])
+    assert any(s.value.startswith(f"Published as release {release}:") for s in at.success)
+    history = next(d.value for d in at.dataframe if "Added" in d.value.columns)
+    assert int(history.iloc[0]["Release"]) == release and history.iloc[0]["Kind"] == "publish"
+    # the file still in the uploader is checked again against the new release: nothing left to publish
+    assert [m.value for m in at.metric[:3]] == ["0", "0", "1"]
+    rollback = next(sb for sb in at.selectbox if sb.label == "Release to undo")
+    day = newest["published_at"]
+    assert rollback.options[0] == (
+        f"Release {release} · {day.day} {day:%b %Y} · maria · Indicator observations · +1 / ~0 / −0 · fresh page"
+    )
+    rollback.set_value(release)
+    next(ti for ti in at.text_input if ti.key == "rollback_note").input("undo fresh")
+    next(cb for cb in at.checkbox if cb.label.startswith("I want to restore")).check()
+    next(b for b in at.button if b.label == "Roll back").click().run()
+    undone = int(store.release_history(con).iloc[-1]["id"])
+    assert any(
+        s.value == f"Release {undone} restored the data as they were before release {release}." for s in at.success
+    )
+    history = next(d.value for d in at.dataframe if "Added" in d.value.columns)
+    assert int(history.iloc[0]["Release"]) == undone and history.iloc[0]["Kind"] == "rollback"

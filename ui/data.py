@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -207,3 +208,8 @@ def release_changes(release: int, release_id: int, limit: int) -> releases.Relea
 def indicator_codes(release: int) -> list[str]:
     """Every catalogue indicator code, for the upload page's indicator choice."""
     return list(queries.run(connection(), "indicators")["code"])
+
+
+def query_chunks(name: str, rows: int, **params: Any) -> Iterator[pd.DataFrame]:
+    """A named query in parts of ``rows`` rows, not cached: for a streamed export of a list of any length."""
+    yield from queries.chunks(connection(), name, rows, **params)

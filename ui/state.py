@@ -24,6 +24,9 @@ DEFAULT_REGION = "BG"
 ALL = "all"
 GLOBAL_PARAMS = ("lang", "region", "from", "to", "theme")
 _BOUND, _NOTICES, _PAGE = "_url_bound", "_url_notices", "_url_page"
+_ITEMS = "_url_items"  # per run: list parameters (?view=a,b) as the link gave them, and as this run leaves them
+# a choice of one is no choice: shown as text, not as a widget that offers nothing
+SINGLE_AS_TEXT = ("radio", "segmented_control", "pills")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ def _init_from_url(codes: list[str], first: int, last: int, span: tuple[int, int
 def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar and mirror them in the URL."""
     st.session_state[_BOUND] = set(GLOBAL_PARAMS)
+    st.session_state[_ITEMS] = {}
+    st.session_state.pop("_chart_sources", None)  # ui.components.charts_from: set again by the page that runs
     release = data.release()
     areas = data.areas(release)
     first, last = data.year_bounds(release)
@@ -182,6 +187,12 @@ def url_select(
         if raw is not None and match is None:
             notice(param, raw)
         st.session_state[key] = match if match is not None else default
+    if widget in SINGLE_AS_TEXT and len(opts) == 1:
+        from .components import md_escape
+
+        (container or st).caption(f"{md_escape(label)}: **{md_escape(format_func(opts[0]))}**")
+        _set_param(param, str(opts[0]))
+        return st.session_state[key]
     draw = getattr(container or st, widget)
     value = draw(label, opts, key=key, format_func=format_func, **kwargs)
     _set_param(param, str(value))
@@ -217,6 +228,31 @@ def url_multi(
     )
     _set_param(param, ",".join(str(v) for v in value))
     return value
+
+
+def _items(param: str) -> tuple[set[str], set[str]]:
+    """(as the link gave them, as this run keeps them) for a list parameter; declared for this run."""
+    st.session_state.setdefault(_BOUND, set()).add(param)
+    runs = st.session_state.setdefault(_ITEMS, {})
+    if param not in runs:
+        given = {i for i in (st.query_params.get(param) or "").split(",") if i}
+        runs[param] = (given, set())
+    return runs[param]
+
+
+def url_items(param: str) -> set[str]:
+    """The items of a list parameter (?view=a,b) as the link of this run gave them."""
+    return set(_items(param)[0])
+
+
+def set_url_item(param: str, item: str, on: bool) -> None:
+    """Keep ``item`` in the list parameter (or not); items of parts not drawn in this run leave the URL."""
+    kept = _items(param)[1]
+    if on:
+        kept.add(item)
+    else:
+        kept.discard(item)
+    _set_param(param, ",".join(sorted(kept)))
 
 
 def url_text(param: str, label: str, *, max_chars: int = 100, container: Any = None, **kwargs: Any) -> str:

@@ -5,9 +5,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from si_metrics import i18n
 from si_metrics.catalog import catalog
 from ui import data
-from ui.components import demo_badge, download, labelled, md_escape, paged_table, source_footer
+from ui.components import demo_badge, download, labelled, md_escape, paged_table, release_rows, source_footer
 from ui.i18n import date, num, t
 from ui.state import filters
 
@@ -18,6 +19,8 @@ st.title(t("nav_data"))
 st.write(t("dm_intro", release=release))
 
 st.header(t("dm_datasets"))
+if f.lang != "en":  # the metadata sidecars describe each dataset once, in English (datasets/*.meta.toml)
+    st.caption(t("dm_metadata_english"))
 for meta in catalog().values():
     with st.expander(
         f"{meta.title.get(f.lang)} — {num(counts[meta.name])} {t('dm_rows')}",
@@ -27,16 +30,18 @@ for meta in catalog().values():
             demo_badge()
         st.write(md_escape(meta.description))
         st.caption(
-            f"{t('dm_grain')}: {md_escape(meta.grain)} · {t('dm_key')}: {', '.join(meta.primary_key)} · "
+            f"{t('dm_grain')}: {md_escape(meta.grain)} · "
+            f"{t('dm_key')}: {', '.join(f'`{k}`' for k in meta.primary_key)} · "  # column names: code
             f"{t('dm_file')}: datasets/{meta.name}.csv"
         )
         st.dataframe(labelled(pd.DataFrame([c.model_dump() for c in meta.columns])), hide_index=True)
         for src in meta.sources:
             st.markdown(
-                f"- **{md_escape(src.producer)}**: "
+                f"- **{md_escape(i18n.source_text(src.producer, f.lang))}**: "
                 + (f"[{md_escape(src.title)}]({src.url})" if src.url else md_escape(src.title))
-                + f" — {t('footer_licence')}: {md_escape(src.licence)}; "
-                f"{t('footer_vintage')}: {md_escape(src.vintage)}" + (f". {md_escape(src.notes)}" if src.notes else "")
+                + f" — {t('footer_licence')}: {md_escape(i18n.source_text(src.licence, f.lang))}; "
+                f"{t('footer_vintage')}: {md_escape(i18n.source_text(src.vintage, f.lang))}"
+                + (f". {md_escape(src.notes)}" if src.notes else "")
             )
         for caveat in meta.caveats:
             st.caption(f"⚠ {md_escape(caveat)}")
@@ -60,7 +65,7 @@ st.markdown(t("dm_methods_text"))
 
 st.header(t("dm_releases"))
 st.caption(t("dm_releases_help"))
-paged_table(data.query(release, "release_history"), key="dm_releases", page_size=25)
+paged_table(release_rows(data.query(release, "release_history")), key="dm_releases", page_size=25)
 
 st.header(t("dm_cite"))
 # wrapped: a block that scrolls sideways cannot be reached by the keyboard (axe scrollable-region-focusable), nor

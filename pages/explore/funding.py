@@ -4,12 +4,13 @@ import streamlit as st
 
 from si_metrics import charts, funding, i18n
 from ui import data
-from ui.components import chart_with_table, demo_badge, download, md_escape, paged_table, source_footer
+from ui.components import chart_with_table, charts_from, demo_badge, download, md_escape, paged_table, source_footer
 from ui.i18n import date, money, num, pct, t
 from ui.maps import area_map
 from ui.state import filters, url_select
 
 f = filters()
+charts_from(["funding_municipalities", "observations"])  # the datasets this page's charts draw
 release = data.release()
 tree = data.areas(release)
 country = tree.country(f.region)
@@ -148,6 +149,7 @@ else:
             ),
             table,
             key="funding_theme",
+            sources=["projects"],
             file_name="demo_projects_by_theme_fund.csv",
         )
     with right:
@@ -165,6 +167,7 @@ else:
             ),
             table,
             key="funding_time",
+            sources=["projects"],
             file_name="demo_projects_by_start_year.csv",
         )
         st.caption(t("funding_time_caption"))
@@ -173,6 +176,7 @@ else:
         charts.sankey(links, title=t("funding_sankey_title", **period), lang=f.lang),
         table,
         key="funding_sankey",
+        sources=["projects", "funding_programmes"],
         file_name="demo_projects_flows.csv",
     )
     demo_badge()

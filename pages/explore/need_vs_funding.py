@@ -6,11 +6,12 @@ import streamlit as st
 from si_metrics import charts, funding, i18n
 from si_metrics.kpis import POVERTY_INDICATORS
 from ui import data
-from ui.components import chart_with_table, demo_badge, md_escape, paged_table, source_footer
+from ui.components import chart_with_table, charts_from, demo_badge, md_escape, paged_table, source_footer
 from ui.i18n import date, money, num, t
 from ui.state import filters, url_select
 
 f = filters()
+charts_from(["observations", "funding_municipalities"])  # the datasets this page's charts draw
 release = data.release()
 tree = data.areas(release)
 country = tree.country(f.region)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from si_metrics import charts
 from ui import data
-from ui.components import chart_with_table, demo_badge, md_escape, no_data_notice, source_footer
+from ui.components import chart_with_table, charts_from, demo_badge, md_escape, no_data_notice, source_footer
 from ui.i18n import date, lang, money, num, pct, signed, t
 from ui.indicators import map_frame, pick_indicator, target_progress_text, trend_frame, unit
 from ui.maps import area_map
@@ -17,6 +17,7 @@ CHARTS_SHOWN = "overview_charts_shown"  # session state: this session's Overview
 TREND_PREFERENCE = ("AROPE_EU2020_REGIONAL_LINE", "AROPE_EU2020", "AROP_REGIONAL_LINE", "AROP", "AROP_BT_REGIONAL_LINE")
 
 f = filters()
+charts_from(["observations"])  # the datasets this page's charts draw
 release = data.release()
 areas = data.areas(release)
 names = data.indicators(release).set_index("code")

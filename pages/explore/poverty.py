@@ -4,13 +4,14 @@ import streamlit as st
 
 from si_metrics import charts, i18n
 from ui import data
-from ui.components import chart_with_table, md_escape, nearest_period, set_period, source_footer
+from ui.components import chart_with_table, charts_from, md_escape, nearest_period, set_period, source_footer
 from ui.i18n import num, t
 from ui.indicators import COUNT_UNITS, map_frame, name, pick_indicator, target_progress_text, trend_frame, unit
 from ui.maps import area_map
 from ui.state import filters, url_multi, url_select
 
 f = filters()
+charts_from(["observations"])  # the datasets this page's charts draw
 release = data.release()
 tree = data.areas(release)
 inds = data.query(release, "indicators_with_data")

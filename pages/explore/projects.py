@@ -4,12 +4,22 @@ import streamlit as st
 
 from si_metrics import i18n, vocab
 from si_metrics import projects as pj
+from si_metrics.exporting import CHUNK_ROWS
 from ui import data
-from ui.components import chart_with_table, demo_badge, md_escape, paged_table, source_footer
+from ui.components import (
+    chart_with_table,
+    charts_from,
+    demo_badge,
+    md_escape,
+    paged_table,
+    source_footer,
+    streamed_download,
+)
 from ui.i18n import date, money, num, pct, t
 from ui.state import filters, set_setting, setting, url_multi, url_select, url_text
 
 f = filters()
+charts_from(["projects"])  # the datasets this page's charts draw
 release = data.release()
 area = data.areas(release).label(f.region, f.lang)
 progs = {
@@ -103,6 +113,7 @@ if k["projects"]:
                 table,
                 key=f"projects_chart_{key}",
                 file_name=f"projects_{key}_{f.region}_{f.year_from}-{f.year_to}.csv",
+                sources=["projects"],
             )
 
 st.header(t("projects_table_title"))
@@ -117,6 +128,13 @@ else:
         t("projects_col_eu_eur"): st.column_config.NumberColumn(format="localized"),
         t("projects_col_reach_pct"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
     }
+    streamed_download(
+        lambda: data.query_chunks("projects_export", CHUNK_ROWS, **params),
+        f"projects_{f.region}_{f.year_from}-{f.year_to}.csv",
+        "projects_export",
+        label=t("projects_export"),
+        help=t("projects_export_help", count=num(k["projects"])),
+    )
     event, shown = paged_table(
         pj.table_view(rows, f.lang),
         key="projects_table",

@@ -6,12 +6,13 @@ from pandas import notna
 from si_metrics import charts, i18n, profiles
 from ui import data
 from ui.briefing import briefing_downloads
-from ui.components import chart_with_table, demo_badge, download, md_escape, paged_table, source_footer
+from ui.components import chart_with_table, charts_from, demo_badge, download, md_escape, paged_table, source_footer
 from ui.i18n import date, money, num, t
 from ui.maps import area_map
 from ui.state import filters, url_multi, url_select
 
 f = filters()
+charts_from(["observations"])  # the datasets this page's charts draw
 release = data.release()
 tree = data.areas(release)
 level_of, names = tree.level, tree.names["bg" if f.lang == "bg" else "en"]
@@ -203,6 +204,7 @@ with chart:
             ),
             by_theme,
             key="regions_themes",
+            sources=["projects"],
             file_name=f"{f.region}_demo_projects_by_theme.csv",
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -27,3 +28,10 @@ def names() -> list[str]:
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
     """Run a named query on its own cursor with bound named parameters ($name)."""
     return con.cursor().execute(sql(name), params).df()
+
+
+def chunks(con: duckdb.DuckDBPyConnection, name: str, rows: int, **params: object) -> Iterator[pd.DataFrame]:
+    """A named query's result a part of ``rows`` rows at a time, for exports of any size (never one frame)."""
+    reader = con.cursor().execute(sql(name), params).to_arrow_reader(rows)
+    for batch in reader:
+        yield batch.to_pandas()
