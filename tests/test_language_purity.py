@@ -159,6 +159,8 @@ def _cleaned(text: str) -> str:
     text = re.sub(r"https?://\S+", " ", text)
     text = re.sub(r"`[^`]*`", " ", text)  # commands and file names in code spans
     text = re.sub(r":material/[a-z_]+:|:[a-z]+-badge\[", " ", text)
+    # the page frame's fixed script and stylesheet (ui/frame.py) are code the reader never sees
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.DOTALL | re.IGNORECASE)
     text = re.sub(r"<[^>]+>", " ", text)  # <br>, <extra></extra>
     return text.replace("\\", "")
 

@@ -12,7 +12,6 @@ from ui.state import filters
 
 # the area's own rates shown beside the headline figures, where the store has them (NSI, down to districts)
 AREA_FIGURES = ("AROP_REGIONAL_LINE", "UNEMP")
-CHARTS_SHOWN = "overview_charts_shown"  # session state: this session's Overview has drawn its charts once
 # among series of equal reach, the poverty rates first, then the thresholds and inequality behind them
 TREND_PREFERENCE = ("AROPE_EU2020_REGIONAL_LINE", "AROPE_EU2020", "AROP_REGIONAL_LINE", "AROP", "AROP_BT_REGIONAL_LINE")
 
@@ -197,11 +196,6 @@ home_map = map_frame(release, indicator, k.country, map_level, map_year, f.lang)
 
 left, right = st.columns(2)
 source_footer(["observations", "funding_programmes", "funding_municipalities", "projects", "targets"])
-# A session's first Overview is drawn without its two charts, then run again at once with them: the browser shows
-# the figures above while it loads the charting library (4.7 MB, the larger part of a first visit) for the charts.
-if not st.session_state.get(CHARTS_SHOWN):
-    st.session_state[CHARTS_SHOWN] = True
-    st.rerun()
 with right:
     if trend_indicator != indicator:
         st.caption(t("home_trend_fallback", indicator=ind_name, fallback=indicator_name(trend_indicator)))
