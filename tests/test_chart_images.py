@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_accessibility import settle
 from test_browser import IDLE, assert_healthy, browser, load, page, server  # noqa: F401 (fixtures of the browser tier)
 
 pytestmark = pytest.mark.browser
@@ -24,12 +25,14 @@ def _download_image(tab, chart: int) -> tuple[str, bytes]:
 
 def test_a_chart_downloads_as_svg_and_png_with_its_source_drawn_in(server, page):  # noqa: F811 - pytest fixtures
     load(page, f"{server}/?region=BG311&lang=bg", ready="[data-testid=stPlotlyChart]")
+    settle(page)  # a page may rerun once after its first run, replacing the chart under the pointer
     page.context.set_default_timeout(30_000)
     name, png = _download_image(page, 1)  # the trend: PNG by default
     assert name.endswith("_trend.png") and png.startswith(b"\x89PNG")
     assert len(png) > 20_000  # a drawn chart at twice the screen size, not an empty canvas
     page.get_by_role("radio", name="SVG").nth(1).click()
     page.wait_for_selector(IDLE)
+    settle(page)
     name, svg = _download_image(page, 1)
     text = svg.decode("utf-8")
     assert name.endswith("_trend.svg") and text.lstrip().startswith("<svg")
