@@ -294,7 +294,9 @@ def test_the_template_download_holds_exactly_what_the_command_line_writes(data_d
     from helpers import ROOT
     from si_metrics.exporting import template_zip
 
-    out = tmp_path / ("observations_template.csv" if kind == "observations" else "")
+    folder = tmp_path / "templates"  # its own folder: the sign-in clock file lives in tmp_path
+    folder.mkdir()
+    out = folder / ("observations_template.csv" if kind == "observations" else "")
     subprocess.run(
         [sys.executable, "-m", "si_metrics", "template", kind, "--out", str(out)],
         cwd=ROOT,
@@ -303,7 +305,7 @@ def test_the_template_download_holds_exactly_what_the_command_line_writes(data_d
         capture_output=True,
         timeout=120,
     )
-    written = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    written = {p.name: p.read_bytes() for p in folder.iterdir()}
     archive = zipfile.ZipFile(io.BytesIO(template_zip(kind)))
     assert {n: archive.read(n) for n in archive.namelist()} == written
     expected = {"observations": 2, "funding": 4}[kind]  # a CSV and its explanation per table
