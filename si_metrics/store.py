@@ -31,7 +31,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -530,30 +529,6 @@ def open_store(
         build(con)
     install_macros(con)
     return con
-
-
-_ahead: list[Future[duckdb.DuckDBPyConnection]] = []  # the opening open_ahead started, until handed over
-
-
-def _open_for_reading() -> duckdb.DuckDBPyConnection:
-    con = open_store()
-    keep_local_copies(con)
-    return con
-
-
-def open_ahead() -> None:
-    """Start opening the store for a long-lived reading process (``open_store``, then ``keep_local_copies``) on a
-    thread of its own; ``opened_ahead`` hands the connection over. For a server still starting: loading DuckDB's
-    extensions, attaching the lake and copying its small tables is work DuckDB does without Python's lock, so it
-    overlaps the server's own start instead of following it."""
-    if not _ahead:
-        _ahead.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="si-open").submit(_open_for_reading))
-
-
-def opened_ahead() -> duckdb.DuckDBPyConnection | None:
-    """The connection ``open_ahead`` made, once (waiting for it, and raising what opening it raised); None when
-    none was started or it was handed over already."""
-    return _ahead.pop().result() if _ahead else None
 
 
 def open_reader(where: Location | Path | str | None = None) -> duckdb.DuckDBPyConnection:

@@ -22,10 +22,8 @@ log = logging.getLogger(__name__)
 
 def _open() -> duckdb.DuckDBPyConnection:
     try:
-        con = store.opened_ahead()  # opened while the server started (ui.serve), if it was
-        if con is None:
-            con = store.open_store()
-            store.keep_local_copies(con)
+        con = store.open_store()
+        store.keep_local_copies(con)
     except store.StoreError as exc:
         # the reason names the store's path and the database's own words: for the operator, in the server log;
         # anonymous visitors are told only what kind of problem it is

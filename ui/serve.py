@@ -13,26 +13,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-
-def _open_store_ahead() -> None:
-    from si_metrics import store  # imports no Streamlit, so it does not wait for the server's own imports
-
-    store.open_ahead()
-
-
-# The store opens while the server starts (si_metrics.store.open_ahead), beside Streamlit's own imports: by the time
-# the first browser has loaded the frontend and connected, the first run finds it open. The libraries both sides use
-# are imported here first: Plotly looks pandas up in sys.modules, where another thread may have it half-imported.
-if __name__ == "__main__":
-    import duckdb  # noqa: F401
-    import pandas  # noqa: F401
-    import pyarrow  # noqa: F401
-
-    threading.Thread(target=_open_store_ahead, name="si-open-store", daemon=True).start()
-
-from streamlit import delta_generator, net_util  # noqa: E402 - after the store's opening has started
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
-from streamlit.web import bootstrap, cli  # noqa: E402
+from streamlit import delta_generator, net_util
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import bootstrap, cli
 
 PagesManager.uses_pages_directory = False
 # Streamlit's check for "imported but not started with `streamlit run`" walks the whole call stack with
