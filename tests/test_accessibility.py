@@ -99,6 +99,12 @@ def test_axe_finds_no_serious_violation(server, page, path, title, lang):  # noq
     page.goto(f"{server}/{path}?lang={lang}")
     settle(page)
     violations = run_axe(page)
+    if project_violations(violations):
+        # a rerun that starts after the page looked settled fades its elements while axe reads them (seen once in
+        # CI: color-contrast on the Projects page's captions); a real violation is there on the second look too
+        page.wait_for_timeout(1000)
+        settle(page)
+        violations = run_axe(page)
     out = ARTIFACTS / "axe"
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
